@@ -1,0 +1,11 @@
+# Source this file (`. .ci/env.sh`) to get the project's Node.js (24) and pnpm on PATH.
+# Both come from the npm registry into .tools/, which git ignores; the machine's own Node may be older.
+_aiwarp_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+_aiwarp_tools="$_aiwarp_root/.tools"
+if [ ! -x "$_aiwarp_tools/node_modules/.bin/node" ] || [ ! -x "$_aiwarp_tools/node_modules/.bin/pnpm" ]; then
+  mkdir -p "$_aiwarp_tools"
+  echo '{"private":true}' > "$_aiwarp_tools/package.json"
+  npm install --prefix "$_aiwarp_tools" --no-save --no-audit --no-fund --loglevel=error node@24 pnpm@10.34.9 >&2
+fi
+export PATH="$_aiwarp_tools/node_modules/.bin:$PATH"
+unset _aiwarp_root _aiwarp_tools

@@ -1,0 +1,49 @@
+// The contract between the fallback chain and the provider layer (adapters + transport).
+// A ProviderClient talks to one configured provider; the chain never sees wire formats.
+
+import type { AiChatMessage, AiResult, AiUsage } from './types.ts'
+
+/** What a provider is asked, already normalized (history and context turned into messages). */
+export interface ProviderInput {
+  messages: AiChatMessage[]
+  temperature?: number
+  maxTokens?: number
+  topP?: number
+  stop?: string[]
+}
+
+/** A complete answer from a provider. */
+export interface ProviderAnswer {
+  text: string
+  result: AiResult
+  usage?: AiUsage
+}
+
+/** One event of a normalized provider stream. Failures are thrown, as AI_* errors. */
+export type ProviderStreamEvent =
+  | { type: 'delta', text: string }
+  | { type: 'end', result: AiResult, usage?: AiUsage }
+
+export interface ProviderCallOptions {
+  /** Aborts the upstream request (caller gone, or the chain gave up). */
+  signal?: AbortSignal
+  /** Milliseconds for the call; for streams, until headers and between two chunks. */
+  timeout: number
+}
+
+/**
+ * One configured provider. Errors are AI_* errors from errors.ts: AI_PROVIDER_TIMEOUT,
+ * AI_PROVIDER_NETWORK_ERROR, AI_PROVIDER_RESPONSE_ERROR (5xx), AI_PROVIDER_EXCEEDED (429/402/quota;
+ * `retryAfterMs` set from Retry-After when present), AI_PROVIDER_AUTH_ERROR (401/403),
+ * AI_PROVIDER_REQUEST_REJECTED (other 4xx), AI_PROVIDER_MALFORMED_RESPONSE, AI_PROVIDER_EMPTY_RESPONSE,
+ * AI_PROVIDER_STREAM_ERROR (in-band error), AI_ABORTED (the signal fired).
+ * Every failure, timeout and early exit aborts the upstream request.
+ */
+export interface ProviderClient {
+  /** The provider's configured name (the key in `providers`). */
+  readonly name: string
+  complete (model: string, input: ProviderInput, options: ProviderCallOptions): Promise<ProviderAnswer>
+  /** Stops upstream when the consumer stops iterating (return()) or the signal fires. */
+  stream (model: string, input: ProviderInput, options: ProviderCallOptions): AsyncIterable<ProviderStreamEvent>
+  close (): Promise<void>
+}

@@ -1,0 +1,66 @@
+// The storage interface: only the operations the gateway needs. The memory store and the
+// Valkey store implement it, and one contract suite (test/store-contract.ts) runs against both.
+// Keys given to a store are logical ("session:<id>"); a store may prefix them (Valkey: `aiwarp:`).
+// Every operation that fails because the backend cannot be reached rejects with
+// AiStorageUnavailableError (AI_STORAGE_UNAVAILABLE, 503), promptly, never hangs.
+
+/** One entry of an event log. */
+export interface StoredEvent {
+  /** Position in the log: 1, 2, 3… per key, never reused while the key's sequence lives. */
+  id: number
+  /** The event, serialized by the caller. */
+  data: string
+}
+
+/** Result of taking one unit of a fixed-window counter. */
+export interface ConsumeResult {
+  /** True when a unit was taken. */
+  allowed: boolean
+  /** Units taken in the current window, including this one when allowed. */
+  count: number
+  /** Milliseconds until the current window ends. */
+  resetInMs: number
+}
+
+export interface AiStore {
+  /**
+   * Atomically take one unit of the fixed window `key` of `windowMs`: allowed while fewer than
+   * `max` were taken in the window. A refused call takes nothing. One round trip on Valkey.
+   */
+  consume (key: string, max: number, windowMs: number): Promise<ConsumeResult>
+
+  /** A small value, or undefined when missing or expired. */
+  get (key: string): Promise<string | undefined>
+  /** Write a value, expiring after `ttlMs` (no expiry when omitted: only for state that lives as long as the configuration). */
+  set (key: string, value: string, ttlMs?: number): Promise<void>
+  /** Remove keys (missing ones are ignored). */
+  delete (keys: string[]): Promise<void>
+  /** Reset the TTL of existing keys (missing ones are ignored). */
+  expire (keys: string[], ttlMs: number): Promise<void>
+
+  /** Append to a list, keep only its last `maxLength` items and set its TTL, atomically. */
+  listPush (key: string, value: string, maxLength: number, ttlMs: number): Promise<void>
+  /** Every item of a list, oldest first ([] when missing). */
+  listRange (key: string): Promise<string[]>
+
+  /**
+   * Append an event to the log `key`, atomically: take the next id of the log's sequence,
+   * store the event, set the TTL of log and sequence, and publish `{id, data}` to the log's
+   * followers (on every instance sharing the store). Returns the id.
+   */
+  appendEvent (key: string, data: string, ttlMs: number): Promise<number>
+  /** Events of the log with an id greater than `afterId`, in order ([] when missing). */
+  readEvents (key: string, afterId: number): Promise<StoredEvent[]>
+  /** Drop the events of a log but keep its sequence, so later ids keep growing. */
+  clearEvents (key: string): Promise<void>
+  /**
+   * Be told of every event appended to the log `key` from now on, by any instance.
+   * Resolves once the subscription is active; the returned function unsubscribes.
+   */
+  followEvents (key: string, listener: (event: StoredEvent) => void): Promise<() => Promise<void>>
+
+  /** Resolves when the backend answers; rejects with AiStorageUnavailableError otherwise. */
+  ping (): Promise<void>
+  /** Release connections and timers. */
+  close (): Promise<void>
+}

@@ -1,0 +1,305 @@
+// Public types of @platformatic/ai-provider. This file is the contract between the core and
+// every package built on it (fastify-ai, ai-warp, the Valkey store): change it with care.
+
+/** Milliseconds, or a string `<n>ms|s|m|h|d` such as `'500ms'`, `'30s'`, `'1d'`. */
+export type TimeWindow = number | string
+
+/** A fixed-window request budget for one model. */
+export interface RateLimitOptions {
+  /** Requests admitted per window. Default 200. */
+  max: number
+  /** Window length. Default `'30s'`. */
+  timeWindow: TimeWindow
+}
+
+/** Retries of transient failures (network errors, 5xx, 429) on the same model. */
+export interface RetryOptions {
+  /** Extra attempts after the first one. Default 1. */
+  max: number
+  /** Milliseconds between attempts. Default 1000. */
+  interval: number
+}
+
+/** Limits that a model definition can override field by field. */
+export interface ModelLimits {
+  /** Upper bound of output tokens; a request's `maxTokens` is capped by it. */
+  maxTokens?: number
+  /** Requests per window for this model, counted in the store (shared by every instance with Valkey). */
+  rate?: RateLimitOptions
+  /** Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000. */
+  requestTimeout?: number
+  /** Retry of transient failures on the same model. */
+  retry?: RetryOptions
+}
+
+/** Global limits: the model limits plus the session settings. */
+export interface GlobalLimits extends ModelLimits {
+  /** A session expires this long after its last write. Default `'1d'`. */
+  historyExpiration?: TimeWindow
+  /** Turns kept per session (older ones are dropped). Default 50. */
+  historyLength?: number
+}
+
+/** How long a model cools down after each kind of failure. */
+export interface RestoreOptions {
+  /** After the model's own rate limit was exhausted. Default `'1m'`. */
+  rateLimit?: TimeWindow
+  /** After a transient failure that survived every retry. Default `'1m'`. */
+  retry?: TimeWindow
+  /** After a timeout. Default `'1m'`. */
+  timeout?: TimeWindow
+  /** After a network failure, a 5xx, a malformed or empty answer, or a 401/403. Default `'1m'`. */
+  providerCommunicationError?: TimeWindow
+  /** After a 429 or a quota/billing error (or the provider's Retry-After when longer). Default `'10m'`. */
+  providerExceededError?: TimeWindow
+}
+
+/** undici Pool options for one provider. */
+export interface PoolOptions {
+  /** Maximum sockets to the provider. Default: undici's (unbounded). */
+  connections?: number
+  /** Requests pipelined per socket. Default 1. */
+  pipelining?: number
+  /** Milliseconds to establish a connection. Default 10000. */
+  connectTimeout?: number
+  /** Milliseconds to keep an idle socket. Default 4000 (undici's). */
+  keepAliveTimeout?: number
+}
+
+/** The provider kinds AI Warp speaks. */
+export type ProviderType = 'openai' | 'deepseek' | 'gemini' | 'openai-compatible'
+
+/** One configured provider. The key in `providers` is its name, used in `provider:model`. */
+export interface ProviderOptions extends PoolOptions {
+  /** Wire format. Defaults to the key when that is `openai`, `deepseek` or `gemini`; required otherwise. */
+  type?: ProviderType
+  /** API key, sent as the provider expects (Bearer, or `x-goog-api-key` for Gemini). */
+  apiKey?: string
+  /** Origin plus optional path prefix, e.g. `http://127.0.0.1:11434/v1`. Defaults to the provider's public API. */
+  baseUrl?: string
+  /** Extra headers sent with every upstream request. */
+  headers?: Record<string, string>
+}
+
+/** A model in the fallback chain, in its object form. */
+export interface ModelDefinition {
+  /** A key of `providers`. */
+  provider: string
+  /** The provider's model name (may contain `:`). */
+  model: string
+  /** Overrides of the global limits for this model. */
+  limits?: ModelLimits
+  /** Overrides of the global cool-down windows for this model. */
+  restore?: RestoreOptions
+}
+
+/** In-process store (the default). */
+export interface MemoryStorageOptions {
+  type: 'memory'
+  /** Most sessions kept at once; the least recently written is evicted beyond it. Default 100000. */
+  maxSessions?: number
+}
+
+/** Valkey (or Redis) store, shared by every instance that points at the same server. */
+export interface ValkeyStorageOptions {
+  type: 'valkey'
+  /** `redis://` or `rediss://` URL. Takes precedence over host/port/username/password/database. */
+  url?: string
+  /** Default `127.0.0.1`. */
+  host?: string
+  /** Default 6379. */
+  port?: number
+  username?: string
+  password?: string
+  /** Database index. Default 0. */
+  database?: number
+  /** `true` or tls.connect options; implied by `rediss://`. */
+  tls?: boolean | Record<string, unknown>
+  /** Prefix of every key. Default `aiwarp:`. */
+  keyPrefix?: string
+  /** Milliseconds to connect. Default 5000. */
+  connectTimeout?: number
+  /** Milliseconds for one command before it fails with AI_STORAGE_UNAVAILABLE. Default 2000. */
+  commandTimeout?: number
+  /** An iovalkey client to use instead of building one (it is not closed by AI Warp). */
+  client?: unknown
+}
+
+export type StorageOptions = MemoryStorageOptions | ValkeyStorageOptions
+
+/** Options of the core, identical to the `ai` section of the service config. */
+export interface AiOptions {
+  /** Providers by name. */
+  providers: Record<string, ProviderOptions>
+  /** The fallback chain, in order: `'provider:model'` (split at the first colon) or objects. */
+  models: Array<string | ModelDefinition>
+  /** Global limits. */
+  limits?: GlobalLimits
+  /** Global cool-down windows. */
+  restore?: RestoreOptions
+  /** Where sessions, limits and model state live. Default `{ type: 'memory' }`. */
+  storage?: StorageOptions
+}
+
+/** How an answer ended. */
+export type AiResult = 'COMPLETE' | 'INCOMPLETE_MAX_TOKENS' | 'INCOMPLETE_UNKNOWN'
+
+/** Token usage as reported by the provider that answered. */
+export interface AiUsage {
+  promptTokens: number
+  completionTokens: number
+  totalTokens: number
+}
+
+/** One message of a conversation sent to a provider. */
+export interface AiChatMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+/** A model picked for a request: `'provider:model'` or an object. */
+export type AiModelSelector = string | { provider: string, model: string }
+
+/** One request to the gateway. */
+export interface AiRequest {
+  /** The user's prompt (non-empty). */
+  prompt: string
+  /** System instructions; kept with the session so follow-ups need not resend it. */
+  context?: string
+  /** 0..2 */
+  temperature?: number
+  /** Output token budget, capped by the model's `limits.maxTokens`. */
+  maxTokens?: number
+  /** Nucleus sampling, 0..1. */
+  topP?: number
+  /** Stop sequences. */
+  stop?: string[]
+  /** A subset of the configured models, in the order to try. Default: all, in config order. */
+  models?: AiModelSelector[]
+  /** Prior turns supplied by the caller (not with `sessionId`). */
+  history?: Array<{ prompt: string, response: string }>
+  /** Continue this session (404 when unknown or expired). */
+  sessionId?: string
+  /**
+   * Bind a new session to an owner (e.g. an authenticated user id); a session is only
+   * visible to requests that pass the same owner.
+   */
+  owner?: string
+  /** Cancels the request and aborts the upstream call. */
+  signal?: AbortSignal
+}
+
+/** A stream request adds resume. */
+export interface AiStreamRequest extends AiRequest {
+  /** Default true: with `sessionId`, attach to an answer still being generated or replay after `lastEventId`. */
+  resume?: boolean
+  /** The last event id the client saw (the `Last-Event-ID` header). */
+  lastEventId?: string
+}
+
+/** A complete answer. */
+export interface AiResponse {
+  text: string
+  result: AiResult
+  sessionId: string
+  /** `provider:model` that answered. */
+  model: string
+  usage?: AiUsage
+}
+
+/** Events of a normalized stream, as sent to clients. `id` is unique and ordered within a session. */
+export type AiStreamEvent =
+  | { type: 'content', id: string, text: string }
+  | { type: 'end', id: string, result: AiResult, sessionId: string, model: string, usage?: AiUsage }
+  | { type: 'error', id: string, code: string, message: string }
+
+/** A stream ready to be sent: a model has accepted it (fallback is over) or it is a resume. */
+export interface AiStreamResponse {
+  sessionId: string
+  /** `provider:model` generating the answer. */
+  model: string
+  /** Events in order; ends after `end` or `error`. Breaking out of the loop aborts upstream. */
+  events: AsyncIterable<AiStreamEvent>
+}
+
+/** One stored turn of a session. */
+export interface AiTurn {
+  prompt: string
+  /** The answer text (possibly partial when `result` is not COMPLETE). */
+  response: string
+  /** `provider:model` that answered, when one did. */
+  model?: string
+  /** How the turn ended: an answer result, or `INTERRUPTED` (client left) / `FAILED` (provider failed mid-answer). */
+  result: AiResult | 'INTERRUPTED' | 'FAILED'
+  /** ISO 8601 time of the turn. */
+  createdAt: string
+  /** Error code when the turn failed. */
+  errorCode?: string
+  usage?: AiUsage
+}
+
+/** A session as returned by `sessions.get`. */
+export interface AiSession {
+  sessionId: string
+  context?: string
+  turns: AiTurn[]
+  /** ISO 8601 time at which the session expires unless written again. */
+  expiresAt: string
+}
+
+/** State of one configured model. */
+export interface AiModelStatus {
+  /** `provider:model`. */
+  name: string
+  provider: string
+  model: string
+  state: 'ready' | 'cooling-down'
+  /** ISO 8601, when cooling down. */
+  until?: string
+  /** Error code that caused the cool-down. */
+  reason?: string
+}
+
+/** A clock, injectable so tests can move time. */
+export interface Clock {
+  now (): number
+}
+
+/** The subset of a pino logger that AI Warp uses; pino (and fastify.log) fit as they are. */
+export interface Logger {
+  debug (obj: object, msg?: string): void
+  info (obj: object, msg?: string): void
+  warn (obj: object, msg?: string): void
+  error (obj: object, msg?: string): void
+}
+
+/** What the core can be given instead of building it (tests and embedders). */
+export interface AiDependencies {
+  /** Default: a silent logger. */
+  logger?: Logger
+  /** Default: `Date`. Drives windows, cool-downs and session expiry. */
+  clock?: Clock
+  /** A store to use instead of the one `options.storage` describes (it is closed by `close()`). */
+  store?: import('./store.ts').AiStore
+}
+
+/** The gateway core, built by `createAi`. */
+export interface Ai {
+  /** Answer a prompt, walking the fallback chain. */
+  request (request: AiRequest): Promise<AiResponse>
+  /**
+   * Start (or resume) a streamed answer. Resolves once a model has accepted the request and
+   * produced its first event (fallback happens before that), or with a replay for a resume.
+   */
+  stream (request: AiStreamRequest): Promise<AiStreamResponse>
+  /** A session and its turns; AiSessionNotFoundError when unknown, expired or owned by another owner. */
+  getSession (sessionId: string, owner?: string): Promise<AiSession>
+  /** Forget a session; AiSessionNotFoundError when unknown (or another owner's). */
+  deleteSession (sessionId: string, owner?: string): Promise<void>
+  /** Configured models, in chain order, with their state. */
+  models (): Promise<AiModelStatus[]>
+  /** The store, shared with embedders (e.g. caller rate limits). */
+  readonly store: import('./store.ts').AiStore
+  /** Close pools and the store; streams in flight end with an AI_SHUTTING_DOWN error event. */
+  close (): Promise<void>
+}

@@ -47,3 +47,18 @@ export interface ProviderClient {
   stream (model: string, input: ProviderInput, options: ProviderCallOptions): AsyncIterable<ProviderStreamEvent>
   close (): Promise<void>
 }
+
+/** A provider's options after validation (options.ts): defaults applied, frozen. */
+export interface NormalizedProviderOptions {
+  /** The key in `providers`. */
+  name: string
+  type: 'openai' | 'deepseek' | 'gemini' | 'openai-compatible'
+  apiKey?: string
+  /** Without trailing slash, e.g. `https://api.openai.com` or `http://127.0.0.1:11434/v1`. */
+  baseUrl: string
+  headers: Record<string, string>
+  connections?: number
+  pipelining: number
+  connectTimeout: number
+  keepAliveTimeout?: number
+}

@@ -1,1 +1,2 @@
-export {}
+export { createMockProvider } from './mock-provider.ts'
+export type { MockBehaviour, MockProvider, MockProviderName, MockProviderOptions, MockRequest, MockUsage } from './types.ts'

@@ -1,0 +1,102 @@
+import type { MockBehaviour, MockUsage } from './types.ts'
+
+/** What the mock answers, independent of the wire format. */
+export interface Answer {
+  /** Model name echoed in the answer. */
+  model: string
+  /** The whole answer text ('' for an empty answer). */
+  text: string
+  /** Stream content deltas (empty for an empty answer). */
+  deltas: string[]
+  /** Finish reason given by the behaviour, or undefined for the provider's default. */
+  finishReason: string | undefined
+  /** Usage to report, or false to omit it. */
+  usage: MockUsage | false
+}
+
+/** One message of a prompt, reduced to what the mock needs. */
+export interface PromptMessage {
+  /** `user`, `assistant`, `system`, `model`… as the provider names it. */
+  role: string
+  /** Concatenated text parts. */
+  text: string
+}
+
+/** Builds the answer for a prompt, applying the behaviour's overrides. */
+export function buildAnswer (model: string, messages: PromptMessage[], behaviour: MockBehaviour): Answer {
+  if (behaviour.emptyAnswer === true) {
+    return { model, text: '', deltas: [], finishReason: behaviour.finishReason, usage: usageOf(behaviour, messages, 0) }
+  }
+  const text = behaviour.text ?? defaultText(messages, behaviour.deltas)
+  const deltas = behaviour.deltas ?? splitAfterSpaces(text)
+  return { model, text, deltas, finishReason: behaviour.finishReason, usage: usageOf(behaviour, messages, deltas.length) }
+}
+
+function defaultText (messages: PromptMessage[], deltas: string[] | undefined): string {
+  if (deltas !== undefined) return deltas.join('')
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i].role === 'user') return 'Echo: ' + messages[i].text
+  }
+  return 'Echo: '
+}
+
+/** Splits after each space, keeping the spaces: 'a b c' -> ['a ', 'b ', 'c']. Always at least one chunk. */
+export function splitAfterSpaces (text: string): string[] {
+  const deltas: string[] = []
+  let start = 0
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === ' ') {
+      deltas.push(text.slice(start, i + 1))
+      start = i + 1
+    }
+  }
+  if (start < text.length || deltas.length === 0) deltas.push(text.slice(start))
+  return deltas
+}
+
+function usageOf (behaviour: MockBehaviour, messages: PromptMessage[], completionTokens: number): MockUsage | false {
+  if (behaviour.usage !== undefined) return behaviour.usage
+  let promptTokens = 0
+  for (const message of messages) promptTokens += countWords(message.text)
+  return { promptTokens: Math.max(promptTokens, 1), completionTokens }
+}
+
+function countWords (text: string): number {
+  let words = 0
+  let inWord = false
+  for (let i = 0; i < text.length; i++) {
+    const space = text.charCodeAt(i) <= 32
+    if (!space && !inWord) words++
+    inWord = !space
+  }
+  return words
+}
+
+/** Text of an OpenAI message content: a string or an array of `{ type: 'text', text }` parts. */
+export function openAiContentText (content: unknown): string {
+  if (typeof content === 'string') return content
+  if (!Array.isArray(content)) return ''
+  let text = ''
+  for (const part of content) {
+    if (typeof part?.text === 'string') text += part.text
+  }
+  return text
+}
+
+/** Reads OpenAI/DeepSeek `messages` into prompt messages, tolerating junk. */
+export function openAiMessages (body: any): PromptMessage[] {
+  const messages = body?.messages
+  if (!Array.isArray(messages)) return []
+  return messages.map(function toPromptMessage (message: any) {
+    return { role: String(message?.role), text: openAiContentText(message?.content) }
+  })
+}
+
+/** Reads Gemini `contents` into prompt messages (a missing role means `user`), tolerating junk. */
+export function geminiMessages (body: any): PromptMessage[] {
+  const contents = body?.contents
+  if (!Array.isArray(contents)) return []
+  return contents.map(function toPromptMessage (content: any) {
+    return { role: content?.role === undefined ? 'user' : String(content.role), text: openAiContentText(content?.parts) }
+  })
+}

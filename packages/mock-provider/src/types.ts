@@ -1,0 +1,106 @@
+import type { IncomingHttpHeaders } from 'node:http'
+
+/** Which provider's wire format a request was spoken in, decided by its path. */
+export type MockProviderName = 'openai' | 'deepseek' | 'gemini'
+
+/** Token counts the mock reports, in the provider's own usage fields. */
+export interface MockUsage {
+  /** Tokens of the prompt (OpenAI `prompt_tokens`, Gemini `promptTokenCount`). */
+  promptTokens: number
+  /** Tokens of the answer (OpenAI `completion_tokens`, Gemini `candidatesTokenCount`). */
+  completionTokens: number
+}
+
+/**
+ * How the mock answers one request. Every field is optional; an empty object answers
+ * `Echo: <last user message>` with the provider's usual shape. Fault fields counting
+ * "deltas" count content deltas already written (0 = before the first one).
+ */
+export interface MockBehaviour {
+  /** The whole answer. Default: `Echo: <text of the last user message>`. */
+  text?: string
+  /** Stream chunks. Default: `text` split after each space (at least one chunk). */
+  deltas?: string[]
+  /** The provider's own finish reason. Default `stop` (Gemini `STOP`); e.g. `length` / `MAX_TOKENS`. */
+  finishReason?: string
+  /** Reported usage. Default: computed from the words of the prompt and the answer; `false` omits usage. */
+  usage?: MockUsage | false
+  /** Answer this HTTP status with the provider's real error body (e.g. 400, 401, 403, 404, 429, 500, 503). */
+  status?: number
+  /** `Retry-After` header value sent with `status` (Gemini 429 also gets a RetryInfo detail). */
+  retryAfter?: string
+  /** Replaces the error body JSON (for `status`) and the in-band error object (for `inBandErrorAfter`). */
+  errorBody?: unknown
+  /** Wait this long before sending the response headers. */
+  headersDelayMs?: number
+  /** Wait this long between stream frames. */
+  deltaDelayMs?: number
+  /** After N deltas stop writing and keep the socket open until the client closes it. Non-stream: headers only. */
+  stallAfter?: number
+  /** After N deltas destroy the socket, without any terminator. Non-stream: after half the body. */
+  cutAfter?: number
+  /** Write every SSE frame in several writes, split inside `data:`, inside a multi-byte UTF-8 character and inside the line ending. */
+  splitFrames?: boolean
+  /** SSE line endings: `true` CRLF, `false` LF. Default LF for OpenAI/DeepSeek, CRLF for Gemini (as the real API). */
+  crlf?: boolean
+  /** OpenAI/DeepSeek: send a chunk with `"choices": []` (keep-alive / filter-results style) before the deltas. */
+  emptyChoicesChunk?: boolean
+  /** After N deltas send an in-band error object (`data: {"error":{...}}`) and end the stream without terminator. */
+  inBandErrorAfter?: number
+  /** After N deltas send a frame whose data is not JSON and end the stream. Non-stream: a body that is not JSON. */
+  malformedAfter?: number
+  /** 200 with empty content (non-stream) or no content delta (stream). Gemini: a candidate content without parts. */
+  emptyAnswer?: boolean
+}
+
+/** One request the mock received (kept only when recording). */
+export interface MockRequest {
+  /** The wire format, by path (OpenAI-compatible clients hit the `openai` path). */
+  provider: MockProviderName
+  /** The request URL path, with its query string. */
+  path: string
+  /** Model name: the body's `model` (OpenAI/DeepSeek) or the path segment (Gemini). */
+  model: string
+  /** Whether a stream was asked for (`stream: true` or `:streamGenerateContent`). */
+  stream: boolean
+  /** Request headers as Node received them (lower-case names). */
+  headers: IncomingHttpHeaders
+  /** The parsed JSON body (`undefined` when the body was not JSON). */
+  body: any
+  /** True once the client closed the connection before the mock finished answering. */
+  closedEarly: boolean
+  /** Resolves when the exchange is over: `true` if the client closed early. */
+  closed: Promise<boolean>
+}
+
+/** Options of `createMockProvider`. */
+export interface MockProviderOptions {
+  /** Port to listen on. Default 0 (a free port). */
+  port?: number
+  /** Host to listen on. Default `127.0.0.1`. */
+  host?: string
+  /** Keep received requests in `mock.requests`. Default true; false keeps memory flat (benchmarks). */
+  record?: boolean
+}
+
+/** A running mock provider server. */
+export interface MockProvider {
+  /** Origin of the server, e.g. `http://127.0.0.1:34567`. */
+  url: string
+  /** The port the server listens on. */
+  port: number
+  /** Requests received, in order (empty when `record: false`). */
+  readonly requests: MockRequest[]
+  /** Number of requests received since start or the last `reset()`, recorded or not. */
+  readonly requestCount: number
+  /** Sets the default behaviour of a model name, for all providers; `'*'` applies to every model without its own. */
+  setBehaviour (model: string, behaviour: MockBehaviour): void
+  /** Queues one-shot behaviours for a model, consumed one per request before the default. */
+  enqueue (model: string, ...behaviours: MockBehaviour[]): void
+  /** Resolves once `n` requests were received since start or the last `reset()`. */
+  waitForRequests (n: number): Promise<void>
+  /** Forgets behaviours, queues and recorded requests. */
+  reset (): void
+  /** Stops listening and closes every open connection. */
+  close (): Promise<void>
+}

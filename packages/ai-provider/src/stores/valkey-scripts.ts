@@ -1,0 +1,74 @@
+// The Lua scripts of the Valkey store. Each runs atomically on the server (no other command
+// interleaves with a script), so a multi-step update is never a read-modify-write from
+// JavaScript and several gateway instances sharing one Valkey cannot race each other.
+// Every script leaves a TTL on every key it touches.
+import { createHash } from 'node:crypto'
+
+/** A script and its SHA1, for EVALSHA with an EVAL fallback. */
+export interface ValkeyScript {
+  name: string
+  lua: string
+  sha: string
+}
+
+function defineScript (name: string, lua: string): ValkeyScript {
+  return { name, lua, sha: createHash('sha1').update(lua).digest('hex') }
+}
+
+/**
+ * Take one unit of a fixed window. KEYS[1] counter; ARGV[1] max, ARGV[2] window ms.
+ * INCR only while under max (a refused call takes nothing); the first unit opens the window
+ * with PEXPIRE. Returns {allowed 0|1, count, pttl}. A counter that somehow lost its TTL gets
+ * the window again, so it can never block a model forever.
+ */
+export const consumeScript = defineScript('consume', `
+local max = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local allowed = 0
+if count < max then
+  count = redis.call('INCR', KEYS[1])
+  allowed = 1
+  if count == 1 then redis.call('PEXPIRE', KEYS[1], window) end
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -1 then
+  redis.call('PEXPIRE', KEYS[1], window)
+  ttl = window
+elseif ttl < 0 then
+  ttl = window
+end
+return {allowed, count, ttl}
+`)
+
+/** Capped list. KEYS[1] list; ARGV[1] value, ARGV[2] max length, ARGV[3] ttl ms. */
+export const listPushScript = defineScript('listPush', `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`)
+
+/**
+ * Append to an event log. KEYS[1] log (sorted set scored by id), KEYS[2] sequence;
+ * ARGV[1] data, ARGV[2] ttl ms, ARGV[3] channel. The entry and the published message are
+ * both `<id>|<data>`. Publishing inside the script means a follower can never see an id
+ * that is not stored yet, and ids are published in order.
+ */
+export const appendEventScript = defineScript('appendEvent', `
+local id = redis.call('INCR', KEYS[2])
+local entry = id .. '|' .. ARGV[1]
+redis.call('ZADD', KEYS[1], id, entry)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('PUBLISH', ARGV[3], entry)
+return id
+`)
+
+/** Reset the TTL of existing keys. KEYS: the keys; ARGV[1] ttl ms. */
+export const expireScript = defineScript('expire', `
+for _, key in ipairs(KEYS) do
+  redis.call('PEXPIRE', key, ARGV[1])
+end
+return 1
+`)

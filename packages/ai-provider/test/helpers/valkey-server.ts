@@ -1,0 +1,201 @@
+// A private Valkey (or Redis) server for one test file: started on a free port with no
+// persistence in a temp dir, restartable on the same port (outage tests), or the server of
+// VALKEY_URL when that is set (then it cannot be stopped or restarted).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createConnection, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+export interface TestValkeyServer {
+  /** `redis://127.0.0.1:PORT` (or VALKEY_URL). */
+  url: string
+  port: number
+  /** True when the helper owns the process (stop/start work). */
+  controllable: boolean
+  /** Why stop/start are not available (undefined when they are): use it as a `skip` reason. */
+  skipControl: string | undefined
+  /** Stop the server (outage). Kept data is lost. */
+  stop (): Promise<void>
+  /** Start it again on the same port. */
+  start (): Promise<void>
+  /** FLUSHALL. */
+  flush (): Promise<void>
+  /** Run one command with the helper's own tiny client and return the raw RESP reply. */
+  command (...args: string[]): Promise<string>
+  /** Stop for good and remove the temp dir. */
+  close (): Promise<void>
+}
+
+function findBinary (): string | undefined {
+  for (const name of ['valkey-server', 'redis-server']) {
+    const probe = spawnSync(name, ['--version'], { stdio: 'ignore' })
+    if (probe.status === 0) return name
+  }
+  return undefined
+}
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
+
+function encodeCommand (args: string[]): string {
+  let out = `*${args.length}\r\n`
+  for (const arg of args) out += `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`
+  return out
+}
+
+/** Send one command over a fresh socket and resolve with the raw reply (enough for tests). */
+function rawCommand (host: string, port: number, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host, port })
+    const chunks: Buffer[] = []
+    socket.setTimeout(1000, () => socket.destroy(new Error('valkey-server: no reply')))
+    socket.on('connect', function onConnect () { socket.write(encodeCommand(args)) })
+    socket.on('data', function onData (chunk) {
+      chunks.push(chunk)
+      const reply = Buffer.concat(chunks).toString('utf8')
+      if (isCompleteReply(reply)) {
+        socket.end()
+        resolve(reply)
+      }
+    })
+    socket.on('error', reject)
+  })
+}
+
+function isCompleteReply (reply: string): boolean {
+  if (!reply.endsWith('\r\n')) return false
+  if (reply[0] !== '*' && reply[0] !== '$') return true
+  // Multi-line replies: good enough for the short replies tests read (SCAN, KEYS, GET).
+  try {
+    parseReply(reply)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Parse a RESP2 reply into strings, numbers, null and arrays. */
+export function parseReply (reply: string): unknown {
+  let position = 0
+  function readLine (): string {
+    const end = reply.indexOf('\r\n', position)
+    if (end === -1) throw new Error('incomplete')
+    const line = reply.slice(position, end)
+    position = end + 2
+    return line
+  }
+  function read (): unknown {
+    const line = readLine()
+    const type = line[0]
+    const rest = line.slice(1)
+    if (type === '+') return rest
+    if (type === '-') return new Error(rest)
+    if (type === ':') return Number(rest)
+    if (type === '$') {
+      const length = Number(rest)
+      if (length === -1) return null
+      const bytes = Buffer.from(reply.slice(position), 'utf8')
+      if (bytes.length < length + 2) throw new Error('incomplete')
+      const value = bytes.subarray(0, length).toString('utf8')
+      position += value.length + 2
+      return value
+    }
+    if (type === '*') {
+      const count = Number(rest)
+      if (count === -1) return null
+      const items: unknown[] = []
+      for (let i = 0; i < count; i++) items.push(read())
+      return items
+    }
+    throw new Error(`unexpected reply ${line}`)
+  }
+  return read()
+}
+
+async function waitForPing (host: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (true) {
+    try {
+      const reply = await rawCommand(host, port, ['PING'])
+      if (reply.startsWith('+PONG')) return
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+    }
+    if (Date.now() > deadline) throw new Error(`valkey-server on ${port} did not answer PING`)
+    await sleep(20)
+  }
+}
+
+export async function startValkeyServer (): Promise<TestValkeyServer> {
+  const external = process.env.VALKEY_URL
+  if (external !== undefined && external !== '') return useExternal(external)
+
+  const binary = findBinary()
+  if (binary === undefined) throw new Error('neither valkey-server nor redis-server is on PATH (or set VALKEY_URL)')
+  const dir = await mkdtemp(join(tmpdir(), 'aiwarp-valkey-'))
+  const port = await freePort()
+  let child: ChildProcess | undefined
+
+  async function start (): Promise<void> {
+    if (child !== undefined) return
+    const spawned = spawn(binary as string, [
+      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir
+    ], { stdio: 'ignore' })
+    child = spawned
+    spawned.once('exit', function onExit () { if (child === spawned) child = undefined })
+    await waitForPing('127.0.0.1', port, 5000)
+  }
+
+  async function stop (): Promise<void> {
+    const running = child
+    if (running === undefined) return
+    const exited = new Promise((resolve) => running.once('exit', resolve))
+    running.kill('SIGKILL')
+    await exited
+    child = undefined
+  }
+
+  await start()
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    controllable: true,
+    skipControl: undefined,
+    stop,
+    start,
+    async flush () { await rawCommand('127.0.0.1', port, ['FLUSHALL']) },
+    command: (...args) => rawCommand('127.0.0.1', port, args),
+    async close () {
+      await stop()
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+function useExternal (url: string): TestValkeyServer {
+  const parsed = new URL(url)
+  const host = parsed.hostname
+  const port = Number(parsed.port || 6379)
+  async function notControllable (): Promise<void> {
+    throw new Error('VALKEY_URL is set: the test server cannot be stopped or started')
+  }
+  return {
+    url,
+    port,
+    controllable: false,
+    skipControl: 'VALKEY_URL is set: this test needs to stop and restart the server',
+    stop: notControllable,
+    start: notControllable,
+    async flush () { await rawCommand(host, port, ['FLUSHALL']) },
+    command: (...args) => rawCommand(host, port, args),
+    async close () {}
+  }
+}

@@ -1,0 +1,16 @@
+// Every provider type AI Warp speaks. Adding a provider: one adapter file, one line here,
+// one test file, one row in docs/providers.md.
+
+import type { ProviderType } from '../types.ts'
+import type { ProviderAdapter } from './adapter.ts'
+import { deepseek } from './deepseek.ts'
+import { gemini } from './gemini.ts'
+import { openai } from './openai.ts'
+import { openaiCompatible } from './openai-compatible.ts'
+
+export const registry: Readonly<Record<ProviderType, ProviderAdapter>> = {
+  openai,
+  deepseek,
+  gemini,
+  'openai-compatible': openaiCompatible
+}

@@ -1,0 +1,307 @@
+// The network side of every provider, written once: undici requests on the provider's pool,
+// the call timeout, aborts, SSE framing, and turning whatever went wrong into an AI_* error.
+// Adapters (./providers/) only build requests and read what comes back.
+//
+// Timeout: `timeout` bounds a complete call as a whole. For a stream it bounds the wait for
+// the headers and then the silence between two chunks; time spent while the consumer holds an
+// event (a slow client) is not counted as upstream silence.
+// Every failure, timeout, abort and early exit of the consumer aborts the upstream request;
+// bodies are always read to their end or destroyed, so no socket is leaked.
+
+import type { Dispatcher } from 'undici'
+import type { Logger } from './types.ts'
+import type { ProviderAnswer, ProviderCallOptions, ProviderInput, ProviderStreamEvent } from './provider.ts'
+import type { ProviderAdapter, ProviderStreamEnd } from './providers/adapter.ts'
+import {
+  AiAbortedError,
+  AiProviderEmptyResponseError,
+  AiProviderMalformedResponseError,
+  AiProviderNetworkError,
+  AiProviderStreamError,
+  AiProviderTimeoutError,
+  AiShuttingDownError
+} from './errors.ts'
+import { errorObject, parseErrorBody, shortMessage, withCause } from './providers/upstream-error.ts'
+import { createSseParser } from './sse-parser.ts'
+
+/** Most bytes of an error body read to build the error message. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024
+
+/** What the transport needs to speak to one configured provider. */
+export interface TransportOptions {
+  /** The provider's configured name, first half of `provider:model` in messages. */
+  name: string
+  adapter: ProviderAdapter
+  /** The provider's pool (its origin is the base URL's origin). */
+  dispatcher: Dispatcher
+  /** Path of the base URL, without trailing slash (`''` for an origin). */
+  basePath: string
+  /** Request headers, built once by the adapter. */
+  headers: Record<string, string>
+  logger: Logger
+}
+
+/** Calls of one provider; the provider client wraps it. */
+export interface Transport {
+  complete (model: string, input: ProviderInput, options: ProviderCallOptions): Promise<ProviderAnswer>
+  stream (model: string, input: ProviderInput, options: ProviderCallOptions): AsyncGenerator<ProviderStreamEvent, void, undefined>
+  /** Aborts every call in flight (they fail with AI_SHUTTING_DOWN) and refuses new ones. */
+  shutdown (): void
+}
+
+/**
+ * The bookkeeping of one upstream call: its AbortController, its timer and the caller's signal.
+ * It is its own listener (`handleEvent`) and the timer gets it as argument, so a call allocates
+ * no closures.
+ */
+class UpstreamCall {
+  readonly controller = new AbortController()
+  readonly label: string
+  readonly timeout: number
+  readonly callerSignal: AbortSignal | undefined
+  readonly timer: NodeJS.Timeout
+  timedOut = false
+  /** The consumer holds an event: upstream silence is not being measured. */
+  paused = false
+
+  constructor (label: string, options: ProviderCallOptions) {
+    this.label = label
+    this.timeout = options.timeout
+    this.callerSignal = options.signal
+    this.timer = setTimeout(onCallTimeout, options.timeout, this)
+    if (options.signal !== undefined) options.signal.addEventListener('abort', this)
+  }
+
+  /** The caller's signal fired. */
+  handleEvent (): void {
+    this.controller.abort()
+  }
+
+  /** Upstream spoke: restart the silence window. */
+  touch (): void {
+    this.timer.refresh()
+  }
+
+  finish (): void {
+    clearTimeout(this.timer)
+    if (this.callerSignal !== undefined) this.callerSignal.removeEventListener('abort', this)
+  }
+}
+
+function onCallTimeout (call: UpstreamCall): void {
+  // While paused, the timer is simply spent; resuming refreshes (re-arms) it.
+  if (call.paused) return
+  call.timedOut = true
+  call.controller.abort()
+}
+
+/** Builds the transport of one provider. */
+export function createTransport (options: TransportOptions): Transport {
+  const { name, adapter, dispatcher, basePath, headers, logger } = options
+  const inFlight = new Set<AbortController>()
+  let closing = false
+
+  function start (model: string, callOptions: ProviderCallOptions): UpstreamCall {
+    if (closing) throw new AiShuttingDownError()
+    if (callOptions.signal?.aborted === true) throw withCause(new AiAbortedError(), callOptions.signal.reason)
+    const call = new UpstreamCall(name + ':' + model, callOptions)
+    inFlight.add(call.controller)
+    return call
+  }
+
+  function end (call: UpstreamCall): void {
+    call.finish()
+    inFlight.delete(call.controller)
+  }
+
+  /** Whatever went wrong, as the AI_* error that says why. */
+  function failure (call: UpstreamCall, error: unknown): Error {
+    let result: Error
+    if (closing && call.controller.signal.aborted) {
+      result = withCause(new AiShuttingDownError(), error)
+    } else if (call.timedOut) {
+      result = withCause(new AiProviderTimeoutError(call.label, call.timeout), error)
+    } else if (call.callerSignal?.aborted === true) {
+      result = withCause(new AiAbortedError(), error)
+    } else if (isAiError(error)) {
+      result = error
+    } else {
+      result = withCause(new AiProviderNetworkError(call.label, networkMessage(error)), error)
+    }
+    logger.debug({ provider: name, label: call.label, code: (result as { code?: string }).code, err: error }, 'provider call failed')
+    return result
+  }
+
+  function send (call: UpstreamCall, path: string, body: string): Promise<Dispatcher.ResponseData> {
+    return dispatcher.request({
+      path,
+      method: 'POST',
+      headers,
+      body,
+      signal: call.controller.signal,
+      // The call's own timer bounds the wait; undici's timers would only duplicate it.
+      headersTimeout: 0,
+      bodyTimeout: 0
+    })
+  }
+
+  async function complete (model: string, input: ProviderInput, callOptions: ProviderCallOptions): Promise<ProviderAnswer> {
+    const call = start(model, callOptions)
+    try {
+      const response = await send(call, adapter.completePath(basePath, model), adapter.buildBody(model, input, false))
+      if (response.statusCode < 200 || response.statusCode > 299) throw await readFailure(adapter, call, response)
+      const text = await response.body.text()
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch (error) {
+        throw withCause(new AiProviderMalformedResponseError(call.label, 'answer is not JSON'), error)
+      }
+      return adapter.readAnswer(json, call.label)
+    } catch (error) {
+      // Abort in any case: a no-op when the exchange is over, the upstream stop otherwise.
+      call.controller.abort()
+      throw failure(call, error)
+    } finally {
+      end(call)
+    }
+  }
+
+  async function * stream (model: string, input: ProviderInput, callOptions: ProviderCallOptions): AsyncGenerator<ProviderStreamEvent, void, undefined> {
+    const call = start(model, callOptions)
+    let bodyComplete = false
+    try {
+      const response = await send(call, adapter.streamPath(basePath, model), adapter.buildBody(model, input, true))
+      if (response.statusCode < 200 || response.statusCode > 299) throw await readFailure(adapter, call, response)
+      const contentType = response.headers['content-type']
+      if (typeof contentType !== 'string' || !contentType.includes('text/event-stream')) {
+        throw await readUnexpectedBody(call, response, contentType)
+      }
+
+      const state = adapter.createStreamState()
+      const frames: string[] = []
+      const parser = createSseParser(function collectFrame (event) {
+        // Some servers report a failure as `event: error`; it ends the stream like an in-band error object.
+        if (event.event === 'error') {
+          const error = errorObject(parseErrorBody(event.data))
+          throw new AiProviderStreamError(call.label, shortMessage(typeof error?.message === 'string' ? error.message : event.data))
+        }
+        frames.push(event.data)
+      })
+      let sawText = false
+      let ending: ProviderStreamEnd | undefined
+
+      for await (const chunk of response.body) {
+        call.touch()
+        // After the terminator only the end of the body is awaited, so the socket can be reused.
+        if (ending !== undefined) continue
+        parser.push(chunk)
+        for (let i = 0; i < frames.length; i++) {
+          const event = adapter.readStreamEvent(frames[i], state, call.label)
+          if (event === undefined) continue
+          if (event.type === 'end') {
+            ending = event
+            break
+          }
+          sawText = true
+          call.paused = true
+          yield event
+          call.paused = false
+          call.touch()
+        }
+        frames.length = 0
+        if (ending !== undefined) {
+          if (!sawText) throw new AiProviderEmptyResponseError(call.label)
+          call.paused = true
+          yield ending
+          call.paused = false
+          call.touch()
+        }
+      }
+      bodyComplete = true
+      if (ending !== undefined) return
+
+      parser.end()
+      ending = adapter.readStreamEnd(state, call.label)
+      if (ending === undefined) throw new AiProviderNetworkError(call.label, 'the stream ended before its terminator')
+      if (!sawText) throw new AiProviderEmptyResponseError(call.label)
+      yield ending
+    } catch (error) {
+      call.controller.abort()
+      throw failure(call, error)
+    } finally {
+      // The consumer stopped early (return()/break) or something failed: stop upstream.
+      if (!bodyComplete) call.controller.abort()
+      end(call)
+    }
+  }
+
+  return {
+    complete,
+    stream,
+    shutdown: function shutdown (): void {
+      closing = true
+      for (const controller of inFlight) controller.abort()
+    }
+  }
+}
+
+/** Reads (up to 64 KB of) a non-2xx answer and lets the adapter turn it into an AI_* error. */
+async function readFailure (adapter: ProviderAdapter, call: UpstreamCall, response: Dispatcher.ResponseData): Promise<Error> {
+  const text = await readBoundedText(response.body)
+  return adapter.readError(response.statusCode, text, call.label, retryAfterMs(response.headers))
+}
+
+/** A 2xx stream answer that is not an event stream: an error object, or unreadable. */
+async function readUnexpectedBody (call: UpstreamCall, response: Dispatcher.ResponseData, contentType: unknown): Promise<Error> {
+  const text = await readBoundedText(response.body)
+  const error = errorObject(parseErrorBody(text))
+  if (error !== undefined) {
+    return new AiProviderStreamError(call.label, shortMessage(typeof error.message === 'string' ? error.message : text))
+  }
+  return new AiProviderMalformedResponseError(call.label, 'expected text/event-stream, got ' + String(contentType ?? 'no content type'))
+}
+
+async function readBoundedText (body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    chunks.push(chunk)
+    size += chunk.length
+    // Leaving the loop destroys the rest of the body (and its socket): enough was read.
+    if (size >= MAX_ERROR_BODY_BYTES) break
+  }
+  return Buffer.concat(chunks, size).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8')
+}
+
+/** Retry-After (seconds or HTTP date) or OpenAI's retry-after-ms, in milliseconds. */
+export function retryAfterMs (headers: Record<string, string | string[] | undefined>, now: number = Date.now()): number | undefined {
+  const milliseconds = headerValue(headers['retry-after-ms'])
+  if (milliseconds !== undefined) {
+    const value = Number(milliseconds)
+    if (Number.isFinite(value) && value >= 0) return Math.ceil(value)
+  }
+  const retryAfter = headerValue(headers['retry-after'])
+  if (retryAfter === undefined) return undefined
+  const trimmed = retryAfter.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000)
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}
+
+function headerValue (value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+function isAiError (error: unknown): error is Error {
+  if (!(error instanceof Error)) return false
+  const code: unknown = (error as Error & { code?: unknown }).code
+  return typeof code === 'string' && code.startsWith('AI_')
+}
+
+function networkMessage (error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const code = (error as { code?: unknown }).code
+  return typeof code === 'string' ? code + ' ' + error.message : error.message
+}

@@ -1,0 +1,155 @@
+import type { FastifyRequest } from 'fastify'
+import type { Ai, AiOptions } from '@platformatic/ai-provider'
+import { AiOptionsError } from '@platformatic/ai-provider'
+
+/** Which route groups the plugin registers. A missing key counts as `true`. */
+export interface FastifyAiRoutesOptions {
+  /** `POST promptPath`. */
+  prompt?: boolean
+  /** `POST streamPath`. */
+  stream?: boolean
+  /** `GET` and `DELETE sessionsPath/:sessionId`. */
+  sessions?: boolean
+  /** `GET modelsPath`. */
+  models?: boolean
+  /** The OpenAI-compatible API (`openai.prefix`). */
+  openai?: boolean
+}
+
+/** The OpenAI-compatible API (`POST {prefix}/chat/completions`). */
+export interface FastifyAiOpenAiOptions {
+  /** Path prefix. Default `/v1`. */
+  prefix?: string
+  /** Extra names for configured models: alias -> `provider:model` names to try in order. */
+  aliases?: Record<string, string[]>
+}
+
+/** Options of `@platformatic/fastify-ai`: the core options plus the HTTP ones. */
+export interface FastifyAiOptions extends Partial<AiOptions> {
+  /** Path of the JSON answer route. Default `/api/v1/prompt`. */
+  promptPath?: string
+  /** Path of the streamed (SSE) answer route. Default `/api/v1/stream`. */
+  streamPath?: string
+  /** Prefix of the session routes (`GET` / `DELETE <sessionsPath>/:sessionId`). Default `/api/v1/sessions`. */
+  sessionsPath?: string
+  /** Path of the models route. Default `/api/v1/models`. */
+  modelsPath?: string
+  /** Response header carrying the session id. Default `x-session-id`. */
+  headerSessionIdName?: string
+  /** Milliseconds between `: ping` comments on an idle stream. Default 15000. */
+  heartbeatInterval?: number
+  /** Longest accepted `prompt` (and `context`), in characters. Default 100000. */
+  maxPromptLength?: number
+  /** `false`: no routes, only the `fastify.ai` decorator. Or pick route groups. Default `true`. */
+  routes?: boolean | FastifyAiRoutesOptions
+  /** The OpenAI-compatible API; registered unless `routes` turns it off. */
+  openai?: FastifyAiOpenAiOptions
+  /** Who owns sessions (e.g. the authenticated user id); sessions of another owner answer 404. */
+  getOwner?: (request: FastifyRequest) => string | undefined
+  /** A core built elsewhere: used as is (providers/models are ignored) and not closed by the plugin. */
+  ai?: Ai
+}
+
+/** The HTTP options, validated and with their defaults. */
+export interface HttpOptions {
+  readonly promptPath: string
+  readonly streamPath: string
+  readonly sessionsPath: string
+  readonly modelsPath: string
+  readonly headerSessionIdName: string
+  readonly heartbeatInterval: number
+  readonly maxPromptLength: number
+  readonly routes: Readonly<Required<FastifyAiRoutesOptions>>
+  readonly openai: Readonly<{ prefix: string, aliases: Record<string, string[]> }>
+  readonly getOwner: (request: FastifyRequest) => string | undefined
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
+
+function checkPath (name: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || !value.startsWith('/') || value.length < 2) {
+    throw new AiOptionsError(`${name} must be a path starting with "/", got ${JSON.stringify(value)}`)
+  }
+  return value.endsWith('/') ? value.slice(0, -1) : value
+}
+
+function checkPositiveInteger (name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new AiOptionsError(`${name} must be a positive integer, got ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
+function checkRoutes (value: unknown): Required<FastifyAiRoutesOptions> {
+  if (value === undefined || value === true) {
+    return { prompt: true, stream: true, sessions: true, models: true, openai: true }
+  }
+  if (value === false) {
+    return { prompt: false, stream: false, sessions: false, models: false, openai: false }
+  }
+  if (typeof value !== 'object' || value === null) {
+    throw new AiOptionsError(`routes must be a boolean or an object, got ${JSON.stringify(value)}`)
+  }
+  const routes = { prompt: true, stream: true, sessions: true, models: true, openai: true }
+  for (const [key, enabled] of Object.entries(value)) {
+    if (!(key in routes)) throw new AiOptionsError(`routes.${key} is not a route group`)
+    if (typeof enabled !== 'boolean') {
+      throw new AiOptionsError(`routes.${key} must be a boolean, got ${JSON.stringify(enabled)}`)
+    }
+    routes[key as keyof typeof routes] = enabled
+  }
+  return routes
+}
+
+function checkOpenAi (value: FastifyAiOpenAiOptions | undefined): { prefix: string, aliases: Record<string, string[]> } {
+  if (value === undefined) return { prefix: '/v1', aliases: {} }
+  if (typeof value !== 'object' || value === null) {
+    throw new AiOptionsError(`openai must be an object, got ${JSON.stringify(value)}`)
+  }
+  const prefix = checkPath('openai.prefix', value.prefix, '/v1')
+  const aliases = value.aliases ?? {}
+  for (const [alias, names] of Object.entries(aliases)) {
+    if (!Array.isArray(names) || names.some((name) => typeof name !== 'string')) {
+      throw new AiOptionsError(`openai.aliases.${alias} must be an array of model names, got ${JSON.stringify(names)}`)
+    }
+  }
+  return { prefix, aliases }
+}
+
+function noOwner (): undefined {
+  return undefined
+}
+
+/** Validate the HTTP options once, at registration, into a frozen object. */
+export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
+  const headerSessionIdName = options.headerSessionIdName ?? 'x-session-id'
+  if (typeof headerSessionIdName !== 'string' || !HEADER_NAME.test(headerSessionIdName.toLowerCase())) {
+    throw new AiOptionsError(`headerSessionIdName must be a header name, got ${JSON.stringify(headerSessionIdName)}`)
+  }
+  if (options.getOwner !== undefined && typeof options.getOwner !== 'function') {
+    throw new AiOptionsError('getOwner must be a function')
+  }
+  return Object.freeze({
+    promptPath: checkPath('promptPath', options.promptPath, '/api/v1/prompt'),
+    streamPath: checkPath('streamPath', options.streamPath, '/api/v1/stream'),
+    sessionsPath: checkPath('sessionsPath', options.sessionsPath, '/api/v1/sessions'),
+    modelsPath: checkPath('modelsPath', options.modelsPath, '/api/v1/models'),
+    headerSessionIdName: headerSessionIdName.toLowerCase(),
+    heartbeatInterval: checkPositiveInteger('heartbeatInterval', options.heartbeatInterval, 15000),
+    maxPromptLength: checkPositiveInteger('maxPromptLength', options.maxPromptLength, 100000),
+    routes: Object.freeze(checkRoutes(options.routes)),
+    openai: Object.freeze(checkOpenAi(options.openai)),
+    getOwner: options.getOwner ?? noOwner
+  })
+}
+
+/** The core options: everything that is not an HTTP option. */
+export function pickAiOptions (options: FastifyAiOptions): AiOptions {
+  const aiOptions: AiOptions = { providers: options.providers ?? {}, models: options.models ?? [] }
+  if (options.limits !== undefined) aiOptions.limits = options.limits
+  if (options.restore !== undefined) aiOptions.restore = options.restore
+  if (options.storage !== undefined) aiOptions.storage = options.storage
+  return aiOptions
+}

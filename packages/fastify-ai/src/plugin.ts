@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Ai } from '@platformatic/ai-provider'
+import { createAi } from '@platformatic/ai-provider'
+import type { FastifyAiOptions, HttpOptions } from './options.ts'
+import { normalizeHttpOptions, pickAiOptions } from './options.ts'
+import { aiErrorHandler } from './error-handler.ts'
+import { typeboxValidatorCompiler } from './validator.ts'
+import { LiveStreams } from './live-streams.ts'
+import { promptRoute } from './routes/prompt.ts'
+import { streamRoute } from './routes/stream.ts'
+import { sessionRoutes } from './routes/sessions.ts'
+import { modelsRoute } from './routes/models.ts'
+import { registerOpenAi } from './openai-registration.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The AI Warp core: request, stream, sessions, models, store, close. */
+    ai: Ai
+  }
+}
+
+interface ApiRoutesOptions {
+  ai: Ai
+  http: HttpOptions
+  live: LiveStreams
+}
+
+/** The routes of shared/SPEC.md §5, in their own context so their error handler and validator stay theirs. */
+async function apiRoutes (fastify: FastifyInstance, { ai, http, live }: ApiRoutesOptions): Promise<void> {
+  fastify.setValidatorCompiler(typeboxValidatorCompiler)
+  fastify.setErrorHandler(aiErrorHandler)
+  if (http.routes.prompt) promptRoute(fastify, ai, http)
+  if (http.routes.stream) streamRoute(fastify, ai, http, live)
+  if (http.routes.sessions) sessionRoutes(fastify, ai, http)
+  if (http.routes.models) modelsRoute(fastify, ai, http)
+}
+
+async function fastifyAi (fastify: FastifyInstance, options: FastifyAiOptions): Promise<void> {
+  const http = normalizeHttpOptions(options)
+  const owned = options.ai === undefined
+  const ai = options.ai ?? await createAi(pickAiOptions(options), { logger: fastify.log })
+  fastify.decorate('ai', ai)
+
+  const live = new LiveStreams()
+  // preClose, not onClose: the HTTP server's close waits for open streams, so they must end first.
+  fastify.addHook('preClose', async function endLiveStreams () {
+    await live.shutdown()
+  })
+  if (owned) {
+    fastify.addHook('onClose', async function closeAi () {
+      await ai.close()
+    })
+  }
+
+  const { prompt, stream, sessions, models, openai } = http.routes
+  if (prompt || stream || sessions || models) {
+    await fastify.register(apiRoutes, { ai, http, live })
+  }
+  if (openai) await registerOpenAi(fastify, http)
+}
+
+/** The AI Warp Fastify plugin: decorates `fastify.ai` and serves the HTTP API. */
+export const fastifyAiPlugin = fp(fastifyAi, { fastify: '5.x', name: '@platformatic/fastify-ai' })

@@ -1,0 +1,29 @@
+import type { FastifySchema, FastifyInstance } from 'fastify'
+import type { Ai } from '@platformatic/ai-provider'
+import type { HttpOptions } from '../options.ts'
+import type { PromptRequestBody, PromptResponseBody } from '../protocol.ts'
+import { abortOnDisconnect, toAiRequest } from '../ai-request.ts'
+import { errorResponses, promptBodySchema, promptResponseSchema } from '../schemas.ts'
+import { setSessionHeader } from '../session-header.ts'
+
+/** `POST promptPath`: the whole answer as JSON. */
+export function promptRoute (fastify: FastifyInstance, ai: Ai, http: HttpOptions): void {
+  fastify.post<{ Body: PromptRequestBody }>(http.promptPath, {
+    schema: {
+      operationId: 'prompt',
+      body: promptBodySchema(http.maxPromptLength),
+      response: { 200: promptResponseSchema, ...errorResponses }
+    } as FastifySchema
+  }, async function prompt (request, reply): Promise<PromptResponseBody> {
+    const disconnect = abortOnDisconnect(reply)
+    try {
+      const answer = await ai.request(toAiRequest(request.body, http.getOwner(request), disconnect.signal))
+      setSessionHeader(reply, http.headerSessionIdName, answer.sessionId)
+      const body: PromptResponseBody = { text: answer.text, result: answer.result, sessionId: answer.sessionId, model: answer.model }
+      if (answer.usage !== undefined) body.usage = answer.usage
+      return body
+    } finally {
+      disconnect.release()
+    }
+  })
+}

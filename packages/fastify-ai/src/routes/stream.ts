@@ -1,0 +1,99 @@
+import type { FastifySchema, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Ai, AiStreamResponse } from '@platformatic/ai-provider'
+import type { HttpOptions } from '../options.ts'
+import type { PromptRequestBody } from '../protocol.ts'
+import type { LiveStreams, LiveStream } from '../live-streams.ts'
+import { toAiStreamRequest } from '../ai-request.ts'
+import { errorResponses, promptBodySchema, streamHeadersSchema } from '../schemas.ts'
+import { setSessionHeader } from '../session-header.ts'
+import { formatErrorFrame, formatEvent, openSse } from '../sse-writer.ts'
+
+interface StreamRoute {
+  Body: PromptRequestBody
+  Headers: { 'last-event-id'?: string }
+}
+
+function sseHeaders (request: FastifyRequest, reply: FastifyReply): Record<string, string | string[] | number> {
+  // Headers set by hooks (CORS, the session header…) would be lost by hijack: carry them over.
+  const headers: Record<string, string | string[] | number> = {}
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) headers[name] = value
+  }
+  headers['content-type'] = 'text/event-stream'
+  headers['cache-control'] = 'no-cache'
+  headers['x-accel-buffering'] = 'no'
+  // HTTP/2 forbids connection-specific headers.
+  if (request.raw.httpVersionMajor === 1) headers.connection = 'keep-alive'
+  return headers
+}
+
+/** Write the core's events as SSE until `end` / `error`, the client leaving, or shutdown. */
+async function pipeEvents (request: FastifyRequest, reply: FastifyReply, response: AiStreamResponse, abort: () => void, http: HttpOptions, live: LiveStreams): Promise<void> {
+  const writer = openSse(reply.raw, sseHeaders(request, reply), http.heartbeatInterval, abort)
+  const stream: LiveStream = { writer, abort }
+  live.add(stream)
+  const events = response.events[Symbol.asyncIterator]()
+  let finished = false
+  try {
+    while (!writer.closed) {
+      const next = await events.next()
+      if (next.done) break
+      if (!await writer.write(formatEvent(next.value))) break
+      if (next.value.type !== 'content') {
+        finished = true
+        break
+      }
+    }
+    if (!finished && !writer.closed) {
+      request.log.error({ sessionId: response.sessionId }, 'AI stream ended without an end event')
+      await writer.write(formatErrorFrame('AI_INTERNAL_ERROR', 'The stream ended unexpectedly'))
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    const known = typeof code === 'string' && code.startsWith('AI_')
+    request.log[known ? 'warn' : 'error']({ err: error, sessionId: response.sessionId }, 'AI stream failed')
+    await writer.write(formatErrorFrame(known ? code : 'AI_INTERNAL_ERROR', known ? (error as Error).message : 'Internal error'))
+  } finally {
+    live.delete(stream)
+    writer.end()
+    // Lets the core run its cleanup (and, when the client left, abort upstream); it may be
+    // suspended on an await, so do not wait for it.
+    events.return?.().catch(function ignore () {})
+  }
+}
+
+/** `POST streamPath`: the answer as Server-Sent Events, with resume (`Last-Event-ID`). */
+export function streamRoute (fastify: FastifyInstance, ai: Ai, http: HttpOptions, live: LiveStreams): void {
+  fastify.post<StreamRoute>(http.streamPath, {
+    schema: {
+      operationId: 'stream',
+      body: promptBodySchema(http.maxPromptLength),
+      headers: streamHeadersSchema,
+      response: errorResponses
+    } as FastifySchema
+  }, async function stream (request, reply): Promise<void> {
+    const controller = new AbortController()
+    function abort (): void {
+      controller.abort()
+    }
+    function onEarlyClose (): void {
+      if (!reply.raw.writableEnded) abort()
+    }
+    // Until the stream starts, errors are JSON answers (thrown to the error handler).
+    reply.raw.on('close', onEarlyClose)
+    let response: AiStreamResponse
+    try {
+      response = await ai.stream(toAiStreamRequest(request.body, request.headers['last-event-id'], http.getOwner(request), controller.signal))
+    } finally {
+      reply.raw.off('close', onEarlyClose)
+    }
+    setSessionHeader(reply, http.headerSessionIdName, response.sessionId)
+    reply.hijack()
+    if (controller.signal.aborted || reply.raw.destroyed) {
+      abort()
+      response.events[Symbol.asyncIterator]().return?.().catch(function ignore () {})
+      return
+    }
+    await pipeEvents(request, reply, response, abort, http, live)
+  })
+}

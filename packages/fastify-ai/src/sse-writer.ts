@@ -1,0 +1,92 @@
+import type { ServerResponse } from 'node:http'
+import type { AiStreamEvent } from '@platformatic/ai-provider'
+import type { ContentEventData, EndEventData, ErrorEventData } from './protocol.ts'
+
+/** Writes one Server-Sent Events answer on a raw response, with heartbeats and backpressure. */
+export interface SseWriter {
+  /** Write a frame; resolves once the socket can take more. False when the client is gone. */
+  write (frame: string): Promise<boolean>
+  /** True once the client closed the connection (or the answer ended). */
+  readonly closed: boolean
+  /** Stop the heartbeat and end the answer. */
+  end (): void
+}
+
+/** The frame of one event: `id`, `event`, `data`, in that order (shared/SPEC.md §5). */
+export function formatEvent (event: AiStreamEvent): string {
+  let data: ContentEventData | EndEventData | ErrorEventData
+  if (event.type === 'content') {
+    data = { response: event.text }
+  } else if (event.type === 'end') {
+    data = { response: event.result, sessionId: event.sessionId, model: event.model }
+    if (event.usage !== undefined) data.usage = event.usage
+  } else {
+    data = { code: event.code, message: event.message }
+  }
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`
+}
+
+/** An `error` frame for a failure the core did not turn into an event (no id: it is not stored). */
+export function formatErrorFrame (code: string, message: string): string {
+  const data: ErrorEventData = { code, message }
+  return `event: error\ndata: ${JSON.stringify(data)}\n\n`
+}
+
+const PING = ': ping\n\n'
+
+/**
+ * Send the SSE headers and return a writer. `onClose` runs once when the client goes away
+ * before `end()`.
+ */
+export function openSse (raw: ServerResponse, headers: Record<string, string | string[] | number>, heartbeatInterval: number, onClose: () => void): SseWriter {
+  let closed = false
+  let waiting: (() => void) | undefined
+
+  function release (): void {
+    const resolve = waiting
+    waiting = undefined
+    resolve?.()
+  }
+
+  function onSocketClose (): void {
+    if (closed) return
+    closed = true
+    clearTimeout(heartbeat)
+    release()
+    onClose()
+  }
+
+  function ping (): void {
+    if (closed) return
+    raw.write(PING)
+    heartbeat.refresh()
+  }
+
+  const heartbeat = setTimeout(ping, heartbeatInterval)
+  heartbeat.unref()
+  raw.on('close', onSocketClose)
+  raw.on('drain', release)
+  raw.writeHead(200, headers)
+  raw.flushHeaders()
+
+  return {
+    get closed () {
+      return closed
+    },
+    async write (frame: string): Promise<boolean> {
+      if (closed) return false
+      heartbeat.refresh()
+      if (raw.write(frame)) return true
+      await new Promise<void>(function waitForDrain (resolve) { waiting = resolve })
+      return !closed
+    },
+    end (): void {
+      if (closed) return
+      closed = true
+      clearTimeout(heartbeat)
+      raw.off('close', onSocketClose)
+      raw.off('drain', release)
+      raw.end()
+    }
+  }
+}

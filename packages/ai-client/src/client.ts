@@ -1,0 +1,102 @@
+// buildClient: the AI Warp client. Requests are built here; the HTTP exchange, the timeout
+// rule and the stream reading live in their own modules.
+import type { PromptResponseBody } from '@platformatic/fastify-ai/protocol'
+import { askStream } from './ask-stream.ts'
+import { AiClientOptionsError, AiClientResponseError } from './errors.ts'
+import { requestJson } from './exchange.ts'
+import { normalizeClientOptions } from './options.ts'
+import type { NormalizedClientOptions } from './options.ts'
+import type {
+  AskContent,
+  AskContentResponse,
+  AskOptions,
+  AskStreamResponse,
+  Client,
+  ClientOptions,
+  ModelStatus,
+  ModelsResponseBody,
+  Session
+} from './types.ts'
+
+/** Builds the JSON body of the prompt and stream routes (undefined fields left out). */
+export function toRequestBody (options: AskOptions): Record<string, unknown> {
+  if (typeof options !== 'object' || options === null) throw new AiClientOptionsError('ask', 'expected an object')
+  if (typeof options.prompt !== 'string' || options.prompt === '') {
+    throw new AiClientOptionsError('prompt', 'expected a non-empty string')
+  }
+  const body: Record<string, unknown> = { prompt: options.prompt }
+  const fields = ['context', 'temperature', 'maxTokens', 'models', 'history', 'sessionId', 'resume'] as const
+  for (const field of fields) {
+    if (options[field] !== undefined) body[field] = options[field]
+  }
+  return body
+}
+
+function toAskContent (body: unknown, url: string): AskContent {
+  const answer = body as Partial<PromptResponseBody> | undefined
+  if (typeof answer !== 'object' || answer === null || typeof answer.text !== 'string' || typeof answer.result !== 'string') {
+    throw new AiClientResponseError(`Unexpected answer from ${url}: ${JSON.stringify(body)?.slice(0, 200)}`)
+  }
+  const content: AskContent = {
+    text: answer.text,
+    result: answer.result,
+    sessionId: answer.sessionId ?? '',
+    model: answer.model ?? ''
+  }
+  if (answer.usage !== undefined) content.usage = answer.usage
+  return content
+}
+
+async function askContent (options: NormalizedClientOptions, body: Record<string, unknown>, signal?: AbortSignal): Promise<AskContentResponse> {
+  options.logger.debug({ url: options.promptUrl }, 'ai-client: prompt request')
+  const { body: answer, headers } = await requestJson(options, {
+    url: options.promptUrl,
+    method: 'POST',
+    headers: { ...options.headers, 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+    signal
+  })
+  return { content: toAskContent(answer, options.promptUrl), headers }
+}
+
+function checkSessionId (sessionId: string): string {
+  if (typeof sessionId !== 'string' || sessionId === '') {
+    throw new AiClientOptionsError('sessionId', 'expected a non-empty string')
+  }
+  return encodeURIComponent(sessionId)
+}
+
+/** Builds an AI Warp client. Options are checked here (AiClientOptionsError). */
+export function buildClient (clientOptions: ClientOptions): Client {
+  const options = normalizeClientOptions(clientOptions)
+  const jsonHeaders = { ...options.headers, accept: 'application/json' }
+
+  function ask (askOptions: AskOptions & { stream: false }): Promise<AskContentResponse>
+  function ask (askOptions: AskOptions & { stream?: true }): Promise<AskStreamResponse>
+  function ask (askOptions: AskOptions): Promise<AskContentResponse | AskStreamResponse>
+  async function ask (askOptions: AskOptions): Promise<AskContentResponse | AskStreamResponse> {
+    const body = toRequestBody(askOptions)
+    if (askOptions.stream === false) return askContent(options, body, askOptions.signal)
+    return askStream(options, { body, signal: askOptions.signal })
+  }
+
+  async function getSession (sessionId: string, requestOptions: { signal?: AbortSignal } = {}): Promise<Session> {
+    const url = `${options.sessionsUrl}/${checkSessionId(sessionId)}`
+    const { body } = await requestJson(options, { url, method: 'GET', headers: jsonHeaders, signal: requestOptions.signal })
+    return body as Session
+  }
+
+  async function deleteSession (sessionId: string, requestOptions: { signal?: AbortSignal } = {}): Promise<void> {
+    const url = `${options.sessionsUrl}/${checkSessionId(sessionId)}`
+    await requestJson(options, { url, method: 'DELETE', headers: jsonHeaders, signal: requestOptions.signal })
+  }
+
+  async function models (requestOptions: { signal?: AbortSignal } = {}): Promise<ModelStatus[]> {
+    const { body } = await requestJson(options, { url: options.modelsUrl, method: 'GET', headers: jsonHeaders, signal: requestOptions.signal })
+    const list = (body as ModelsResponseBody | undefined)?.models
+    if (!Array.isArray(list)) throw new AiClientResponseError(`Unexpected answer from ${options.modelsUrl}`)
+    return list
+  }
+
+  return { ask, getSession, deleteSession, models }
+}

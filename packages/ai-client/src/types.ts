@@ -1,0 +1,191 @@
+// Public types of the client. Wire shapes come from the server's protocol (import type only),
+// so a change there breaks the client's typecheck instead of its users.
+import type {
+  AiResult,
+  AiUsage,
+  ModelStatusBody,
+  PromptRequestBody,
+  SessionResponseBody
+} from '@platformatic/fastify-ai/protocol'
+import type { AiClientStreamError } from './errors.ts'
+
+export type {
+  AiResult,
+  AiUsage,
+  ModelStatusBody,
+  ModelsResponseBody,
+  SessionResponseBody,
+  SessionTurn
+} from '@platformatic/fastify-ai/protocol'
+
+/** A model to try: `provider:model` or `{ provider, model }`. */
+export type AskModel = NonNullable<PromptRequestBody['models']>[number]
+
+/** One prior turn given with `history`. */
+export type AskHistoryTurn = NonNullable<PromptRequestBody['history']>[number]
+
+/**
+ * A logger. A pino logger works as it is: the argument order is pino's (`logger.debug(obj, msg)`).
+ * The default is silent.
+ */
+export interface AiClientLogger {
+  debug (object: Record<string, unknown>, message?: string): void
+  info (object: Record<string, unknown>, message?: string): void
+  warn (object: Record<string, unknown>, message?: string): void
+  error (object: Record<string, unknown>, message?: string): void
+}
+
+/** How a dropped stream is resumed. */
+export interface ResumeOptions {
+  /** Reconnections in a row without progress before giving up (default 5). */
+  maxAttempts?: number
+  /** Delay before the first reconnection, in ms; doubled for each following one (default 100). */
+  initialDelay?: number
+  /** Longest delay between reconnections, in ms (default 5000). */
+  maxDelay?: number
+}
+
+/** Options of `buildClient`. */
+export interface ClientOptions {
+  /** Origin (and optional base path) of the AI Warp server, e.g. `http://127.0.0.1:3042`. */
+  url: string
+  /** Headers sent with every request (e.g. `authorization`). */
+  headers?: Record<string, string>
+  /**
+   * Longest wait, in ms, for the answer's headers and for each next chunk of its body
+   * (heartbeats count). Not a limit on the whole answer. Default 60000.
+   */
+  timeout?: number
+  /** A pino-compatible logger; silent by default. */
+  logger?: AiClientLogger
+  /** Path of the JSON prompt route (default `/api/v1/prompt`). */
+  promptPath?: string
+  /** Path of the SSE stream route (default `/api/v1/stream`). */
+  streamPath?: string
+  /** Path of the sessions routes (default `/api/v1/sessions`). */
+  sessionsPath?: string
+  /** Path of the models route (default `/api/v1/models`). */
+  modelsPath?: string
+  /** Automatic resume of dropped streams (on by default); `false` disables it. */
+  resume?: ResumeOptions | false
+  /** The fetch implementation to use (default `globalThis.fetch`). */
+  fetch?: typeof globalThis.fetch
+}
+
+/** Options of `client.ask`. */
+export interface AskOptions {
+  /** The prompt (required, non-empty). */
+  prompt: string
+  /** Stream the answer (default true). */
+  stream?: boolean
+  /** Continue this session. */
+  sessionId?: string
+  /** System instructions, kept with the session. */
+  context?: string
+  /** 0..2 */
+  temperature?: number
+  /** Positive integer, capped by the model's limit on the server. */
+  maxTokens?: number
+  /** The models to try, in order (a subset of the configured ones). */
+  models?: AskModel[]
+  /** Prior turns (not together with `sessionId`). */
+  history?: AskHistoryTurn[]
+  /**
+   * Sent to the server as `resume`: with `false` the first request always starts a fresh
+   * answer. Automatic reconnections always resume; see the client's `resume` option.
+   */
+  resume?: boolean
+  /** Cancels the request and the stream. */
+  signal?: AbortSignal
+}
+
+/** The answer of a non-streamed `ask`. */
+export interface AskContent {
+  /** The whole answer. */
+  text: string
+  /** How the answer ended. */
+  result: AiResult
+  /** The session the turn was stored in. */
+  sessionId: string
+  /** `provider:model` that answered. */
+  model: string
+  /** Token usage, when the provider reported it. */
+  usage?: AiUsage
+}
+
+/** What `ask({ stream: false })` resolves to. */
+export interface AskContentResponse {
+  /** The answer. */
+  content: AskContent
+  /** The answer's headers (`x-session-id`…). */
+  headers: Headers
+}
+
+/** The `done` message's `response`: how the streamed answer ended. */
+export interface AskDoneResponse {
+  /** How the answer ended. */
+  result: AiResult
+  /** The session the turn was stored in. */
+  sessionId: string
+  /** `provider:model` that answered. */
+  model: string
+  /** Token usage, when the provider reported it. */
+  usage?: AiUsage
+}
+
+/** A piece of the answer's text. */
+export interface AskContentMessage {
+  type: 'content'
+  /** The text delta. */
+  content: string
+}
+
+/** The answer is complete (always the last message of a successful stream). */
+export interface AskDoneMessage {
+  type: 'done'
+  /** How the answer ended. */
+  response: AskDoneResponse
+}
+
+/** The server ended the stream with an error (the last message). */
+export interface AskErrorMessage {
+  type: 'error'
+  /** The server's `code` and `message`. */
+  error: AiClientStreamError
+}
+
+/** A message of a streamed answer. */
+export type AskStreamMessage = AskContentMessage | AskDoneMessage | AskErrorMessage
+
+/** What `ask()` (streaming) resolves to. */
+export interface AskStreamResponse {
+  /**
+   * The messages; iterate once. Network and timeout failures that cannot be resumed are
+   * thrown from the iterator; breaking out of the loop closes the connection.
+   */
+  stream: AsyncIterable<AskStreamMessage>
+  /** The first answer's headers (`x-session-id`…). */
+  headers: Headers
+}
+
+/** One configured model and its state, as returned by `client.models()`. */
+export type ModelStatus = ModelStatusBody
+
+/** A session and its turns, as returned by `client.getSession()`. */
+export type Session = SessionResponseBody
+
+/** The AI Warp client. */
+export interface Client {
+  /** Asks for a JSON answer. */
+  ask (options: AskOptions & { stream: false }): Promise<AskContentResponse>
+  /** Asks for a streamed answer (the default). */
+  ask (options: AskOptions & { stream?: true }): Promise<AskStreamResponse>
+  /** Asks, streamed or not depending on `stream`. */
+  ask (options: AskOptions): Promise<AskContentResponse | AskStreamResponse>
+  /** Reads a session and its turns. */
+  getSession (sessionId: string, options?: { signal?: AbortSignal }): Promise<Session>
+  /** Forgets a session. */
+  deleteSession (sessionId: string, options?: { signal?: AbortSignal }): Promise<void>
+  /** Lists the configured models and their state. */
+  models (options?: { signal?: AbortSignal }): Promise<ModelStatus[]>
+}

@@ -72,30 +72,6 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
     return connection
   }
 
-  async function waitReady (connection: Valkey): Promise<void> {
-    if (connection.status === 'ready') return
-    if (connection.status !== 'connecting' && connection.status !== 'connect' && connection.status !== 'wait') {
-      throw new Error(`connection is ${connection.status}`)
-    }
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(function notReady () { done(new Error('subscriber connection is not ready')) }, commandTimeout)
-      function onReady (): void { done() }
-      function onEnd (): void { done(new Error('subscriber connection is closed')) }
-      function onError (error: Error): void { done(error) }
-      function done (error?: Error): void {
-        clearTimeout(timer)
-        connection.off('ready', onReady)
-        connection.off('end', onEnd)
-        connection.off('error', onError)
-        if (error === undefined) resolve()
-        else reject(error)
-      }
-      connection.on('ready', onReady)
-      connection.on('end', onEnd)
-      connection.on('error', onError)
-    })
-  }
-
   const store: AiStore = {
     async consume (key: string, max: number, windowMs: number): Promise<ConsumeResult> {
       const reply = await guard('consume', () => runScript(consumeScript, [keyOf(key)], [max, windowMs])) as number[]
@@ -157,7 +133,7 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
       listeners.add(listener)
       try {
         await guard('followEvents', async () => {
-          await waitReady(connection)
+          await waitForReady(connection, commandTimeout, true)
           await connection.subscribe(channel)
         })
       } catch (error) {
@@ -270,17 +246,42 @@ function injectedClient (candidate: unknown): Valkey {
 
 /** Wait for the first connection; when Valkey is not there yet, start anyway and keep trying. */
 async function firstConnect (client: Valkey, connectTimeout: number, logger: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((resolve, reject) => {
-    timer = setTimeout(function connectTimedOut () { reject(new Error(`no connection within ${connectTimeout} ms`)) }, connectTimeout)
+  client.connect().catch(function firstConnectFailed () {
+    // Reported by watchConnection; iovalkey keeps retrying with the backoff.
   })
   try {
-    await Promise.race([client.connect(), timeout])
+    await waitForReady(client, connectTimeout, false)
   } catch (error) {
     logger.error({ err: error }, 'Valkey is not reachable at start: storage operations fail with AI_STORAGE_UNAVAILABLE until it is')
-  } finally {
-    clearTimeout(timer)
   }
+}
+
+/**
+ * Resolve once the connection is 'ready' (connected and past iovalkey's ready check: only
+ * then does it accept commands without an offline queue). Rejects after `timeoutMs`, when
+ * the connection ends, and on its first error when `failOnError`.
+ */
+async function waitForReady (connection: Valkey, timeoutMs: number, failOnError: boolean): Promise<void> {
+  if (connection.status === 'ready') return
+  if (failOnError && connection.status === 'reconnecting') throw new Error('connection is reconnecting')
+  if (connection.status === 'end' || connection.status === 'close') throw new Error(`connection is ${connection.status}`)
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(function notReady () { done(new Error(`not ready within ${timeoutMs} ms`)) }, timeoutMs)
+    function onReady (): void { done() }
+    function onEnd (): void { done(new Error('connection closed')) }
+    function onError (error: Error): void { if (failOnError) done(error) }
+    function done (error?: Error): void {
+      clearTimeout(timer)
+      connection.off('ready', onReady)
+      connection.off('end', onEnd)
+      connection.off('error', onError)
+      if (error === undefined) resolve()
+      else reject(error)
+    }
+    connection.on('ready', onReady)
+    connection.on('end', onEnd)
+    connection.on('error', onError)
+  })
 }
 
 /** Log a connection's failures once per outage (not once per retry) and its recovery. */

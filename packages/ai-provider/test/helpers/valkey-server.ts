@@ -67,6 +67,7 @@ function rawCommand (host: string, port: number, args: string[]): Promise<string
       }
     })
     socket.on('error', reject)
+    socket.on('close', function onClose () { reject(new Error('valkey-server closed the connection')) })
   })
 }
 

@@ -1,1 +1,41 @@
-export {}
+// @platformatic/ai-warp: a Platformatic Watt capability wrapping @platformatic/fastify-ai.
+// Loaded by Watt with require(): no top-level await and no default export (see docs/architecture.md).
+
+import type { ConfigurationOptions } from '@platformatic/foundation'
+import type { PlatformaticServiceConfig, ServiceCapability } from '@platformatic/service'
+import { create as createService } from '@platformatic/service'
+import { aiWarp } from './lib/application.ts'
+import { schema } from './lib/schema.ts'
+
+/**
+ * Config migrations of ai-warp itself. The service's own migrations must not run on an ai-warp
+ * config: they would read ai-warp's version from `$schema` as a service version.
+ */
+async function upgrade (_logger: unknown, config: unknown): Promise<unknown> {
+  return config
+}
+
+/**
+ * Build the capability from a directory and a config (a file path, or an object).
+ * Watt calls it as `create(applicationDir, configFile, runtimeContext)`.
+ */
+export async function create (
+  root: string | object,
+  source?: string | object,
+  context?: ConfigurationOptions
+): Promise<ServiceCapability> {
+  return createService(root as string | PlatformaticServiceConfig, source as string | PlatformaticServiceConfig, {
+    schema,
+    upgrade,
+    applicationFactory: aiWarp,
+    ...context
+  } as ConfigurationOptions)
+}
+
+export { aiWarp } from './lib/application.ts'
+export type { AiWarpSections } from './lib/application.ts'
+export type { AuthOptions, JwksOptions } from './lib/auth.ts'
+export type { CallerRateLimitOptions } from './lib/caller-rate-limit.ts'
+export { Generator } from './lib/generator.ts'
+export { packageJson, schema, schemaComponents, version } from './lib/schema.ts'
+export { skipTelemetryHooks } from '@platformatic/service'

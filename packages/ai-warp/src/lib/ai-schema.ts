@@ -1,0 +1,194 @@
+// JSON schema of the `ai` section: the options of the core (SPEC §2) plus the HTTP options of
+// fastify-ai. Platformatic validates it at start-up (Ajv with coerceTypes and useDefaults), so a
+// `{PLACEHOLDER}` replaced by "10" is accepted where a number is expected.
+
+export const timeWindow = {
+  description: 'Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.',
+  anyOf: [
+    { type: 'integer', minimum: 1 },
+    { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)?$' }
+  ]
+}
+
+const rate = {
+  type: 'object',
+  description: 'A fixed-window request budget, counted in the store (shared by every instance with Valkey).',
+  additionalProperties: false,
+  required: ['max', 'timeWindow'],
+  properties: {
+    max: { type: 'integer', minimum: 1, description: 'Requests admitted per window. Default 200.' },
+    timeWindow: { ...timeWindow, description: 'Window length. Default "30s". ' + timeWindow.description }
+  }
+}
+
+const retry = {
+  type: 'object',
+  description: 'Retries of transient failures (network errors, 5xx, 429) on the same model.',
+  additionalProperties: false,
+  required: ['max', 'interval'],
+  properties: {
+    max: { type: 'integer', minimum: 0, description: 'Extra attempts after the first one. Default 1.' },
+    interval: { type: 'integer', minimum: 0, description: 'Milliseconds between attempts. Default 1000.' }
+  }
+}
+
+const modelLimits = {
+  maxTokens: { type: 'integer', minimum: 1, description: 'Upper bound of output tokens; a request\'s `maxTokens` is capped by it.' },
+  rate,
+  requestTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000.' },
+  retry
+}
+
+const restore = {
+  type: 'object',
+  description: 'How long a model cools down after each kind of failure.',
+  additionalProperties: false,
+  properties: {
+    rateLimit: { ...timeWindow, description: 'After the model\'s own rate limit was exhausted. Default "1m".' },
+    retry: { ...timeWindow, description: 'After a transient failure that survived every retry. Default "1m".' },
+    timeout: { ...timeWindow, description: 'After a timeout. Default "1m".' },
+    providerCommunicationError: { ...timeWindow, description: 'After a network failure, a 5xx, a malformed or empty answer, or a 401/403. Default "1m".' },
+    providerExceededError: { ...timeWindow, description: 'After a 429 or a quota error (or the provider\'s Retry-After when longer). Default "10m".' }
+  }
+}
+
+const provider = {
+  type: 'object',
+  description: 'One provider. The key in `providers` is its name, used in `provider:model`.',
+  additionalProperties: false,
+  properties: {
+    type: {
+      type: 'string',
+      enum: ['openai', 'deepseek', 'gemini', 'openai-compatible'],
+      description: 'Wire format. Defaults to the key when that is `openai`, `deepseek` or `gemini`; required otherwise.'
+    },
+    apiKey: { type: 'string', description: 'API key, sent as the provider expects. Use a placeholder such as `{PLT_OPENAI_API_KEY}`.' },
+    baseUrl: { type: 'string', description: 'Origin plus optional path prefix, e.g. `http://127.0.0.1:11434/v1`. Defaults to the provider\'s public API.' },
+    headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Extra headers sent with every upstream request.' },
+    connections: { type: 'integer', minimum: 1, description: 'Maximum sockets to the provider. Default: unbounded.' },
+    pipelining: { type: 'integer', minimum: 1, description: 'Requests pipelined per socket. Default 1.' },
+    connectTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds to establish a connection. Default 10000.' },
+    keepAliveTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds to keep an idle socket. Default 4000.' }
+  }
+}
+
+const modelDefinition = {
+  type: 'object',
+  description: 'A model in its object form.',
+  additionalProperties: false,
+  required: ['provider', 'model'],
+  properties: {
+    provider: { type: 'string', minLength: 1, description: 'A key of `providers`.' },
+    model: { type: 'string', minLength: 1, description: 'The provider\'s model name (may contain `:`).' },
+    limits: {
+      type: 'object',
+      description: 'Overrides of the global limits for this model, field by field.',
+      additionalProperties: false,
+      properties: modelLimits
+    },
+    restore: { ...restore, description: 'Overrides of the global cool-down windows for this model.' }
+  }
+}
+
+const storage = {
+  type: 'object',
+  description: 'Where sessions, limits and model state live. Default `{ "type": "memory" }`.',
+  additionalProperties: false,
+  required: ['type'],
+  properties: {
+    type: { type: 'string', enum: ['memory', 'valkey'], default: 'memory', description: '`memory` (one process) or `valkey` (shared by every instance pointing at the same server).' },
+    maxSessions: { type: 'integer', minimum: 1, description: 'memory: most sessions kept at once; the least recently written is evicted beyond it. Default 100000.' },
+    url: { type: 'string', description: 'valkey: `redis://` or `rediss://` URL. Takes precedence over host/port/username/password/database.' },
+    host: { type: 'string', description: 'valkey: host. Default `127.0.0.1`.' },
+    port: { type: 'integer', minimum: 1, maximum: 65535, description: 'valkey: port. Default 6379.' },
+    username: { type: 'string', description: 'valkey: ACL user name.' },
+    password: { type: 'string', description: 'valkey: password.' },
+    database: { type: 'integer', minimum: 0, description: 'valkey: database index. Default 0.' },
+    tls: {
+      description: 'valkey: `true` or tls.connect options; implied by `rediss://`.',
+      anyOf: [{ type: 'boolean' }, { type: 'object' }]
+    },
+    keyPrefix: { type: 'string', description: 'valkey: prefix of every key. Default `aiwarp:`.' },
+    connectTimeout: { type: 'integer', minimum: 1, description: 'valkey: milliseconds to connect. Default 5000.' },
+    commandTimeout: { type: 'integer', minimum: 1, description: 'valkey: milliseconds for one command before it fails with AI_STORAGE_UNAVAILABLE. Default 2000.' }
+  }
+}
+
+const routes = {
+  description: 'Which routes to register: `true` (default) all of them, `false` none (only `fastify.ai`), or one boolean per route.',
+  anyOf: [
+    { type: 'boolean' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        prompt: { type: 'boolean', description: 'POST promptPath.' },
+        stream: { type: 'boolean', description: 'POST streamPath.' },
+        sessions: { type: 'boolean', description: 'GET and DELETE sessionsPath/:sessionId.' },
+        models: { type: 'boolean', description: 'GET modelsPath.' },
+        openai: { type: 'boolean', description: 'The OpenAI-compatible API under `openai.prefix`.' }
+      }
+    }
+  ]
+}
+
+export const ai = {
+  $id: '#ai',
+  type: 'object',
+  description: 'The AI gateway: providers, the model fallback chain, limits, storage and the HTTP API.',
+  additionalProperties: false,
+  required: ['providers', 'models'],
+  properties: {
+    providers: {
+      type: 'object',
+      description: 'Providers by name. `openai`, `deepseek` and `gemini` need no `type`; any other name needs `"type": "openai-compatible"`.',
+      minProperties: 1,
+      additionalProperties: provider
+    },
+    models: {
+      type: 'array',
+      description: 'The fallback chain, in order: `"provider:model"` (split at the first colon) or objects.',
+      minItems: 1,
+      items: {
+        anyOf: [
+          { type: 'string', pattern: '^[^:]+:.+$', description: '`provider:model`' },
+          modelDefinition
+        ]
+      }
+    },
+    limits: {
+      type: 'object',
+      description: 'Global limits; a model\'s `limits` override them field by field.',
+      additionalProperties: false,
+      properties: {
+        ...modelLimits,
+        historyExpiration: { ...timeWindow, description: 'A session expires this long after its last write. Default "1d".' },
+        historyLength: { type: 'integer', minimum: 1, description: 'Turns kept per session (older ones are dropped). Default 50.' },
+        detachTimeout: { type: 'integer', minimum: 0, description: 'Milliseconds a stream keeps generating after its client went away, waiting for a resume; then it is aborted and stored as INTERRUPTED. Default 1000.' }
+      }
+    },
+    restore: { ...restore, description: 'Global cool-down windows; a model\'s `restore` override them field by field.' },
+    storage,
+    promptPath: { type: 'string', description: 'Path of the JSON prompt route. Default `/api/v1/prompt`.' },
+    streamPath: { type: 'string', description: 'Path of the Server-Sent Events route. Default `/api/v1/stream`.' },
+    sessionsPath: { type: 'string', description: 'Prefix of the sessions routes. Default `/api/v1/sessions`.' },
+    modelsPath: { type: 'string', description: 'Path of the models route. Default `/api/v1/models`.' },
+    headerSessionIdName: { type: 'string', description: 'Header carrying the session id in answers. Default `x-session-id`.' },
+    heartbeatInterval: { type: 'integer', minimum: 1, description: 'Milliseconds between `: ping` comments on an idle stream. Default 15000.' },
+    maxPromptLength: { type: 'integer', minimum: 1, description: 'Longest prompt accepted, in characters. Default 100000.' },
+    routes,
+    openai: {
+      type: 'object',
+      description: 'The OpenAI-compatible API (`POST <prefix>/chat/completions`, `GET <prefix>/models`).',
+      additionalProperties: false,
+      properties: {
+        prefix: { type: 'string', description: 'Path prefix. Default `/v1`.' },
+        aliases: {
+          type: 'object',
+          description: 'Model names clients may send, each mapped to a list of configured models (`provider:model`) to try in order.',
+          additionalProperties: { type: 'array', items: { type: 'string' } }
+        }
+      }
+    }
+  }
+} as const

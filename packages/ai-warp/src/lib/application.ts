@@ -1,0 +1,74 @@
+// The application factory: the stock service features, then fastify-ai with the `ai` section,
+// behind auth and the caller rate limit, and a readiness check on the store.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { ServiceCapability } from '@platformatic/service'
+import type { Ai } from '@platformatic/ai-provider'
+import { platformaticService } from '@platformatic/service'
+import fastifyAi from '@platformatic/fastify-ai'
+import type { FastifyAiOptions } from '@platformatic/fastify-ai'
+import { createAuthenticator } from './auth.ts'
+import type { AuthOptions } from './auth.ts'
+import { createCallerRateLimit } from './caller-rate-limit.ts'
+import type { CallerRateLimitOptions } from './caller-rate-limit.ts'
+
+/** The sections of the configuration this capability reads (the rest belongs to the service). */
+export interface AiWarpSections {
+  /** fastify-ai options: the core's options plus the HTTP ones. */
+  ai: FastifyAiOptions
+  auth?: AuthOptions
+  callerRateLimit?: CallerRateLimitOptions
+}
+
+/** What Watt's readiness probe accepts from a capability. */
+interface ReadinessResult {
+  status: boolean
+  statusCode?: number
+  body?: string
+}
+
+function anonymous (): undefined {
+  return undefined
+}
+
+/** Register AI Warp on the service's Fastify instance (ServiceCapability calls it at init). */
+export async function aiWarp (app: FastifyInstance, capability: ServiceCapability): Promise<void> {
+  const config = (await capability.getConfig()) as unknown as AiWarpSections
+  await platformaticService(app, capability)
+
+  const authenticator = config.auth === undefined ? undefined : createAuthenticator(config.auth)
+  const ownerOf = authenticator?.ownerOf ?? anonymous
+  let ai: Ai | undefined
+
+  // The AI routes live in their own encapsulated scope, so auth and the caller limit apply to
+  // them and not to health, documentation or the user's own routes.
+  await app.register(async function aiRoutes (scope: FastifyInstance) {
+    if (authenticator !== undefined) {
+      scope.addHook('onRequest', async function authenticateAiRequest (request: FastifyRequest) {
+        await authenticator.authenticate(request)
+      })
+    }
+    if (config.callerRateLimit !== undefined) {
+      const limitCaller = createCallerRateLimit(config.callerRateLimit, () => scope.ai.store, ownerOf)
+      scope.addHook('onRequest', limitCaller)
+    }
+    await scope.register(fastifyAi, { ...config.ai, getOwner: ownerOf })
+    ai = scope.ai
+    // Visible to the whole application (user plugins read it at request time).
+    app.decorate('ai', scope.ai)
+  })
+
+  capability.setCustomReadinessCheck(async function storeReadiness (): Promise<ReadinessResult> {
+    try {
+      await ai?.store.ping()
+      return { status: true }
+    } catch (error) {
+      app.log.warn({ err: error }, 'AI Warp is not ready: the store does not answer')
+      return { status: false, statusCode: 503, body: 'AI Warp store unavailable' }
+    }
+  })
+}
+
+// The service registers the factory itself; skipping encapsulation keeps `app.ai` on the instance
+// that Platformatic returns from getApplication().
+Object.assign(aiWarp, { [Symbol.for('skip-override')]: true })

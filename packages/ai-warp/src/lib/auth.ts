@@ -1,0 +1,139 @@
+// JWT authentication of the AI routes (SPEC §7). The token comes from `Authorization: Bearer`,
+// is verified with fast-jwt against a secret or the issuer's JWKS (get-jwks), and its user id
+// claim becomes the owner of the sessions the request creates or reads.
+
+import type { FastifyRequest } from 'fastify'
+import { createVerifier } from 'fast-jwt'
+import buildGetJwks from 'get-jwks'
+import { AiOptionsError, AiUnauthorizedError } from '@platformatic/ai-provider'
+
+type StringOrList = string | string[]
+
+/** JWKS options (the issuer's keys are fetched from `<iss>/.well-known/jwks.json`). */
+export interface JwksOptions {
+  /** Issuers (`iss`) whose JWKS may be fetched. */
+  issuersWhitelist?: string[]
+  /** Find the JWKS URL through the issuer's OpenID configuration. Default false. */
+  providerDiscovery?: boolean
+  /** Path of the JWKS under the issuer. Default `/.well-known/jwks.json`. */
+  jwksPath?: string
+  /** Keys kept in the cache. Default 100. */
+  max?: number
+  /** Milliseconds a key stays cached. Default 60000. */
+  ttl?: number
+}
+
+/** The `auth` section of the configuration. */
+export interface AuthOptions {
+  /** Refuse requests without a valid token (401). Default false. */
+  required?: boolean
+  /** Claim holding the user id. Default `sub`. */
+  userIdClaim?: string
+  jwt: {
+    /** Shared secret or PEM public key. */
+    secret?: string | { public: string, private?: string }
+    /** Fetch keys from the issuer's JWKS. */
+    jwks?: boolean | JwksOptions
+    /** Accepted algorithms. */
+    algorithms?: string[]
+    /** Extra claim checks. */
+    verify?: {
+      allowedIss?: StringOrList
+      allowedAud?: StringOrList
+      allowedSub?: StringOrList
+      requiredClaims?: string[]
+      maxAge?: number
+      clockTolerance?: number
+    }
+  }
+}
+
+/** What the service needs from auth: a hook for the AI routes and the owner of a request. */
+export interface Authenticator {
+  /** onRequest hook: rejects invalid tokens (and missing ones when required) with AI_UNAUTHORIZED. */
+  authenticate (request: FastifyRequest): Promise<void>
+  /** The user id of an authenticated request, undefined for anonymous ones. */
+  ownerOf (request: FastifyRequest): string | undefined
+}
+
+type KeyResolver = string | ((decoded: { header: Record<string, unknown>, payload: Record<string, unknown> }) => Promise<string>)
+
+function buildKeyResolver (jwt: AuthOptions['jwt']): KeyResolver {
+  if (jwt.secret !== undefined) {
+    return typeof jwt.secret === 'string' ? jwt.secret : jwt.secret.public
+  }
+  const jwks: JwksOptions = typeof jwt.jwks === 'object' ? jwt.jwks : {}
+  const allowedIss = jwt.verify?.allowedIss
+  const hasIssuers = (jwks.issuersWhitelist?.length ?? 0) > 0 || (allowedIss !== undefined && allowedIss.length > 0)
+  if (!hasIssuers) {
+    // Without a list of issuers a token could point at a key server of its author's choosing.
+    throw new AiOptionsError('auth.jwt.jwks needs auth.jwt.jwks.issuersWhitelist or auth.jwt.verify.allowedIss')
+  }
+  const getJwks = buildGetJwks(jwks)
+  return async function resolveJwksKey (decoded) {
+    const { kid, alg } = decoded.header
+    const iss = decoded.payload.iss
+    if (typeof iss !== 'string') throw new Error('the token has no "iss" claim')
+    return getJwks.getPublicKey({ domain: iss, kid: kid as string | undefined, alg: alg as string | undefined })
+  }
+}
+
+function readBearerToken (request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  if (header === undefined) return undefined
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  if (match === null) throw new AiUnauthorizedError('The Authorization header must be "Bearer <token>"')
+  return match[1]
+}
+
+/** Build the authenticator of an `auth` section; configuration mistakes throw AI_OPTIONS_INVALID. */
+export function createAuthenticator (options: AuthOptions): Authenticator {
+  const required = options.required ?? false
+  const userIdClaim = options.userIdClaim ?? 'sub'
+  const { verify = {} } = options.jwt
+  if (options.jwt.secret === undefined && (options.jwt.jwks === undefined || options.jwt.jwks === false)) {
+    throw new AiOptionsError('auth.jwt needs a secret or jwks')
+  }
+  const key = buildKeyResolver(options.jwt)
+  const verifier = createVerifier({
+    // fast-jwt's overloads split sync and async keys; both are valid here.
+    key: key as string,
+    algorithms: options.jwt.algorithms as never,
+    allowedIss: verify.allowedIss,
+    allowedAud: verify.allowedAud,
+    allowedSub: verify.allowedSub,
+    requiredClaims: verify.requiredClaims,
+    maxAge: verify.maxAge,
+    clockTolerance: verify.clockTolerance,
+    cache: true
+  }) as (token: string) => Promise<Record<string, unknown>> | Record<string, unknown>
+  const owners = new WeakMap<FastifyRequest, string>()
+
+  async function authenticate (request: FastifyRequest): Promise<void> {
+    const token = readBearerToken(request)
+    if (token === undefined) {
+      if (required) throw new AiUnauthorizedError('A valid bearer token is required')
+      return
+    }
+    let payload: Record<string, unknown>
+    try {
+      payload = await verifier(token)
+    } catch (error) {
+      request.log.debug({ err: error }, 'AI Warp rejected a token')
+      const unauthorized = new AiUnauthorizedError('Invalid token: ' + (error as Error).message)
+      unauthorized.cause = error
+      throw unauthorized
+    }
+    const userId = payload[userIdClaim]
+    if ((typeof userId !== 'string' || userId === '') && typeof userId !== 'number') {
+      throw new AiUnauthorizedError(`The token has no "${userIdClaim}" claim`)
+    }
+    owners.set(request, String(userId))
+  }
+
+  function ownerOf (request: FastifyRequest): string | undefined {
+    return owners.get(request)
+  }
+
+  return { authenticate, ownerOf }
+}

@@ -1,0 +1,101 @@
+import type { ServerResponse } from 'node:http'
+import type { AiStreamEvent, AiStreamResponse } from '@platformatic/ai-provider'
+import type { FastifyBaseLogger, FastifyReply } from 'fastify'
+import { buildChunk, buildUsageChunk, toFinishReason } from './chat-response.ts'
+import type { ChunkHeader } from './chat-response.ts'
+import { toOpenAiError } from './openai-error.ts'
+import type { OpenAiErrorBody } from './types.ts'
+
+/** What `sendChatStream` needs besides the core's stream. */
+export interface ChatStreamOptions {
+  /** What every chunk repeats. */
+  header: ChunkHeader
+  log: FastifyBaseLogger
+}
+
+// Resolves when the socket can take more (or is gone): a slow reader must not make the
+// gateway buffer a whole answer in memory.
+function drained (raw: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    function done (): void {
+      raw.off('drain', done)
+      raw.off('close', done)
+      resolve()
+    }
+    raw.on('drain', done)
+    raw.on('close', done)
+  })
+}
+
+async function writeData (raw: ServerResponse, data: unknown): Promise<void> {
+  if (raw.destroyed) return
+  const ok = raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)
+  if (!ok) await drained(raw)
+}
+
+// A failure after the headers: OpenAI's in-band error object, which the openai SDK raises as an
+// APIError and the Vercel AI SDK as an error part. No `[DONE]` follows.
+function errorFrame (event: { code: string, message: string }): OpenAiErrorBody {
+  return { error: { message: event.message, type: 'server_error', param: null, code: event.code } }
+}
+
+async function writeEvent (raw: ServerResponse, header: ChunkHeader, event: AiStreamEvent): Promise<boolean> {
+  if (event.type === 'content') {
+    if (event.text !== '') await writeData(raw, buildChunk(header, { content: event.text }))
+    return false
+  }
+  if (event.type === 'error') {
+    await writeData(raw, errorFrame(event))
+    return true
+  }
+  await writeData(raw, buildChunk(header, {}, toFinishReason(event.result)))
+  if (header.includeUsage && event.usage !== undefined) await writeData(raw, buildUsageChunk(header, event.usage))
+  await writeData(raw, '[DONE]')
+  return true
+}
+
+/**
+ * Send a started core stream as OpenAI `chat.completion.chunk` frames. Returns when the answer
+ * ended, failed or the client left (the caller's AbortSignal, tied to the socket, stops upstream).
+ */
+export async function sendChatStream (reply: FastifyReply, stream: AiStreamResponse, options: ChatStreamOptions): Promise<void> {
+  const raw = reply.raw
+  reply.hijack()
+  const headers: Record<string, string | number | string[]> = {}
+  // Headers set before (session header, CORS, rate limits) must survive the hijack.
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) headers[name] = value
+  }
+  raw.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no'
+  })
+
+  let ended = false
+  const iterator = stream.events[Symbol.asyncIterator]()
+  try {
+    await writeData(raw, buildChunk(options.header, { role: 'assistant', content: '', refusal: null }))
+    while (!ended && !raw.destroyed) {
+      const next = await iterator.next()
+      if (next.done === true) break
+      ended = await writeEvent(raw, options.header, next.value)
+    }
+    if (!ended && !raw.destroyed) {
+      // The core's contract is to end with `end` or `error`; a stream that stops short must not look complete.
+      await writeData(raw, errorFrame({ code: 'AI_PROVIDER_STREAM_ERROR', message: 'The answer ended unexpectedly' }))
+    }
+  } catch (error) {
+    options.log.error({ err: error }, 'OpenAI-compatible stream failed')
+    const answer = toOpenAiError(error)
+    await writeData(raw, answer.body)
+  } finally {
+    if (!ended && iterator.return !== undefined) {
+      // Leaving the loop early (client gone, failure) must release the upstream call.
+      await iterator.return().catch(function ignoreReturnFailure () {})
+    }
+    if (!raw.destroyed) raw.end()
+  }
+}

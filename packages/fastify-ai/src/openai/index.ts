@@ -1,0 +1,98 @@
+import type { AiRequest } from '@platformatic/ai-provider'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { setSessionHeader } from '../session-header.ts'
+import { foldMessages } from './chat-messages.ts'
+import { readChatRequest } from './chat-request.ts'
+import type { ChatRequest } from './chat-request.ts'
+import { buildCompletion, createCompletionId, unixSeconds } from './chat-response.ts'
+import { sendChatStream } from './chat-stream.ts'
+import { createModelCatalog } from './model-catalog.ts'
+import type { ModelCatalog } from './model-catalog.ts'
+import { handleOpenAiError } from './openai-error.ts'
+import type { OpenAiRoutesOptions } from './types.ts'
+
+export type * from './types.ts'
+
+// The session id, when the caller continues a server-side session (an empty header is no session).
+function readSessionId (request: FastifyRequest, headerName: string): string | undefined {
+  const value = request.headers[headerName]
+  const sessionId = Array.isArray(value) ? value[0] : value
+  return sessionId === undefined || sessionId === '' ? undefined : sessionId
+}
+
+// An AbortSignal that fires when the client goes away before its answer was fully sent, so the
+// core aborts the upstream call instead of paying for tokens nobody reads.
+function clientGoneSignal (reply: FastifyReply): AbortSignal {
+  const controller = new AbortController()
+  reply.raw.once('close', function abortWhenClientLeft () {
+    if (!reply.raw.writableFinished) controller.abort()
+  })
+  return controller.signal
+}
+
+function buildAiRequest (chat: ChatRequest, catalog: ModelCatalog, sessionId: string | undefined): AiRequest {
+  const models = catalog.resolve(chat.model)
+  const conversation = foldMessages(chat.messages)
+  const aiRequest: AiRequest = { prompt: conversation.prompt }
+  if (conversation.context !== undefined) aiRequest.context = conversation.context
+  if (models !== undefined) aiRequest.models = models
+  if (chat.temperature !== undefined) aiRequest.temperature = chat.temperature
+  if (chat.maxTokens !== undefined) aiRequest.maxTokens = chat.maxTokens
+  if (chat.topP !== undefined) aiRequest.topP = chat.topP
+  if (chat.stop !== undefined) aiRequest.stop = chat.stop
+  // With a session the server holds the history: the messages before the last user message
+  // are the client's copy of it and are not sent twice.
+  if (sessionId !== undefined) {
+    aiRequest.sessionId = sessionId
+  } else if (conversation.history.length > 0) {
+    aiRequest.history = conversation.history
+  }
+  return aiRequest
+}
+
+/**
+ * The OpenAI-compatible API: `POST /chat/completions`, `GET /models`, `GET /models/:model`, under
+ * the prefix given to `register` (fastify-ai uses `/v1`). Uses `fastify.ai`; errors are answered
+ * in OpenAI's shape by this context's own error handler.
+ */
+export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRoutesOptions): Promise<void> {
+  const headerName = (options.headerSessionIdName ?? 'x-session-id').toLowerCase()
+  const getOwner = options.getOwner
+  const configured = (await fastify.ai.models()).map((model) => model.name)
+  const catalog = createModelCatalog(configured, options.aliases)
+
+  fastify.setErrorHandler(handleOpenAiError)
+
+  fastify.get('/models', async function listModels () {
+    return catalog.list()
+  })
+
+  // A wildcard, not `:model`: a model name may contain `/` (e.g. `openrouter:meta-llama/llama-3`).
+  fastify.get('/models/*', async function getModel (request: FastifyRequest<{ Params: { '*': string } }>) {
+    return catalog.get(request.params['*'])
+  })
+
+  fastify.post('/chat/completions', async function chatCompletions (request, reply) {
+    const chat = readChatRequest(request.body)
+    const sessionId = readSessionId(request, headerName)
+    const aiRequest = buildAiRequest(chat, catalog, sessionId)
+    const owner = getOwner?.(request)
+    if (owner !== undefined) aiRequest.owner = owner
+    aiRequest.signal = clientGoneSignal(reply)
+    const id = createCompletionId()
+
+    if (!chat.stream) {
+      const response = await fastify.ai.request(aiRequest)
+      setSessionHeader(reply, headerName, response.sessionId)
+      return buildCompletion(response, id, unixSeconds())
+    }
+
+    // An OpenAI request is always a new turn: never attach to or replay an earlier answer.
+    const stream = await fastify.ai.stream({ ...aiRequest, resume: false })
+    setSessionHeader(reply, headerName, stream.sessionId)
+    await sendChatStream(reply, stream, {
+      header: { id, created: unixSeconds(), model: stream.model, includeUsage: chat.includeUsage },
+      log: request.log
+    })
+  })
+}

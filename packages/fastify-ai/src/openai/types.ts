@@ -1,0 +1,107 @@
+// The OpenAI Chat Completions wire format as AI Warp answers it (docs/openai-compatibility.md).
+// Only the fields the gateway produces are typed; the request is read from `unknown` by
+// chat-request.ts, so no request type pretends to be validated before it is.
+
+import type { FastifyRequest } from 'fastify'
+
+/** Options of the `openaiRoutes` plugin (`openai` in the fastify-ai options, plus what fastify-ai passes through). */
+export interface OpenAiRoutesOptions {
+  /** Route prefix, applied by `register`. Default `/v1`. */
+  prefix?: string
+  /**
+   * Named model chains usable as `model`, e.g. `{ fast: ['openai:gpt-4o-mini', 'gemini:gemini-2.5-flash'] }`.
+   * Every entry must be a configured `provider:model`. `default` (all configured models, in order)
+   * exists unless an alias of that name replaces it.
+   */
+  aliases?: Record<string, string[]>
+  /** Request and response header carrying the session id. Default `x-session-id`. */
+  headerSessionIdName?: string
+  /** Who owns sessions (e.g. the authenticated user id); sessions of another owner answer 404. */
+  getOwner?: (request: FastifyRequest) => string | undefined
+}
+
+/** `finish_reason` values the gateway produces. */
+export type OpenAiFinishReason = 'stop' | 'length'
+
+/** Token usage in OpenAI's shape. */
+export interface OpenAiUsage {
+  prompt_tokens: number
+  completion_tokens: number
+  total_tokens: number
+}
+
+/** A `chat.completion` object (non-streamed answer). */
+export interface ChatCompletion {
+  /** `chatcmpl-…` */
+  id: string
+  object: 'chat.completion'
+  /** Unix seconds. */
+  created: number
+  /** The `provider:model` that answered. */
+  model: string
+  choices: Array<{
+    index: 0
+    message: { role: 'assistant', content: string, refusal: null }
+    logprobs: null
+    finish_reason: OpenAiFinishReason
+  }>
+  /** Absent when the provider did not report usage. */
+  usage?: OpenAiUsage
+}
+
+/** The `delta` of a streamed choice. */
+export interface ChatCompletionDelta {
+  role?: 'assistant'
+  content?: string
+  refusal?: null
+}
+
+/** A `chat.completion.chunk` object (one `data:` frame of a streamed answer). */
+export interface ChatCompletionChunk {
+  /** Same id in every chunk of one answer. */
+  id: string
+  object: 'chat.completion.chunk'
+  created: number
+  model: string
+  /** Empty in the usage chunk only. */
+  choices: Array<{
+    index: 0
+    delta: ChatCompletionDelta
+    logprobs: null
+    finish_reason: OpenAiFinishReason | null
+  }>
+  /** Present (null, then the totals in the last chunk) only with `stream_options.include_usage`. */
+  usage?: OpenAiUsage | null
+}
+
+/** One entry of `GET /v1/models`. */
+export interface OpenAiModel {
+  /** A configured `provider:model` or an alias name. */
+  id: string
+  object: 'model'
+  /** Unix seconds: when the gateway started. */
+  created: number
+  /** The provider name, or `ai-warp` for an alias. */
+  owned_by: string
+}
+
+/** `GET /v1/models` */
+export interface OpenAiModelList {
+  object: 'list'
+  data: OpenAiModel[]
+}
+
+/** `type` values of OpenAI error bodies that the gateway produces. */
+export type OpenAiErrorType = 'invalid_request_error' | 'authentication_error' | 'rate_limit_error' | 'server_error'
+
+/** Every error answer (and the data of a mid-stream error frame). */
+export interface OpenAiErrorBody {
+  error: {
+    message: string
+    type: OpenAiErrorType
+    /** The request parameter at fault, e.g. `temperature` or `messages[2].content`. */
+    param: string | null
+    /** A stable code: `model_not_found`, `rate_limit_exceeded`, `unsupported_parameter`, or the AI_* code. */
+    code: string | null
+  }
+}

@@ -38,6 +38,12 @@ export interface GlobalLimits extends ModelLimits {
   historyExpiration?: TimeWindow
   /** Turns kept per session (older ones are dropped). Default 50. */
   historyLength?: number
+  /**
+   * Milliseconds a stream keeps generating after its client went away, waiting for the client
+   * to resume it (from any instance); after that the upstream call is aborted and the turn is
+   * stored as INTERRUPTED. Default 1000.
+   */
+  detachTimeout?: number
 }
 
 /** How long a model cools down after each kind of failure. */

@@ -1,0 +1,243 @@
+// createAi: wires options, store, provider clients, sessions and the fallback chain together.
+// Each concept lives in its own module; this file only sequences them per request.
+
+import type {
+  Ai, AiChatMessage, AiDependencies, AiModelSelector, AiOptions, AiRequest, AiResponse,
+  AiStreamRequest, AiStreamResponse, AiTurn
+} from './types.ts'
+import type { ProviderClient, ProviderStreamEvent } from './provider.ts'
+import type { NormalizedAiOptions, NormalizedModel } from './options.ts'
+import type { ChainContext } from './fallback-chain.ts'
+import type { CoolDown } from './model-state.ts'
+import type { OpenSession } from './sessions.ts'
+import type { Producer } from './stream-producer.ts'
+import type { Follower } from './stream-follower.ts'
+import {
+  AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiProviderEmptyResponseError,
+  AiShuttingDownError
+} from './errors.ts'
+import { normalizeOptions } from './options.ts'
+import { systemClock } from './clock.ts'
+import { silentLogger } from './logger.ts'
+import { createStore } from './stores/create-store.ts'
+import { createProviderClient } from './provider-client.ts'
+import { createSessions, sessionKeys } from './sessions.ts'
+import { readCoolDowns, walkChain } from './fallback-chain.ts'
+import { listModelStatuses } from './model-state.ts'
+import { buildMessages, buildProviderInput } from './messages.ts'
+import { readStreamState, writeStreamState } from './stream-log.ts'
+import { startProducer } from './stream-producer.ts'
+import { followStream } from './stream-follower.ts'
+
+/** Extra silence a follower allows beyond the producer's own timeout, so the producer's error wins. */
+const FOLLOW_GRACE_MS = 1000
+/** Longest wait for in-flight streams to store their end during close(). */
+const SHUTDOWN_WAIT_MS = 5000
+
+interface OpenedStream {
+  iterator: AsyncIterator<ProviderStreamEvent>
+  first: ProviderStreamEvent
+}
+
+/** Build the gateway core: validates options (AiOptionsError), builds the store and one client per provider. */
+export async function createAi (options: AiOptions, deps: AiDependencies = {}): Promise<Ai> {
+  const config: NormalizedAiOptions = normalizeOptions(options)
+  const logger = deps.logger ?? silentLogger
+  const clock = deps.clock ?? systemClock
+  const store = deps.store ?? await createStore(config.storage, { logger, clock })
+  const clients = new Map<string, ProviderClient>()
+  for (const provider of Object.values(config.providers)) {
+    clients.set(provider.name, createProviderClient(provider, { logger }))
+  }
+  const context: ChainContext = { store, clock, logger }
+  const sessions = createSessions(store, clock, config.limits)
+  const ttlMs = config.limits.historyExpiration
+  const producers = new Set<Producer>()
+  const followers = new Set<Follower>()
+  let closing = false
+
+  function assertOpen (): void {
+    if (closing) throw new AiShuttingDownError()
+  }
+
+  function client (model: NormalizedModel): ProviderClient {
+    return clients.get(model.provider) as ProviderClient
+  }
+
+  function candidatesOf (selectors: AiModelSelector[] | undefined): readonly NormalizedModel[] {
+    if (selectors === undefined || selectors.length === 0) return config.models
+    const chosen = new Set<NormalizedModel>()
+    for (const selector of selectors) {
+      const name = typeof selector === 'string' ? selector : `${selector.provider}:${selector.model}`
+      const model = config.modelsByName.get(name)
+      if (model === undefined) throw new AiModelNotConfiguredError(name)
+      chosen.add(model)
+    }
+    return [...chosen]
+  }
+
+  function checkRequest (request: AiRequest): void {
+    assertOpen()
+    if (typeof request.prompt !== 'string' || request.prompt.length === 0) throw new AiBadRequestError('prompt must be a non-empty string')
+    if (request.signal?.aborted === true) throw new AiAbortedError()
+  }
+
+  async function request (request: AiRequest): Promise<AiResponse> {
+    checkRequest(request)
+    const candidates = candidatesOf(request.models)
+    const [session, coolDowns] = await Promise.all([sessions.open(request), readCoolDowns(context, candidates)])
+    const messages = buildMessages(session.context, session.turns, request.prompt)
+    const startedAt = clock.now()
+    const { model, value: answer } = await walkChain(context, candidates, coolDowns, function completeWith (model, signal) {
+      return client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
+    }, request.signal)
+    const turn: AiTurn = { prompt: request.prompt, response: answer.text, model: model.name, result: answer.result, createdAt: new Date(startedAt).toISOString() }
+    if (answer.usage !== undefined) turn.usage = answer.usage
+    await sessions.saveTurn(session, turn)
+    const response: AiResponse = { text: answer.text, result: answer.result, sessionId: session.id, model: model.name }
+    if (answer.usage !== undefined) response.usage = answer.usage
+    return response
+  }
+
+  async function openStream (model: NormalizedModel, messages: AiChatMessage[], request: AiRequest, signal: AbortSignal | undefined): Promise<OpenedStream> {
+    const events = client(model).stream(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
+    const iterator = events[Symbol.asyncIterator]()
+    const first = await iterator.next()
+    if (first.done === true) throw new AiProviderEmptyResponseError(model.name)
+    return { iterator, first: first.value }
+  }
+
+  async function startTurn (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], coolDowns: Array<CoolDown | undefined>, isNew: boolean): Promise<AiStreamResponse> {
+    const messages = buildMessages(session.context, session.turns, request.prompt)
+    // The generation owns its upstream call: the caller's signal only counts until fallback is over.
+    const controller = new AbortController()
+    function abortChain (): void { controller.abort() }
+    request.signal?.addEventListener('abort', abortChain)
+    let opened: { model: NormalizedModel, value: OpenedStream }
+    try {
+      opened = await walkChain(context, candidates, coolDowns, function streamFrom (model, signal) {
+        return openStream(model, messages, request, signal)
+      }, controller.signal)
+    } finally {
+      request.signal?.removeEventListener('abort', abortChain)
+    }
+    const { model, value } = opened
+    const startedAt = clock.now()
+    const keys = sessionKeys(session.id)
+    try {
+      await Promise.all([
+        sessions.saveMeta(session),
+        writeStreamState(store, session.id, { status: 'running', startedAt, model: model.name }, ttlMs),
+        // A new turn of a known session starts a fresh log (ids keep growing) with no attach marker.
+        isNew ? undefined : store.clearEvents(keys.events),
+        isNew ? undefined : store.delete([keys.attach])
+      ])
+    } catch (error) {
+      controller.abort()
+      value.iterator.return?.().catch(function ignore () {})
+      throw error
+    }
+    const producer = startProducer({
+      context,
+      sessions,
+      session,
+      prompt: request.prompt,
+      model,
+      iterator: value.iterator,
+      first: value.first,
+      controller,
+      startedAt,
+      ttlMs,
+      detachTimeout: config.limits.detachTimeout
+    })
+    producers.add(producer)
+    const signal = request.signal
+    signal?.addEventListener('abort', producer.detach)
+    producer.finished.finally(function forgetProducer () {
+      producers.delete(producer)
+      signal?.removeEventListener('abort', producer.detach)
+    })
+    return { sessionId: session.id, model: model.name, events: producer.events }
+  }
+
+  function silenceTimeout (modelName: string): number {
+    const model = config.modelsByName.get(modelName)
+    const timeout = model?.limits.requestTimeout ?? Math.max(...config.models.map(function timeoutOf (each) { return each.limits.requestTimeout }))
+    return timeout + FOLLOW_GRACE_MS
+  }
+
+  async function resume (request: AiStreamRequest, afterId: number | undefined): Promise<AiStreamResponse | undefined> {
+    const follower = await followStream({ context, sessionId: request.sessionId as string, afterId, ttlMs, silenceTimeout })
+    if (follower === undefined) return undefined
+    followers.add(follower)
+    const signal = request.signal
+    function leave (): void {
+      const iterator = follower?.response.events[Symbol.asyncIterator]()
+      iterator?.return?.()
+    }
+    signal?.addEventListener('abort', leave)
+    follower.finished.finally(function forgetFollower () {
+      followers.delete(follower)
+      signal?.removeEventListener('abort', leave)
+    })
+    return follower.response
+  }
+
+  async function stream (request: AiStreamRequest): Promise<AiStreamResponse> {
+    checkRequest(request)
+    const candidates = candidatesOf(request.models)
+    if (request.resume === false || request.sessionId === undefined) {
+      const [session, coolDowns] = await Promise.all([sessions.open(request), readCoolDowns(context, candidates)])
+      return startTurn(request, session, candidates, coolDowns, request.sessionId === undefined)
+    }
+    const afterId = parseEventId(request.lastEventId)
+    const [session, coolDowns, state] = await Promise.all([
+      sessions.open(request),
+      readCoolDowns(context, candidates),
+      readStreamState(store, request.sessionId)
+    ])
+    if (afterId !== undefined || state?.status === 'running') {
+      const resumed = await resume(request, afterId)
+      if (resumed !== undefined) return resumed
+    }
+    return startTurn(request, session, candidates, coolDowns, false)
+  }
+
+  async function close (): Promise<void> {
+    if (closing) return
+    closing = true
+    const shutdowns = [...producers].map(function shutdownProducer (producer) { return producer.shutdown() })
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.allSettled(shutdowns),
+      new Promise(function waitAtMost (resolve) { timer = setTimeout(resolve, SHUTDOWN_WAIT_MS) })
+    ])
+    clearTimeout(timer)
+    const message = new AiShuttingDownError().message
+    for (const follower of followers) follower.end('AI_SHUTTING_DOWN', message)
+    await Promise.allSettled([...clients.values()].map(function closeClient (each) { return each.close() }))
+    await store.close()
+  }
+
+  return {
+    request,
+    stream,
+    getSession (sessionId: string, owner?: string) {
+      return sessions.get(sessionId, owner)
+    },
+    deleteSession (sessionId: string, owner?: string) {
+      return sessions.remove(sessionId, owner)
+    },
+    models () {
+      return listModelStatuses(store, clock, config.models)
+    },
+    store,
+    close
+  }
+}
+
+function parseEventId (value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined
+  if (!/^\d+$/.test(value)) throw new AiBadRequestError(`lastEventId must be a decimal event id, got ${JSON.stringify(value)}`)
+  return Number(value)
+}

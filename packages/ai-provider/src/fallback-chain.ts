@@ -1,0 +1,132 @@
+// The fallback chain (SPEC §3): walk the candidates in order, skipping models that cool down
+// or have no rate unit left, retrying transient failures, cooling failing models down, and
+// giving up with AI_NO_MODELS_AVAILABLE (every attempt attached) when none is left.
+
+import type { AiStore } from './store.ts'
+import type { Clock, Logger } from './types.ts'
+import type { NormalizedModel } from './options.ts'
+import type { CoolDown } from './model-state.ts'
+import { AiAbortedError, AiNoModelsAvailableError } from './errors.ts'
+import { coolDown, readCoolDown } from './model-state.ts'
+import { takeRateUnit } from './rate-limit.ts'
+import { coolDownWindow, policyFor } from './fallback-policy.ts'
+import { sleep } from './clock.ts'
+
+/** What the chain needs around it. */
+export interface ChainContext {
+  store: AiStore
+  clock: Clock
+  logger: Logger
+}
+
+/** One model the chain tried or skipped, and why it did not answer. */
+export interface ChainAttempt {
+  /** `provider:model`. */
+  model: string
+  /** The AI_* code of the failure. */
+  code: string
+}
+
+/** Calls one model; rejects with an AI_* error. */
+export type ModelCall<T> = (model: NormalizedModel, signal: AbortSignal | undefined) => Promise<T>
+
+interface FailedCall {
+  code?: unknown
+  message?: unknown
+  retryAfterMs?: unknown
+}
+
+/** Read the cool-down state of every candidate at once (one round of store reads). */
+export function readCoolDowns (context: ChainContext, candidates: readonly NormalizedModel[]): Promise<Array<CoolDown | undefined>> {
+  return Promise.all(candidates.map(function readCandidate (model) {
+    return readCoolDown(context.store, context.clock, model.name)
+  }))
+}
+
+/**
+ * Apply the policy of a failed call to the model: cool it down when the policy says so and log.
+ * Returns milliseconds until the model is ready again (0 when it stays ready).
+ */
+export async function recordFailure (context: ChainContext, model: NormalizedModel, error: FailedCall): Promise<number> {
+  const policy = policyFor(error.code)
+  if (policy === undefined) return 0
+  const window = coolDownWindow(policy, model, error)
+  const log = { model: model.name, code: error.code, coolDownMs: window, message: error.message }
+  if (policy.alert) context.logger.error(log, 'provider rejected the credentials: check its apiKey')
+  else context.logger.warn(log, 'model failed')
+  if (window > 0) await coolDown(context.store, context.clock, model.name, window, String(error.code))
+  return window
+}
+
+function isAbort (error: FailedCall, signal: AbortSignal | undefined): boolean {
+  return error.code === 'AI_ABORTED' || signal?.aborted === true
+}
+
+async function callWithRetries<T> (model: NormalizedModel, call: ModelCall<T>, signal: AbortSignal | undefined): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call(model, signal)
+    } catch (error) {
+      const failure = error as FailedCall
+      if (isAbort(failure, signal)) throw error
+      const policy = policyFor(failure.code)
+      if (policy === undefined || !policy.retry || attempt >= model.limits.retry.max) throw error
+      await sleep(model.limits.retry.interval, signal)
+    }
+  }
+}
+
+function noModelsError (attempts: ChainAttempt[], readyInMs: number[], lastError: unknown): Error {
+  const retryAfter = Math.max(1, Math.ceil(Math.min(...readyInMs) / 1000))
+  const summary = attempts.map(function describeAttempt (attempt) { return `${attempt.model} (${attempt.code})` }).join(', ')
+  const error = new AiNoModelsAvailableError(summary)
+  if (lastError !== undefined) error.cause = lastError
+  return Object.assign(error, { details: { attempts, retryAfterSeconds: retryAfter }, retryAfter })
+}
+
+/**
+ * Walk `candidates` in order and resolve with the first model whose call succeeded.
+ * `coolDowns` are the candidates' states (readCoolDowns), read beforehand so that read can run
+ * alongside other store reads. Caller abort stops at once with AI_ABORTED; store failures and
+ * unknown errors propagate as they are.
+ */
+export async function walkChain<T> (
+  context: ChainContext,
+  candidates: readonly NormalizedModel[],
+  coolDowns: ReadonlyArray<CoolDown | undefined>,
+  call: ModelCall<T>,
+  signal?: AbortSignal
+): Promise<{ model: NormalizedModel, value: T }> {
+  const attempts: ChainAttempt[] = []
+  const readyInMs: number[] = []
+  let lastError: unknown
+  for (let index = 0; index < candidates.length; index++) {
+    if (signal?.aborted) throw new AiAbortedError()
+    const model = candidates[index]
+    const state = coolDowns[index]
+    const now = context.clock.now()
+    if (state !== undefined && state.until > now) {
+      attempts.push({ model: model.name, code: 'AI_MODEL_COOLING_DOWN' })
+      readyInMs.push(state.until - now)
+      continue
+    }
+    const unit = await takeRateUnit(context.store, model)
+    if (!unit.allowed) {
+      // Our own window restores the model by itself: no cool-down.
+      attempts.push({ model: model.name, code: 'AI_MODEL_RATE_LIMITED' })
+      readyInMs.push(unit.resetInMs)
+      continue
+    }
+    try {
+      return { model, value: await callWithRetries(model, call, signal) }
+    } catch (error) {
+      const failure = error as FailedCall
+      if (isAbort(failure, signal)) throw failure.code === 'AI_ABORTED' ? error : new AiAbortedError({ cause: error })
+      if (policyFor(failure.code) === undefined) throw error
+      lastError = error
+      attempts.push({ model: model.name, code: String(failure.code) })
+      readyInMs.push(await recordFailure(context, model, failure))
+    }
+  }
+  throw noModelsError(attempts, readyInMs, lastError)
+}

@@ -1,0 +1,291 @@
+// Options are validated once, here, into a frozen object; nothing downstream re-checks them.
+// Every failure names the option path and the bad value.
+
+import type { AiOptions, StorageOptions } from './types.ts'
+import type { NormalizedProviderOptions } from './provider.ts'
+import { AiOptionsError } from './errors.ts'
+import { describeValue, parseTimeWindow } from './time-window.ts'
+
+/** A model's rate limit, resolved. */
+export interface NormalizedRate {
+  /** Requests admitted per window. */
+  max: number
+  /** Window length in milliseconds. */
+  windowMs: number
+}
+
+/** A model's limits after merging its own over the global ones. */
+export interface NormalizedModelLimits {
+  /** Upper bound of output tokens, when configured. */
+  maxTokens?: number
+  rate: NormalizedRate
+  /** Milliseconds for one upstream call (for streams: until headers and between chunks). */
+  requestTimeout: number
+  retry: { max: number, interval: number }
+}
+
+/** Cool-down windows in milliseconds. */
+export interface NormalizedRestore {
+  rateLimit: number
+  retry: number
+  timeout: number
+  providerCommunicationError: number
+  providerExceededError: number
+}
+
+/** One model of the chain, with its effective settings. */
+export interface NormalizedModel {
+  /** `provider:model`, the key of everything stored about this model. */
+  name: string
+  provider: string
+  model: string
+  limits: NormalizedModelLimits
+  restore: NormalizedRestore
+}
+
+/** Session and stream settings, in milliseconds. */
+export interface NormalizedSessionLimits {
+  historyExpiration: number
+  historyLength: number
+  detachTimeout: number
+}
+
+/** The validated options of `createAi`. */
+export interface NormalizedAiOptions {
+  providers: Readonly<Record<string, NormalizedProviderOptions>>
+  /** The chain in configuration order. */
+  models: readonly NormalizedModel[]
+  /** The chain by `provider:model`. */
+  modelsByName: ReadonlyMap<string, NormalizedModel>
+  limits: NormalizedSessionLimits
+  storage: StorageOptions
+}
+
+const DEFAULT_BASE_URLS: Record<string, string> = {
+  openai: 'https://api.openai.com',
+  deepseek: 'https://api.deepseek.com',
+  gemini: 'https://generativelanguage.googleapis.com'
+}
+const PROVIDER_TYPES = ['openai', 'deepseek', 'gemini', 'openai-compatible']
+const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout']
+const MODEL_KEYS = ['provider', 'model', 'limits', 'restore']
+const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'requestTimeout', 'retry']
+const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout']
+const RESTORE_KEYS = ['rateLimit', 'retry', 'timeout', 'providerCommunicationError', 'providerExceededError'] as const
+const TOP_KEYS = ['providers', 'models', 'limits', 'restore', 'storage']
+const MEMORY_STORAGE_KEYS = ['type', 'maxSessions']
+const VALKEY_STORAGE_KEYS = ['type', 'url', 'host', 'port', 'username', 'password', 'database', 'tls', 'keyPrefix', 'connectTimeout', 'commandTimeout', 'client']
+
+const DEFAULT_LIMITS: NormalizedModelLimits = {
+  rate: { max: 200, windowMs: 30_000 },
+  requestTimeout: 30_000,
+  retry: { max: 1, interval: 1000 }
+}
+const DEFAULT_RESTORE: NormalizedRestore = {
+  rateLimit: 60_000,
+  retry: 60_000,
+  timeout: 60_000,
+  providerCommunicationError: 60_000,
+  providerExceededError: 600_000
+}
+const DEFAULT_SESSION_LIMITS: NormalizedSessionLimits = {
+  historyExpiration: 86_400_000,
+  historyLength: 50,
+  detachTimeout: 1000
+}
+
+type Plain = Record<string, unknown>
+
+function fail (message: string): never {
+  throw new AiOptionsError(message)
+}
+
+function isPlainObject (value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function objectAt (value: unknown, path: string, allowed: readonly string[]): Plain {
+  if (!isPlainObject(value)) fail(`${path} must be an object, got ${describeValue(value)}`)
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) fail(`${path}.${key} is not a known option (expected one of ${allowed.join(', ')})`)
+  }
+  return value
+}
+
+function positiveInteger (value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) fail(`${path} must be a positive integer, got ${describeValue(value)}`)
+  return value
+}
+
+function nonNegativeInteger (value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(`${path} must be a non-negative integer, got ${describeValue(value)}`)
+  return value
+}
+
+function nonEmptyString (value: unknown, path: string): string {
+  if (typeof value !== 'string' || value.length === 0) fail(`${path} must be a non-empty string, got ${describeValue(value)}`)
+  return value
+}
+
+function positiveWindow (value: unknown, path: string): number {
+  const ms = parseTimeWindow(value, path)
+  if (ms <= 0) fail(`${path} must be a time window longer than 0, got ${describeValue(value)}`)
+  return ms
+}
+
+function normalizeProvider (name: string, value: unknown): NormalizedProviderOptions {
+  const path = `providers.${name}`
+  const input = objectAt(value, path, PROVIDER_KEYS)
+  const type = input.type ?? (name in DEFAULT_BASE_URLS ? name : undefined)
+  if (type === undefined) fail(`${path}.type is required for a provider not named openai, deepseek or gemini (e.g. "openai-compatible")`)
+  if (typeof type !== 'string' || !PROVIDER_TYPES.includes(type)) fail(`${path}.type must be one of ${PROVIDER_TYPES.join(', ')}, got ${describeValue(type)}`)
+  const apiKey = input.apiKey === undefined ? undefined : nonEmptyString(input.apiKey, `${path}.apiKey`)
+  if (apiKey === undefined && type !== 'openai-compatible') fail(`${path}.apiKey is required for a provider of type ${type}`)
+  if (input.baseUrl === undefined && type === 'openai-compatible') fail(`${path}.baseUrl is required for a provider of type openai-compatible`)
+  const baseUrl = input.baseUrl === undefined ? DEFAULT_BASE_URLS[type] : nonEmptyString(input.baseUrl, `${path}.baseUrl`)
+  let protocol = ''
+  try {
+    protocol = new URL(baseUrl).protocol
+  } catch {}
+  if (protocol !== 'http:' && protocol !== 'https:') fail(`${path}.baseUrl must be an http(s) URL, got ${describeValue(baseUrl)}`)
+  const headers: Record<string, string> = {}
+  if (input.headers !== undefined) {
+    if (!isPlainObject(input.headers)) fail(`${path}.headers must be an object of strings, got ${describeValue(input.headers)}`)
+    for (const [header, headerValue] of Object.entries(input.headers)) {
+      headers[header] = nonEmptyString(headerValue, `${path}.headers.${header}`)
+    }
+  }
+  return Object.freeze({
+    name,
+    type: type as NormalizedProviderOptions['type'],
+    apiKey,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    headers: Object.freeze(headers),
+    connections: input.connections === undefined ? undefined : positiveInteger(input.connections, `${path}.connections`),
+    pipelining: input.pipelining === undefined ? 1 : positiveInteger(input.pipelining, `${path}.pipelining`),
+    connectTimeout: input.connectTimeout === undefined ? 10_000 : positiveInteger(input.connectTimeout, `${path}.connectTimeout`),
+    keepAliveTimeout: input.keepAliveTimeout === undefined ? undefined : positiveInteger(input.keepAliveTimeout, `${path}.keepAliveTimeout`)
+  })
+}
+
+function mergeLimits (value: unknown, path: string, base: NormalizedModelLimits, allowed: readonly string[]): NormalizedModelLimits {
+  if (value === undefined) return base
+  const input = objectAt(value, path, allowed)
+  const limits: NormalizedModelLimits = {
+    maxTokens: input.maxTokens === undefined ? base.maxTokens : positiveInteger(input.maxTokens, `${path}.maxTokens`),
+    rate: base.rate,
+    requestTimeout: input.requestTimeout === undefined ? base.requestTimeout : positiveInteger(input.requestTimeout, `${path}.requestTimeout`),
+    retry: base.retry
+  }
+  if (input.rate !== undefined) {
+    const rate = objectAt(input.rate, `${path}.rate`, ['max', 'timeWindow'])
+    limits.rate = {
+      max: rate.max === undefined ? base.rate.max : positiveInteger(rate.max, `${path}.rate.max`),
+      windowMs: rate.timeWindow === undefined ? base.rate.windowMs : positiveWindow(rate.timeWindow, `${path}.rate.timeWindow`)
+    }
+  }
+  if (input.retry !== undefined) {
+    const retry = objectAt(input.retry, `${path}.retry`, ['max', 'interval'])
+    limits.retry = {
+      max: retry.max === undefined ? base.retry.max : nonNegativeInteger(retry.max, `${path}.retry.max`),
+      interval: retry.interval === undefined ? base.retry.interval : nonNegativeInteger(retry.interval, `${path}.retry.interval`)
+    }
+  }
+  return limits
+}
+
+function mergeRestore (value: unknown, path: string, base: NormalizedRestore): NormalizedRestore {
+  if (value === undefined) return base
+  const input = objectAt(value, path, RESTORE_KEYS)
+  const restore = { ...base }
+  for (const key of RESTORE_KEYS) {
+    if (input[key] !== undefined) restore[key] = parseTimeWindow(input[key], `${path}.${key}`)
+  }
+  return restore
+}
+
+function splitModelName (value: string, path: string): { provider: string, model: string } {
+  const colon = value.indexOf(':')
+  if (colon <= 0 || colon === value.length - 1) fail(`${path} must be "provider:model", got ${describeValue(value)}`)
+  return { provider: value.slice(0, colon), model: value.slice(colon + 1) }
+}
+
+function normalizeModel (value: unknown, path: string, options: { providers: Record<string, unknown>, limits: NormalizedModelLimits, restore: NormalizedRestore }): NormalizedModel {
+  let provider: string
+  let model: string
+  let limits = options.limits
+  let restore = options.restore
+  if (typeof value === 'string') {
+    ({ provider, model } = splitModelName(value, path))
+  } else {
+    const input = objectAt(value, path, MODEL_KEYS)
+    provider = nonEmptyString(input.provider, `${path}.provider`)
+    model = nonEmptyString(input.model, `${path}.model`)
+    limits = mergeLimits(input.limits, `${path}.limits`, options.limits, MODEL_LIMIT_KEYS)
+    restore = mergeRestore(input.restore, `${path}.restore`, options.restore)
+  }
+  if (!Object.hasOwn(options.providers, provider)) {
+    fail(`${path} uses provider ${describeValue(provider)}, which is not configured in providers (configured: ${Object.keys(options.providers).join(', ')})`)
+  }
+  return Object.freeze({
+    name: `${provider}:${model}`,
+    provider,
+    model,
+    limits: Object.freeze({ ...limits, rate: Object.freeze(limits.rate), retry: Object.freeze(limits.retry) }),
+    restore: Object.freeze(restore)
+  })
+}
+
+function normalizeStorage (value: unknown): StorageOptions {
+  if (value === undefined) return Object.freeze({ type: 'memory' })
+  if (!isPlainObject(value)) fail(`storage must be an object, got ${describeValue(value)}`)
+  if (value.type === 'memory') {
+    const input = objectAt(value, 'storage', MEMORY_STORAGE_KEYS)
+    if (input.maxSessions !== undefined) positiveInteger(input.maxSessions, 'storage.maxSessions')
+    return Object.freeze({ ...input }) as unknown as StorageOptions
+  }
+  if (value.type === 'valkey') {
+    objectAt(value, 'storage', VALKEY_STORAGE_KEYS)
+    return Object.freeze({ ...value }) as unknown as StorageOptions
+  }
+  fail(`storage.type must be "memory" or "valkey", got ${describeValue(value.type)}`)
+}
+
+/** Validate `createAi` options and resolve every default; throws AiOptionsError naming the option and the value. */
+export function normalizeOptions (options: AiOptions): NormalizedAiOptions {
+  const input = objectAt(options, 'options', TOP_KEYS)
+  const providersInput = objectAt(input.providers, 'providers', Object.keys(input.providers ?? {}))
+  if (Object.keys(providersInput).length === 0) fail('providers must configure at least one provider, got {}')
+  const providers: Record<string, NormalizedProviderOptions> = {}
+  for (const [name, provider] of Object.entries(providersInput)) {
+    providers[name] = normalizeProvider(name, provider)
+  }
+
+  const limitsInput = input.limits
+  const limits = mergeLimits(limitsInput, 'limits', DEFAULT_LIMITS, GLOBAL_LIMIT_KEYS)
+  const restore = mergeRestore(input.restore, 'restore', DEFAULT_RESTORE)
+  const sessionLimits = { ...DEFAULT_SESSION_LIMITS }
+  if (isPlainObject(limitsInput)) {
+    if (limitsInput.historyExpiration !== undefined) sessionLimits.historyExpiration = positiveWindow(limitsInput.historyExpiration, 'limits.historyExpiration')
+    if (limitsInput.historyLength !== undefined) sessionLimits.historyLength = positiveInteger(limitsInput.historyLength, 'limits.historyLength')
+    if (limitsInput.detachTimeout !== undefined) sessionLimits.detachTimeout = nonNegativeInteger(limitsInput.detachTimeout, 'limits.detachTimeout')
+  }
+
+  if (!Array.isArray(input.models) || input.models.length === 0) fail(`models must be a non-empty array, got ${describeValue(input.models)}`)
+  const models: NormalizedModel[] = []
+  const modelsByName = new Map<string, NormalizedModel>()
+  input.models.forEach(function addModel (value: unknown, index: number) {
+    const model = normalizeModel(value, `models[${index}]`, { providers, limits, restore })
+    if (modelsByName.has(model.name)) fail(`models[${index}] repeats ${describeValue(model.name)}: each provider:model appears once`)
+    models.push(model)
+    modelsByName.set(model.name, model)
+  })
+
+  return Object.freeze({
+    providers: Object.freeze(providers),
+    models: Object.freeze(models),
+    modelsByName,
+    limits: Object.freeze(sessionLimits),
+    storage: normalizeStorage(input.storage)
+  })
+}

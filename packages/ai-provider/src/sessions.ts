@@ -1,0 +1,132 @@
+// Sessions (SPEC §4): `session:<id>` holds {context, owner, createdAt, updatedAt} and
+// `turns:<id>` the last `historyLength` turns; both expire `historyExpiration` after the last
+// write. A session of another owner is indistinguishable from a missing one.
+
+import { randomUUID } from 'node:crypto'
+import type { AiStore } from './store.ts'
+import type { AiRequest, AiSession, AiTurn, Clock } from './types.ts'
+import type { NormalizedSessionLimits } from './options.ts'
+import { AiSessionHistoryConflictError, AiSessionNotFoundError } from './errors.ts'
+
+interface SessionMeta {
+  context?: string
+  owner?: string
+  createdAt: string
+  updatedAt: number
+}
+
+/** A session opened for one request. */
+export interface OpenSession {
+  id: string
+  /** Context in effect for this request (the request's, else the stored one). */
+  context?: string
+  owner?: string
+  createdAt: string
+  /** Turns to build the conversation from, oldest first. */
+  turns: AiTurn[]
+  /** Turns from `history` not yet written (new sessions only). */
+  pending: AiTurn[]
+}
+
+/** Every store key of a session. */
+export function sessionKeys (sessionId: string): { session: string, turns: string, events: string, stream: string, attach: string } {
+  return {
+    session: `session:${sessionId}`,
+    turns: `turns:${sessionId}`,
+    events: `events:${sessionId}`,
+    stream: `stream:${sessionId}`,
+    attach: `attach:${sessionId}`
+  }
+}
+
+export interface Sessions {
+  /** Open the request's session: a new one, or the stored one (404 when unknown, expired or not the owner's). */
+  open (request: AiRequest): Promise<OpenSession>
+  /** Write the session's meta (and pending history) so it exists before its first turn ends. */
+  saveMeta (session: OpenSession): Promise<void>
+  /** Store a turn and refresh the session's expiry. */
+  saveTurn (session: OpenSession, turn: AiTurn): Promise<void>
+  get (sessionId: string, owner?: string): Promise<AiSession>
+  remove (sessionId: string, owner?: string): Promise<void>
+}
+
+export function createSessions (store: AiStore, clock: Clock, limits: NormalizedSessionLimits): Sessions {
+  async function readMeta (sessionId: string, owner: string | undefined): Promise<SessionMeta> {
+    const stored = await store.get(sessionKeys(sessionId).session)
+    const meta = stored === undefined ? undefined : JSON.parse(stored) as SessionMeta
+    if (meta === undefined || meta.owner !== owner) throw new AiSessionNotFoundError(sessionId)
+    return meta
+  }
+
+  async function readTurns (sessionId: string): Promise<AiTurn[]> {
+    const stored = await store.listRange(sessionKeys(sessionId).turns)
+    return stored.map(function parseTurn (turn) { return JSON.parse(turn) as AiTurn })
+  }
+
+  function writeMeta (session: OpenSession): Promise<void> {
+    const meta: SessionMeta = { context: session.context, owner: session.owner, createdAt: session.createdAt, updatedAt: clock.now() }
+    return store.set(sessionKeys(session.id).session, JSON.stringify(meta), limits.historyExpiration)
+  }
+
+  async function writePending (session: OpenSession): Promise<void> {
+    const key = sessionKeys(session.id).turns
+    // One by one: the order of the list is the order of the history.
+    for (const turn of session.pending) {
+      await store.listPush(key, JSON.stringify(turn), limits.historyLength, limits.historyExpiration)
+    }
+    session.pending = []
+  }
+
+  return {
+    async open (request: AiRequest): Promise<OpenSession> {
+      if (request.sessionId === undefined) {
+        const createdAt = new Date(clock.now()).toISOString()
+        const history = (request.history ?? []).slice(-limits.historyLength)
+        const turns = history.map(function toTurn (entry): AiTurn {
+          return { prompt: entry.prompt, response: entry.response, result: 'COMPLETE', createdAt }
+        })
+        return { id: randomUUID(), context: request.context, owner: request.owner, createdAt, turns, pending: turns.slice() }
+      }
+      if (request.history !== undefined) throw new AiSessionHistoryConflictError()
+      const [meta, turns] = await Promise.all([readMeta(request.sessionId, request.owner), readTurns(request.sessionId)])
+      return {
+        id: request.sessionId,
+        context: request.context ?? meta.context,
+        owner: meta.owner,
+        createdAt: meta.createdAt,
+        turns,
+        pending: []
+      }
+    },
+
+    async saveMeta (session: OpenSession): Promise<void> {
+      if (session.pending.length > 0) await writePending(session)
+      await writeMeta(session)
+    },
+
+    async saveTurn (session: OpenSession, turn: AiTurn): Promise<void> {
+      if (session.pending.length > 0) await writePending(session)
+      const key = sessionKeys(session.id).turns
+      await Promise.all([
+        writeMeta(session),
+        store.listPush(key, JSON.stringify(turn), limits.historyLength, limits.historyExpiration)
+      ])
+    },
+
+    async get (sessionId: string, owner?: string): Promise<AiSession> {
+      const [meta, turns] = await Promise.all([readMeta(sessionId, owner), readTurns(sessionId)])
+      return {
+        sessionId,
+        context: meta.context,
+        turns,
+        expiresAt: new Date(meta.updatedAt + limits.historyExpiration).toISOString()
+      }
+    },
+
+    async remove (sessionId: string, owner?: string): Promise<void> {
+      await readMeta(sessionId, owner)
+      const keys = sessionKeys(sessionId)
+      await store.delete([keys.session, keys.turns, keys.events, keys.stream, keys.attach])
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// The stored side of a stream: the event log `events:<sessionId>` (ids from the store's
+// sequence) and the state `stream:<sessionId>` that tells a resuming request whether an
+// answer is still being generated.
+
+import type { AiStore, StoredEvent } from './store.ts'
+import type { AiResult, AiStreamEvent, AiUsage } from './types.ts'
+import { sessionKeys } from './sessions.ts'
+
+/** An event before the log gave it an id. */
+export type LoggedEvent =
+  | { type: 'content', text: string }
+  | { type: 'end', result: AiResult, sessionId: string, model: string, usage?: AiUsage }
+  | { type: 'error', code: string, message: string }
+
+/** What `stream:<sessionId>` holds. */
+export interface StreamState {
+  status: 'running' | 'done' | 'interrupted'
+  /** Epoch milliseconds when the turn started. */
+  startedAt: number
+  /** `provider:model` generating the answer. */
+  model: string
+}
+
+/** Give a logged event its id. */
+export function withId (event: LoggedEvent, id: number): AiStreamEvent {
+  return { ...event, id: String(id) }
+}
+
+/** Decode a stored event. */
+export function decodeEvent (stored: StoredEvent): AiStreamEvent {
+  return withId(JSON.parse(stored.data) as LoggedEvent, stored.id)
+}
+
+/** True for the event that ends a stream. */
+export function isTerminal (event: { type: string }): boolean {
+  return event.type === 'end' || event.type === 'error'
+}
+
+/** Append an event to the session's log; resolves with the event as delivered (with its id). */
+export async function appendStreamEvent (store: AiStore, sessionId: string, event: LoggedEvent, ttlMs: number): Promise<AiStreamEvent> {
+  const id = await store.appendEvent(sessionKeys(sessionId).events, JSON.stringify(event), ttlMs)
+  return withId(event, id)
+}
+
+export async function readStreamState (store: AiStore, sessionId: string): Promise<StreamState | undefined> {
+  const stored = await store.get(sessionKeys(sessionId).stream)
+  return stored === undefined ? undefined : JSON.parse(stored) as StreamState
+}
+
+export function writeStreamState (store: AiStore, sessionId: string, state: StreamState, ttlMs: number): Promise<void> {
+  return store.set(sessionKeys(sessionId).stream, JSON.stringify(state), ttlMs)
+}

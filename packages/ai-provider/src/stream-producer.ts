@@ -1,0 +1,181 @@
+// The generation of a streamed answer, decoupled from whoever reads it: every event goes to
+// the session's event log first (which gives it its id), then to the local consumer, if any.
+// When the consumer goes away the generation waits `detachTimeout` for a resume to attach
+// (from any instance, seen through the `attach:<sessionId>` marker) before aborting upstream.
+
+import type { AiStreamEvent, AiTurn } from './types.ts'
+import type { ProviderStreamEvent } from './provider.ts'
+import type { NormalizedModel } from './options.ts'
+import type { ChainContext } from './fallback-chain.ts'
+import type { OpenSession, Sessions } from './sessions.ts'
+import type { LoggedEvent } from './stream-log.ts'
+import { AiAbortedError, AiProviderMalformedResponseError, AiShuttingDownError } from './errors.ts'
+import { recordFailure } from './fallback-chain.ts'
+import { createEventChannel } from './stream-channel.ts'
+import { appendStreamEvent, writeStreamState } from './stream-log.ts'
+import { sessionKeys } from './sessions.ts'
+
+export interface ProducerOptions {
+  context: ChainContext
+  sessions: Sessions
+  session: OpenSession
+  prompt: string
+  model: NormalizedModel
+  /** The provider stream, its first event already pulled (that is where fallback ended). */
+  iterator: AsyncIterator<ProviderStreamEvent>
+  first: ProviderStreamEvent
+  /** Aborts the upstream call. */
+  controller: AbortController
+  startedAt: number
+  /** TTL of the log and state: the session's historyExpiration. */
+  ttlMs: number
+  detachTimeout: number
+}
+
+export interface Producer {
+  /** Events for the local consumer. */
+  readonly events: AsyncIterable<AiStreamEvent>
+  /** The local consumer left (same as return() on `events`). */
+  detach (): void
+  /** End now with an AI_SHUTTING_DOWN error event; resolves when stored. */
+  shutdown (): Promise<void>
+  /** Settles when the generation is over and its turn stored. */
+  readonly finished: Promise<void>
+}
+
+type StopCode = 'AI_ABORTED' | 'AI_SHUTTING_DOWN'
+
+interface Failure {
+  code?: unknown
+  message?: unknown
+}
+
+export function startProducer (options: ProducerOptions): Producer {
+  const { context, session, model, controller } = options
+  const { store, logger } = context
+  let text = ''
+  let lastId = 0
+  let stopCode: StopCode | undefined
+  let over = false
+  let detachTimer: NodeJS.Timeout | undefined
+  const channel = createEventChannel(onConsumerGone)
+
+  function onConsumerGone (): void {
+    if (over || detachTimer !== undefined) return
+    detachTimer = setTimeout(checkForResume, options.detachTimeout)
+    detachTimer.unref()
+  }
+
+  async function checkForResume (): Promise<void> {
+    let attached: string | undefined
+    try {
+      attached = await store.get(sessionKeys(session.id).attach)
+    } catch (error) {
+      logger.warn({ err: error, sessionId: session.id }, 'could not check for a resumed stream')
+    }
+    if (attached === undefined) stop('AI_ABORTED')
+  }
+
+  function stop (code: StopCode): void {
+    if (over || stopCode !== undefined) return
+    stopCode = code
+    controller.abort()
+  }
+
+  async function emit (event: LoggedEvent): Promise<void> {
+    const delivered = await appendStreamEvent(store, session.id, event, options.ttlMs)
+    lastId = Number(delivered.id)
+    channel.push(delivered)
+  }
+
+  function turn (result: AiTurn['result']): AiTurn {
+    return { prompt: options.prompt, response: text, model: model.name, result, createdAt: new Date(options.startedAt).toISOString() }
+  }
+
+  async function finish (event: Extract<ProviderStreamEvent, { type: 'end' }>): Promise<void> {
+    const stored = turn(event.result)
+    if (event.usage !== undefined) stored.usage = event.usage
+    // The turn is stored before `end` goes out, so a follow-up sent on `end` sees it.
+    await Promise.all([
+      options.sessions.saveTurn(session, stored),
+      writeStreamState(store, session.id, { status: 'done', startedAt: options.startedAt, model: model.name }, options.ttlMs)
+    ])
+    await emit({ type: 'end', result: event.result, sessionId: session.id, model: model.name, usage: event.usage })
+  }
+
+  async function fail (error: unknown): Promise<void> {
+    const failure = error as Failure
+    const interrupted = stopCode !== undefined
+    let code: string
+    let message: string
+    if (stopCode === 'AI_SHUTTING_DOWN') {
+      code = stopCode
+      message = new AiShuttingDownError().message
+    } else if (stopCode === 'AI_ABORTED') {
+      code = stopCode
+      message = new AiAbortedError().message
+    } else {
+      code = typeof failure.code === 'string' && failure.code.startsWith('AI_') ? failure.code : 'AI_PROVIDER_STREAM_ERROR'
+      message = String(failure.message)
+    }
+    controller.abort()
+    options.iterator.return?.().catch(function ignore () {})
+    const stored = turn(interrupted ? 'INTERRUPTED' : 'FAILED')
+    stored.errorCode = code
+    try {
+      await Promise.all([
+        interrupted ? undefined : recordFailure(context, model, failure),
+        options.sessions.saveTurn(session, stored),
+        writeStreamState(store, session.id, { status: interrupted ? 'interrupted' : 'done', startedAt: options.startedAt, model: model.name }, options.ttlMs)
+      ])
+    } catch (storeError) {
+      logger.error({ err: storeError, sessionId: session.id }, 'could not store the end of a failed stream')
+    }
+    logger.warn({ sessionId: session.id, model: model.name, code, message }, 'stream ended with an error')
+    try {
+      await emit({ type: 'error', code, message })
+    } catch {
+      // The log is unreachable: the consumer still learns why its stream ended. The id repeats
+      // the last logged one, so a resume from it loses nothing.
+      channel.push({ type: 'error', id: String(lastId), code, message })
+    }
+  }
+
+  async function run (): Promise<void> {
+    let step: IteratorResult<ProviderStreamEvent> = { value: options.first, done: false }
+    try {
+      while (true) {
+        if (stopCode !== undefined) throw new AiAbortedError()
+        if (step.done === true) throw new AiProviderMalformedResponseError(model.name, 'the stream ended without a finish event')
+        const event = step.value
+        if (event.type === 'end') {
+          await finish(event)
+          return
+        }
+        if (event.text.length > 0) {
+          text += event.text
+          await emit({ type: 'content', text: event.text })
+        }
+        step = await options.iterator.next()
+      }
+    } catch (error) {
+      await fail(error)
+    } finally {
+      over = true
+      clearTimeout(detachTimer)
+      channel.close()
+    }
+  }
+
+  const finished = run()
+
+  return {
+    events: channel.events,
+    detach: channel.abandon,
+    shutdown (): Promise<void> {
+      stop('AI_SHUTTING_DOWN')
+      return finished
+    },
+    finished
+  }
+}

@@ -20,7 +20,7 @@ export interface SseEvent {
 export interface SseParser {
   /** Parses a chunk and returns the events it completed. */
   push (chunk: Uint8Array | string): SseEvent[]
-  /** The stream's last event id (the WHATWG "last event ID buffer"). */
+  /** The stream's last event id, as of the last complete event block. */
   readonly lastEventId: string
   /** How many comment lines (e.g. `: ping`) were read. */
   readonly comments: number
@@ -37,6 +37,9 @@ export function createSseParser (): SseParser {
   let eventType = ''
   let eventId: string | undefined
   let retry: number | undefined
+  // The WHATWG "last event ID buffer" (set by `id:` lines) and the stream's last event ID
+  // (copied from the buffer when an event block ends, so a half-received block never counts).
+  let idBuffer = ''
   let lastEventId = ''
   let comments = 0
 
@@ -67,7 +70,7 @@ export function createSseParser (): SseParser {
         break
       case 'id':
         if (!value.includes('\u0000')) {
-          lastEventId = value
+          idBuffer = value
           eventId = value
         }
         break
@@ -80,6 +83,7 @@ export function createSseParser (): SseParser {
   }
 
   function dispatch (events: SseEvent[]): void {
+    lastEventId = idBuffer
     if (hasData) {
       const event: SseEvent = { event: eventType === '' ? 'message' : eventType, data }
       if (eventId !== undefined) event.id = eventId

@@ -1,0 +1,179 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createMockProvider } from '@platformatic/ai-mock-provider'
+import { createProviderClient } from '../src/provider-client.ts'
+import { retryAfterMs } from '../src/transport.ts'
+import { collect, input, providerOptions, readError, silentLogger } from './providers/provider-suite.ts'
+
+/** A bare HTTP server on port 0 for the answers the mock does not give. */
+async function startServer (handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ server: Server, url: string, connections: () => number }> {
+  let connections = 0
+  const server = createServer(function onRequest (request, response) {
+    request.resume()
+    request.on('end', function answer () { handler(request, response) })
+  })
+  server.on('connection', function countConnection () { connections++ })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return { server, url: `http://127.0.0.1:${port}`, connections: () => connections }
+}
+
+function stopServer (server: Server): Promise<void> {
+  server.closeAllConnections()
+  return new Promise((resolve) => server.close(() => resolve()))
+}
+
+test('successful calls never abort their exchange', async function (t) {
+  const mock = await createMockProvider()
+  const client = createProviderClient(providerOptions('openai', mock.url, { connections: 1 }), { logger: silentLogger })
+  t.after(async () => { await client.close(); await mock.close() })
+  for (let i = 0; i < 5; i++) {
+    const events = await collect(client.stream('m', input, { timeout: 5000 }))
+    assert.equal(events.at(-1)?.type, 'end')
+    await client.complete('m', input, { timeout: 5000 })
+  }
+  assert.equal(mock.requests.length, 10)
+  for (const request of mock.requests) assert.equal(await request.closed, false)
+})
+
+test('consecutive streams reuse sockets (none is lost after [DONE])', async function (t) {
+  const body = 'data: {"choices":[{"delta":{"content":"hi"},"finish_reason":null}]}\n\n' +
+    'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+  const { server, url, connections } = await startServer(function answer (_request, response) {
+    response.writeHead(200, { 'content-type': 'text/event-stream' })
+    response.end(body)
+  })
+  const client = createProviderClient(providerOptions('openai', url), { logger: silentLogger })
+  t.after(async () => { await client.close(); await stopServer(server) })
+  for (let i = 0; i < 10; i++) {
+    assert.deepEqual(await collect(client.stream('m', input, { timeout: 5000 })), [
+      { type: 'delta', text: 'hi' },
+      { type: 'end', result: 'COMPLETE' }
+    ])
+  }
+  // undici may open a second socket for the second request (the first one's drain is
+  // processed a tick later, plain pool.request does the same); after that they are reused.
+  assert.ok(connections() <= 2, 'connections: ' + connections())
+})
+
+test('a consumer slower than the timeout is not taken for upstream silence', async function (t) {
+  const mock = await createMockProvider()
+  const client = createProviderClient(providerOptions('openai', mock.url), { logger: silentLogger })
+  t.after(async () => { await client.close(); await mock.close() })
+  mock.enqueue('m', { deltas: ['a', 'b', 'c'] })
+  const texts: string[] = []
+  for await (const event of client.stream('m', input, { timeout: 100 })) {
+    if (event.type === 'delta') texts.push(event.text)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  assert.deepEqual(texts, ['a', 'b', 'c'])
+})
+
+test('close() aborts calls in flight with AI_SHUTTING_DOWN and refuses new ones', async function (t) {
+  const mock = await createMockProvider()
+  t.after(() => mock.close())
+  const client = createProviderClient(providerOptions('openai', mock.url), { logger: silentLogger })
+  mock.enqueue('m', { deltas: ['a', 'b'], stallAfter: 1 }, { headersDelayMs: 5000 })
+  const stream = client.stream('m', input, { timeout: 10_000 })[Symbol.asyncIterator]()
+  assert.deepEqual((await stream.next()).value, { type: 'delta', text: 'a' })
+  const pendingStream = stream.next()
+  const pendingComplete = client.complete('m', input, { timeout: 10_000 })
+  await mock.waitForRequests(2)
+  const outcomes = Promise.all([
+    assert.rejects(pendingStream, { code: 'AI_SHUTTING_DOWN' }),
+    assert.rejects(pendingComplete, { code: 'AI_SHUTTING_DOWN' })
+  ])
+  await client.close()
+  await outcomes
+  await assert.rejects(client.complete('m', input, { timeout: 1000 }), { code: 'AI_SHUTTING_DOWN' })
+  assert.equal(await mock.requests[0].closed, true)
+  assert.equal(await mock.requests[1].closed, true)
+})
+
+test('a refused connection is AI_PROVIDER_NETWORK_ERROR', async function (t) {
+  const { server, url } = await startServer(() => {})
+  await stopServer(server)
+  const client = createProviderClient(providerOptions('deepseek', url), { logger: silentLogger })
+  t.after(() => client.close())
+  const error = await readError(() => client.complete('m', input, { timeout: 5000 }))
+  assert.equal(error.code, 'AI_PROVIDER_NETWORK_ERROR')
+  assert.match(error.message, /ECONNREFUSED/)
+  await assert.rejects(collect(client.stream('m', input, { timeout: 5000 })), { code: 'AI_PROVIDER_NETWORK_ERROR' })
+})
+
+test('a 2xx stream answer that is not an event stream is malformed, or a stream error when it is an error object', async function (t) {
+  const answers = [
+    { type: 'application/json', body: '{"error":{"message":"model overloaded"}}' },
+    { type: 'text/html', body: '<html>gateway</html>' }
+  ]
+  const { server, url } = await startServer(function answer (_request, response) {
+    const next = answers.shift()
+    response.writeHead(200, { 'content-type': next?.type })
+    response.end(next?.body)
+  })
+  const client = createProviderClient(providerOptions('openai', url), { logger: silentLogger })
+  t.after(async () => { await client.close(); await stopServer(server) })
+  await assert.rejects(collect(client.stream('m', input, { timeout: 5000 })), { code: 'AI_PROVIDER_STREAM_ERROR', message: /model overloaded/ })
+  await assert.rejects(collect(client.stream('m', input, { timeout: 5000 })), { code: 'AI_PROVIDER_MALFORMED_RESPONSE', message: /text\/html/ })
+})
+
+test('an `event: error` frame is AI_PROVIDER_STREAM_ERROR; a huge error body is read only in part', async function (t) {
+  const huge = JSON.stringify({ error: { message: 'x'.repeat(200_000) } })
+  const answers = [
+    function eventError (response: ServerResponse) {
+      response.writeHead(200, { 'content-type': 'text/event-stream' })
+      response.end('data: {"choices":[{"delta":{"content":"a"}}]}\n\nevent: error\ndata: {"error":{"message":"upstream exploded"}}\n\n')
+    },
+    function hugeError (response: ServerResponse) {
+      response.writeHead(500, { 'content-type': 'application/json' })
+      response.end(huge)
+    }
+  ]
+  const { server, url } = await startServer(function answer (_request, response) { answers.shift()?.(response) })
+  const client = createProviderClient(providerOptions('openai-compatible', url + '/api'), { logger: silentLogger })
+  t.after(async () => { await client.close(); await stopServer(server) })
+  await assert.rejects(collect(client.stream('m', input, { timeout: 5000 })), { code: 'AI_PROVIDER_STREAM_ERROR', message: /upstream exploded/ })
+  const error = await readError(() => client.complete('m', input, { timeout: 5000 }))
+  assert.equal(error.code, 'AI_PROVIDER_RESPONSE_ERROR')
+  assert.ok(error.message.length < 1000)
+})
+
+test('the base URL path prefix and extra headers reach the server', async function (t) {
+  const seen: Array<{ url?: string, headers: IncomingMessage['headers'] }> = []
+  const { server, url } = await startServer(function answer (request, response) {
+    seen.push({ url: request.url, headers: request.headers })
+    response.writeHead(200, { 'content-type': 'application/json' })
+    response.end('{"choices":[{"message":{"content":"ok"},"finish_reason":"stop"}]}')
+  })
+  const client = createProviderClient(providerOptions('openai-compatible', url + '/proxy/v1/', { headers: { 'x-tenant': 'acme' } }), { logger: silentLogger })
+  t.after(async () => { await client.close(); await stopServer(server) })
+  assert.deepEqual(await client.complete('llama3', input, { timeout: 5000 }), { text: 'ok', result: 'COMPLETE' })
+  assert.equal(seen[0].url, '/proxy/v1/chat/completions')
+  assert.equal(seen[0].headers['x-tenant'], 'acme')
+  assert.equal(seen[0].headers.authorization, 'Bearer sk-test')
+  assert.equal(client.name, 'test-openai-compatible')
+})
+
+test('retryAfterMs reads seconds, HTTP dates and retry-after-ms', function () {
+  const now = Date.parse('2025-01-01T00:00:00Z')
+  assert.equal(retryAfterMs({ 'retry-after': '30' }, now), 30_000)
+  assert.equal(retryAfterMs({ 'retry-after': '1.5' }, now), 1500)
+  assert.equal(retryAfterMs({ 'retry-after': 'Wed, 01 Jan 2025 00:01:00 GMT' }, now), 60_000)
+  assert.equal(retryAfterMs({ 'retry-after': 'Tue, 31 Dec 2024 00:00:00 GMT' }, now), 0)
+  assert.equal(retryAfterMs({ 'retry-after-ms': '250', 'retry-after': '9' }, now), 250)
+  assert.equal(retryAfterMs({ 'retry-after': 'soon' }, now), undefined)
+  assert.equal(retryAfterMs({}, now), undefined)
+})
+
+test('an HTTP-date Retry-After reaches retryAfterMs over HTTP', async function (t) {
+  const mock = await createMockProvider()
+  const client = createProviderClient(providerOptions('gemini', mock.url), { logger: silentLogger })
+  t.after(async () => { await client.close(); await mock.close() })
+  mock.enqueue('gemini-2.5-flash', { status: 429, retryAfter: new Date(Date.now() + 120_000).toUTCString() })
+  const error = await readError(() => client.complete('gemini-2.5-flash', input, { timeout: 5000 }))
+  assert.equal(error.code, 'AI_PROVIDER_EXCEEDED')
+  assert.ok(error.retryAfterMs !== undefined && error.retryAfterMs > 100_000 && error.retryAfterMs <= 120_000, String(error.retryAfterMs))
+})

@@ -32,6 +32,12 @@ async function failsFast (name: string, work: () => Promise<unknown>): Promise<v
   assert.ok(took < FAST_MS, `${name} took ${took} ms`)
 }
 
+async function drain (events: AsyncIterable<AiStreamEvent>): Promise<AiStreamEvent[]> {
+  const all: AiStreamEvent[] = []
+  for await (const event of events) all.push(event)
+  return all
+}
+
 async function waitUntilServing (ai: Ai, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (true) {
@@ -109,9 +115,9 @@ test('after a run every key is prefixed and carries a TTL', async (t) => {
   assert.equal(first.model, 'openai:b')
   await instances[1].request({ prompt: 'two', sessionId: first.sessionId })
   const streamed = await instances[1].stream({ prompt: 'three' })
-  for await (const event of streamed.events) void event
+  assert.equal((await drain(streamed.events)).at(-1)?.type, 'end')
   const resumed = await instances[0].stream({ prompt: 'three', sessionId: streamed.sessionId, lastEventId: '1' })
-  for await (const event of resumed.events) void event
+  assert.equal((await drain(resumed.events)).at(-1)?.type, 'end')
 
   const inspector = new Valkey(server.url)
   t.after(() => inspector.quit())

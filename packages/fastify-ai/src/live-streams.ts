@@ -35,9 +35,12 @@ export class LiveStreams {
     const streams = [...this.#streams]
     this.#streams.clear()
     await Promise.all(streams.map(async function endStream (stream) {
-      stream.abort()
-      await stream.writer.write(frame)
+      // Frame first, then end, then abort: the event loop must not see an aborted core stream
+      // on a writer still open (it would report an unexpected end instead).
+      const written = stream.writer.write(frame)
       stream.writer.end()
+      stream.abort()
+      await written
     }))
   }
 }

@@ -11,7 +11,7 @@ import { promptRoute } from './routes/prompt.ts'
 import { streamRoute } from './routes/stream.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { modelsRoute } from './routes/models.ts'
-import { registerOpenAi } from './openai-registration.ts'
+import { openaiRoutes } from './openai/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -57,7 +57,14 @@ async function fastifyAi (fastify: FastifyInstance, options: FastifyAiOptions): 
   if (prompt || stream || sessions || models) {
     await fastify.register(apiRoutes, { ai, http, live })
   }
-  if (openai) await registerOpenAi(fastify, http)
+  if (openai) {
+    await fastify.register(openaiRoutes, {
+      prefix: http.openai.prefix,
+      aliases: http.openai.aliases,
+      headerSessionIdName: http.headerSessionIdName,
+      getOwner: http.getOwner
+    })
+  }
 }
 
 /** The AI Warp Fastify plugin: decorates `fastify.ai` and serves the HTTP API. */

@@ -8,7 +8,6 @@
 // object per dispatched event and nothing else allocated per chunk beyond the decoded string.
 
 const LF = 10
-const CR = 13
 const COLON = 58
 const SPACE = 32
 const STREAM_OPTIONS = { stream: true }
@@ -121,11 +120,14 @@ export function createSseParser (onEvent: (event: SseEvent) => void): SseParser 
 
     const length = text.length
     let lineStart = position
-    // The pending piece of line is only joined when a line break arrives, so a frame split in
-    // many small writes costs one concatenation per line, not one per write.
-    for (let i = position; i < length; i++) {
-      const code = text.charCodeAt(i)
-      if (code !== LF && code !== CR) continue
+    // Line breaks are found with indexOf (native, fast); CR is rare, so usually searched once.
+    let lf = text.indexOf('\n', position)
+    let cr = text.indexOf('\r', position)
+    while (lf !== -1 || cr !== -1) {
+      const isCR = cr !== -1 && (lf === -1 || cr < lf)
+      let i = isCR ? cr : lf
+      // The pending piece of line is only joined when a line break arrives, so a frame split in
+      // many small writes costs one concatenation per line, not one per write.
       if (pending.length > 0) {
         const line = pending + text.slice(lineStart, i)
         pending = ''
@@ -133,7 +135,7 @@ export function createSseParser (onEvent: (event: SseEvent) => void): SseParser 
       } else {
         processLine(text, lineStart, i)
       }
-      if (code === CR) {
+      if (isCR) {
         if (i + 1 < length) {
           if (text.charCodeAt(i + 1) === LF) i++
         } else {
@@ -141,6 +143,8 @@ export function createSseParser (onEvent: (event: SseEvent) => void): SseParser 
         }
       }
       lineStart = i + 1
+      if (lf !== -1 && lf < lineStart) lf = text.indexOf('\n', lineStart)
+      if (cr !== -1 && cr < lineStart) cr = text.indexOf('\r', lineStart)
     }
     if (lineStart < length) {
       pending = pending.length > 0 ? pending + text.slice(lineStart) : text.slice(lineStart)

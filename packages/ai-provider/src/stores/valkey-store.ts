@@ -62,7 +62,14 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
       const listeners = followers.get(channel)
       if (listeners === undefined) return
       const event = parseEntry(message)
-      for (const listener of listeners) listener(event)
+      for (const listener of listeners) {
+        // A throwing listener must not break the subscriber connection's data handler.
+        try {
+          listener(event)
+        } catch (error) {
+          logger.error({ err: error, channel }, 'event log follower failed')
+        }
+      }
     })
     unwatchSubscriber = watchConnection(connection, 'subscriber', logger)
     connection.connect().catch(function subscriberConnectFailed () {

@@ -1,6 +1,7 @@
 // A private Valkey (or Redis) server for one test file: started on a free port with no
 // persistence in a temp dir, restartable on the same port (outage tests), or the server of
-// VALKEY_URL when that is set (then it cannot be stopped or restarted).
+// VALKEY_URL when that is set (then it cannot be stopped or restarted, and since every file
+// flushes it, run the files one at a time: `borp --concurrency 1`).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createConnection, createServer } from 'node:net'

@@ -141,6 +141,17 @@ export function startProducer (options: ProducerOptions): Producer {
     }
   }
 
+  // After `end` the provider stream still has to see the end of the body (so its socket is
+  // reused and its timer cleared): pull once more, and stop it if it is not over.
+  async function drainUpstream (): Promise<void> {
+    try {
+      const rest = await options.iterator.next()
+      if (rest.done !== true) await options.iterator.return?.()
+    } catch (error) {
+      logger.debug({ err: error, sessionId: session.id }, 'provider stream failed after its end')
+    }
+  }
+
   async function run (): Promise<void> {
     let step: IteratorResult<ProviderStreamEvent> = { value: options.first, done: false }
     try {
@@ -150,6 +161,8 @@ export function startProducer (options: ProducerOptions): Producer {
         const event = step.value
         if (event.type === 'end') {
           await finish(event)
+          channel.close()
+          await drainUpstream()
           return
         }
         if (event.text.length > 0) {

@@ -1,0 +1,136 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { AiStreamEvent } from '../src/types.ts'
+import { createAi } from '../src/ai.ts'
+import { setup, collect, contentOf } from './helpers/ai.ts'
+
+async function take (events: AsyncIterable<AiStreamEvent>, count: number): Promise<AiStreamEvent[]> {
+  const taken: AiStreamEvent[] = []
+  for await (const event of events) {
+    taken.push(event)
+    if (taken.length === count) break
+  }
+  return taken
+}
+
+function ids (events: AiStreamEvent[]): number[] {
+  return events.map((event) => Number(event.id))
+}
+
+test('resume with lastEventId replays what came after it, without calling the provider', async (t) => {
+  const { ai, mock } = await setup(t)
+  mock.enqueue('a', { deltas: ['one ', 'two ', 'three'] })
+  const first = await ai.stream({ prompt: 'x' })
+  const all = await collect(first.events)
+  const resumed = await ai.stream({ prompt: 'x', sessionId: first.sessionId, lastEventId: all[1].id })
+  assert.equal(resumed.model, 'openai:a')
+  const rest = await collect(resumed.events)
+  assert.deepEqual(rest, all.slice(2))
+  assert.equal(mock.requests.length, 1)
+})
+
+test('resume attaches to an answer still being generated: no gap, no duplicate, no second upstream call', async (t) => {
+  const { ai, mock } = await setup(t, () => ({ limits: { detachTimeout: 200 } }))
+  const deltas = ['a ', 'b ', 'c ', 'd ', 'e ', 'f']
+  mock.enqueue('a', { deltas, deltaDelayMs: 30 })
+  const first = await ai.stream({ prompt: 'x' })
+  const seen = await take(first.events, 2)
+  const resumed = await ai.stream({ prompt: 'x', sessionId: first.sessionId, lastEventId: seen[1].id })
+  const rest = await collect(resumed.events)
+  const all = [...seen, ...rest]
+  assert.equal(contentOf(all), deltas.join(''))
+  assert.deepEqual(ids(all), ids(all).map((_, index) => index + 1))
+  assert.equal(all.at(-1)?.type, 'end')
+  assert.equal(mock.requests.length, 1)
+  assert.equal(mock.requests[0].closedEarly, false, 'the generation went on for the resumed client')
+  const [turn] = (await ai.getSession(first.sessionId)).turns
+  assert.deepEqual([turn.result, turn.response], ['COMPLETE', deltas.join('')])
+})
+
+test('without lastEventId, a request on a session being generated attaches from its start', async (t) => {
+  const { ai, mock } = await setup(t)
+  mock.enqueue('a', { deltas: ['a ', 'b ', 'c'], deltaDelayMs: 30 })
+  const first = await ai.stream({ prompt: 'x' })
+  const attached = await ai.stream({ prompt: 'x', sessionId: first.sessionId })
+  const [original, copy] = await Promise.all([collect(first.events), collect(attached.events)])
+  assert.deepEqual(copy, original)
+  assert.equal(mock.requests.length, 1)
+})
+
+test('a new prompt on a session whose answer is complete is a new turn', async (t) => {
+  const { ai, mock } = await setup(t)
+  mock.enqueue('a', { deltas: ['first'] }, { deltas: ['second'] }, { deltas: ['third'] })
+  const first = await ai.stream({ prompt: 'p1' })
+  const firstEvents = await collect(first.events)
+  const second = await ai.stream({ prompt: 'p2', sessionId: first.sessionId })
+  const secondEvents = await collect(second.events)
+  assert.equal(contentOf(secondEvents), 'second')
+  assert.ok(Number(secondEvents[0].id) > Number(firstEvents.at(-1)?.id), 'ids keep growing within the session')
+  // Nothing after the last id the client saw: answered fresh.
+  const third = await ai.stream({ prompt: 'p3', sessionId: first.sessionId, lastEventId: secondEvents.at(-1)?.id })
+  assert.equal(contentOf(await collect(third.events)), 'third')
+  assert.equal(mock.requests.length, 3)
+  assert.deepEqual((await ai.getSession(first.sessionId)).turns.map((turn) => turn.prompt), ['p1', 'p2', 'p3'])
+})
+
+test('resume: false always starts a new turn, even while an answer is being generated', async (t) => {
+  const { ai, mock } = await setup(t)
+  mock.enqueue('a', { deltas: ['a ', 'b ', 'c'], deltaDelayMs: 20 }, { deltas: ['fresh'] })
+  const first = await ai.stream({ prompt: 'p1' })
+  const fresh = await ai.stream({ prompt: 'p2', sessionId: first.sessionId, resume: false, lastEventId: '1' })
+  assert.equal(contentOf(await collect(fresh.events)), 'fresh')
+  await collect(first.events)
+  assert.equal(mock.requests.length, 2)
+})
+
+test('when the events are gone, a resume is answered fresh', async (t) => {
+  const { ai, mock } = await setup(t)
+  const first = await ai.stream({ prompt: 'p1' })
+  await collect(first.events)
+  await ai.store.delete([`events:${first.sessionId}`, `stream:${first.sessionId}`])
+  const again = await ai.stream({ prompt: 'p2', sessionId: first.sessionId, lastEventId: '1' })
+  assert.equal(contentOf(await collect(again.events)), 'Echo: p2')
+  assert.equal(mock.requests.length, 2)
+})
+
+test('a bad lastEventId is a 400', async (t) => {
+  const { ai } = await setup(t)
+  const first = await ai.stream({ prompt: 'p1' })
+  await collect(first.events)
+  await assert.rejects(ai.stream({ prompt: 'p1', sessionId: first.sessionId, lastEventId: 'abc' }), { code: 'AI_BAD_REQUEST', statusCode: 400 })
+})
+
+test('a follower whose producer died gets AI_PROVIDER_TIMEOUT instead of hanging, and the next request starts fresh', async (t) => {
+  const { ai, mock } = await setup(t, () => ({ limits: { requestTimeout: 100 } }))
+  const { sessionId } = await ai.request({ prompt: 'p1' })
+  // What a crashed instance leaves behind: a running state and half a log.
+  await ai.store.set(`stream:${sessionId}`, JSON.stringify({ status: 'running', startedAt: 1, model: 'openai:a' }), 60_000)
+  await ai.store.appendEvent(`events:${sessionId}`, JSON.stringify({ type: 'content', text: 'half' }), 60_000)
+  const resumed = await ai.stream({ prompt: 'p2', sessionId })
+  const events = await collect(resumed.events)
+  assert.equal(contentOf(events), 'half')
+  const last = events.at(-1)
+  assert.equal(last?.type, 'error')
+  if (last?.type === 'error') assert.equal(last.code, 'AI_PROVIDER_TIMEOUT')
+  assert.equal(last?.id, '1', 'a synthesized event repeats the last logged id')
+  const fresh = await ai.stream({ prompt: 'p2', sessionId })
+  assert.equal(contentOf(await collect(fresh.events)), 'Echo: p2')
+  assert.equal(mock.requests.length, 2)
+})
+
+test('another instance sharing the store resumes a stream generated here', async (t) => {
+  const { ai, mock, clock } = await setup(t, () => ({ limits: { detachTimeout: 200 } }))
+  const other = await createAi({
+    providers: { openai: { apiKey: 'k', baseUrl: mock.url } },
+    models: ['openai:a']
+  }, { clock, store: ai.store })
+  t.after(() => other.close())
+  mock.enqueue('a', { deltas: ['1 ', '2 ', '3 ', '4'], deltaDelayMs: 30 })
+  const first = await ai.stream({ prompt: 'x' })
+  const seen = await take(first.events, 1)
+  const resumed = await other.stream({ prompt: 'x', sessionId: first.sessionId, lastEventId: seen[0].id })
+  const rest = await collect(resumed.events)
+  assert.equal(contentOf([...seen, ...rest]), '1 2 3 4')
+  assert.equal(rest.at(-1)?.type, 'end')
+  assert.equal(mock.requests.length, 1)
+})

@@ -96,4 +96,21 @@ describe('valkey store', () => {
     await server.command('SCRIPT', 'FLUSH')
     assert.equal((await store.consume('rate:s', 2, 10_000)).count, 2)
   })
+
+  test('a follower that throws does not stop the others or the subscriber connection', async () => {
+    await server.flush()
+    const errors: string[] = []
+    const logger: Logger = { ...silent, error (_, message) { errors.push(String(message)) } }
+    const store = await createValkeyStore({ type: 'valkey', url: server.url }, { logger })
+    after(() => store.close())
+    const seen: number[] = []
+    await store.followEvents('events:t', () => { throw new Error('listener bug') })
+    await store.followEvents('events:t', (event) => seen.push(event.id))
+    await store.appendEvent('events:t', 'a', 10_000)
+    await store.appendEvent('events:t', 'b', 10_000)
+    const deadline = Date.now() + 2000
+    while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+    assert.deepEqual(seen, [1, 2])
+    assert.deepEqual(errors, ['event log follower failed', 'event log follower failed'])
+  })
 })

@@ -73,6 +73,12 @@ export class Generator extends ServiceGenerator {
     return fields
   }
 
+  /** Ask the questions with the `inquirer` given to the constructor and keep the answers. */
+  async ask (): Promise<void> {
+    // @ts-ignore: ask() is missing from the generators' typings
+    await super.ask()
+  }
+
   async prepareQuestions (): Promise<void> {
     // @ts-ignore: prepareQuestions is missing from the generators' typings
     await super.prepareQuestions()

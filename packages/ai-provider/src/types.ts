@@ -7,17 +7,17 @@ export type TimeWindow = number | string
 /** A fixed-window request budget for one model. */
 export interface RateLimitOptions {
   /** Requests admitted per window. Default 200. */
-  max: number
+  max?: number
   /** Window length. Default `'30s'`. */
-  timeWindow: TimeWindow
+  timeWindow?: TimeWindow
 }
 
 /** Retries of transient failures (network errors, 5xx, 429) on the same model. */
 export interface RetryOptions {
   /** Extra attempts after the first one. Default 1. */
-  max: number
+  max?: number
   /** Milliseconds between attempts. Default 1000. */
-  interval: number
+  interval?: number
 }
 
 /** Limits that a model definition can override field by field. */

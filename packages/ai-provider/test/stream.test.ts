@@ -62,10 +62,9 @@ test('a client that leaves: upstream is aborted after detachTimeout and the turn
   const { ai, mock } = await setup(t, () => ({ limits: { detachTimeout: 50 } }))
   mock.enqueue('a', { deltas: ['a ', 'b ', 'c ', 'd ', 'e ', 'f'], deltaDelayMs: 40 })
   const response = await ai.stream({ prompt: 'p1' })
-  for await (const event of response.events) {
-    assert.equal(event.type, 'content')
-    break
-  }
+  const iterator = response.events[Symbol.asyncIterator]()
+  assert.equal((await iterator.next()).value?.type, 'content')
+  await iterator.return?.()
   assert.equal(await mock.requests[0].closed, true, 'upstream aborted')
   await sleep(20)
   const [turn] = (await ai.getSession(response.sessionId)).turns

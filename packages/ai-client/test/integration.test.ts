@@ -102,7 +102,7 @@ test('a failure after the stream started is an error message with the server cod
   assert.match(last.error.code, /^AI_PROVIDER_/)
 })
 
-test('signal cancels the stream and the gateway aborts the upstream call', async (t) => {
+test('signal cancels the stream; the gateway sees the client leave and drops the stalled upstream call', async (t) => {
   const { url, mock } = await startGateway(t)
   mock.setBehaviour('model-a', { deltas: ['a ', 'b ', 'c ', 'd'], stallAfter: 1 })
   const controller = new AbortController()

@@ -44,7 +44,12 @@ test('resumes after cuts at several points and yields exactly the whole answer o
   const server = await startScriptedServer(t, (request, response, index) => {
     writeAndCut(response, replay(request), cuts[index])
   })
-  const client = buildClient({ url: server.url, resume: { initialDelay: 1 } })
+  const logged: Array<[string, Record<string, unknown>, string | undefined]> = []
+  function record (level: string) {
+    return function log (object: Record<string, unknown>, message?: string) { logged.push([level, object, message]) }
+  }
+  const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') }
+  const client = buildClient({ url: server.url, resume: { initialDelay: 1 }, logger })
   const { stream } = await client.ask({ prompt: 'Hi', history: [{ prompt: 'p', response: 'r' }] })
   const messages = await collect(stream)
   assert.equal(textOf(messages), answer)
@@ -60,6 +65,12 @@ test('resumes after cuts at several points and yields exactly the whole answer o
   assert.equal(lastIds[0], undefined)
   assert.equal(lastIds[1], undefined, 'nothing was received before the first cut')
   assert.deepEqual(lastIds.slice(2).map(Number), lastIds.slice(2).map(Number).toSorted((a, b) => a - b))
+  // pino's argument order: the object first, then the message.
+  const resumes = logged.filter(([level]) => level === 'warn')
+  assert.equal(resumes.length, cuts.length)
+  assert.equal(resumes[0][2], 'ai-client: stream interrupted, resuming')
+  assert.equal(resumes[0][1].sessionId, 'session-1')
+  assert.equal(resumes[0][1].attempt, 1)
 })
 
 test('a body that ends without end is resumed like a cut', async (t) => {

@@ -144,3 +144,18 @@ test('a client that goes away mid-stream aborts the upstream call', async (t) =>
   controller.abort()
   assert.equal(await mock.requests[0].closed, true)
 })
+
+test('closing the server ends a running stream with an AI_SHUTTING_DOWN error frame', async (t) => {
+  const { client, mock, app } = await startOpenAiGateway(t)
+  mock.setBehaviour('gpt-4o-mini', { deltas: ['first ', 'second'], stallAfter: 1 })
+  const stream = await client.chat.completions.create({ model: OPENAI_MODEL, messages, stream: true })
+  const iterator = stream[Symbol.asyncIterator]()
+  await iterator.next()
+  const first = await iterator.next()
+  assert.equal(first.value.choices[0].delta.content, 'first ')
+  const closing = app.close()
+  const error = await rejection(iterator.next())
+  assert.equal(error.code, 'AI_SHUTTING_DOWN')
+  await closing
+  assert.equal(await mock.requests[0].closed, true)
+})

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http'
+import { AiShuttingDownError } from '@platformatic/ai-provider'
 import type { AiStreamEvent, AiStreamResponse } from '@platformatic/ai-provider'
 import type { FastifyBaseLogger, FastifyReply } from 'fastify'
 import { buildChunk, buildUsageChunk, toFinishReason } from './chat-response.ts'
@@ -11,6 +12,10 @@ export interface ChatStreamOptions {
   /** What every chunk repeats. */
   header: ChunkHeader
   log: FastifyBaseLogger
+  /** Fires when the server closes: the stream ends with an AI_SHUTTING_DOWN error frame. */
+  shutdown: AbortSignal
+  /** Stops the core request (its signal), so a pending read returns. */
+  abortRequest: () => void
 }
 
 // Resolves when the socket can take more (or is gone): a slow reader must not make the
@@ -28,7 +33,7 @@ function drained (raw: ServerResponse): Promise<void> {
 }
 
 async function writeData (raw: ServerResponse, data: unknown): Promise<void> {
-  if (raw.destroyed) return
+  if (raw.destroyed || raw.writableEnded) return
   const ok = raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)
   if (!ok) await drained(raw)
 }
@@ -74,28 +79,44 @@ export async function sendChatStream (reply: FastifyReply, stream: AiStreamRespo
     'x-accel-buffering': 'no'
   })
 
+  // ended: nothing more is written; complete: the core's stream sent its last event.
   let ended = false
+  let complete = false
   const iterator = stream.events[Symbol.asyncIterator]()
+  function endForShutdown (): void {
+    if (ended || raw.destroyed) return
+    ended = true
+    const error = new AiShuttingDownError()
+    // Frame and end first, then abort: the loop must not report the aborted core stream as a failure.
+    writeData(raw, errorFrame({ code: error.code, message: error.message })).catch(options.log.error.bind(options.log))
+    raw.end()
+    options.abortRequest()
+  }
+  if (options.shutdown.aborted) endForShutdown()
+  options.shutdown.addEventListener('abort', endForShutdown)
   try {
     await writeData(raw, buildChunk(options.header, { role: 'assistant', content: '', refusal: null }))
     while (!ended && !raw.destroyed) {
       const next = await iterator.next()
       if (next.done === true) break
-      ended = await writeEvent(raw, options.header, next.value)
+      complete = await writeEvent(raw, options.header, next.value)
+      ended ||= complete
     }
     if (!ended && !raw.destroyed) {
       // The core's contract is to end with `end` or `error`; a stream that stops short must not look complete.
       await writeData(raw, errorFrame({ code: 'AI_PROVIDER_STREAM_ERROR', message: 'The answer ended unexpectedly' }))
     }
   } catch (error) {
-    options.log.error({ err: error }, 'OpenAI-compatible stream failed')
-    const answer = toOpenAiError(error)
-    await writeData(raw, answer.body)
+    if (!ended) {
+      options.log.error({ err: error }, 'OpenAI-compatible stream failed')
+      await writeData(raw, toOpenAiError(error).body)
+    }
   } finally {
-    if (!ended && iterator.return !== undefined) {
+    options.shutdown.removeEventListener('abort', endForShutdown)
+    if (!complete && iterator.return !== undefined) {
       // Leaving the loop early (client gone, failure) must release the upstream call.
       await iterator.return().catch(function ignoreReturnFailure () {})
     }
-    if (!raw.destroyed) raw.end()
+    if (!raw.destroyed && !raw.writableEnded) raw.end()
   }
 }

@@ -20,14 +20,14 @@ function readSessionId (request: FastifyRequest, headerName: string): string | u
   return sessionId === undefined || sessionId === '' ? undefined : sessionId
 }
 
-// An AbortSignal that fires when the client goes away before its answer was fully sent, so the
-// core aborts the upstream call instead of paying for tokens nobody reads.
-function clientGoneSignal (reply: FastifyReply): AbortSignal {
+// Aborts when the client goes away before its answer was fully sent, so the core aborts the
+// upstream call instead of paying for tokens nobody reads.
+function abortWhenClientLeaves (reply: FastifyReply): AbortController {
   const controller = new AbortController()
   reply.raw.once('close', function abortWhenClientLeft () {
     if (!reply.raw.writableFinished) controller.abort()
   })
-  return controller.signal
+  return controller
 }
 
 function buildAiRequest (chat: ChatRequest, catalog: ModelCatalog, sessionId: string | undefined): AiRequest {
@@ -63,6 +63,12 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
 
   fastify.setErrorHandler(handleOpenAiError)
 
+  // preClose, not onClose: the HTTP server's close waits for open streams, so they must end first.
+  const shutdown = new AbortController()
+  fastify.addHook('preClose', async function endOpenAiStreams () {
+    shutdown.abort()
+  })
+
   fastify.get('/models', async function listModels () {
     return catalog.list()
   })
@@ -78,7 +84,8 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
     const aiRequest = buildAiRequest(chat, catalog, sessionId)
     const owner = getOwner?.(request)
     if (owner !== undefined) aiRequest.owner = owner
-    aiRequest.signal = clientGoneSignal(reply)
+    const requestController = abortWhenClientLeaves(reply)
+    aiRequest.signal = requestController.signal
     const id = createCompletionId()
 
     if (!chat.stream) {
@@ -92,7 +99,9 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
     setSessionHeader(reply, headerName, stream.sessionId)
     await sendChatStream(reply, stream, {
       header: { id, created: unixSeconds(), model: stream.model, includeUsage: chat.includeUsage },
-      log: request.log
+      log: request.log,
+      shutdown: shutdown.signal,
+      abortRequest: function abortRequest () { requestController.abort() }
     })
   })
 }

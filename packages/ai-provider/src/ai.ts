@@ -203,8 +203,13 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     return startTurn(request, session, candidates, coolDowns, false)
   }
 
-  async function close (): Promise<void> {
-    if (closing) return
+  let closed: Promise<void> | undefined
+  function close (): Promise<void> {
+    closed ??= shutdown()
+    return closed
+  }
+
+  async function shutdown (): Promise<void> {
     closing = true
     const shutdowns = [...producers].map(function shutdownProducer (producer) { return producer.shutdown() })
     let timer: NodeJS.Timeout | undefined

@@ -93,6 +93,24 @@ test('an unknown session is a 404 session_not_found', async (t) => {
   assert.equal(error.code, 'session_not_found')
 })
 
+test('a session belongs to its owner: another owner gets 404', async (t) => {
+  const { client } = await startOpenAiGateway(t, {
+    plugin: {
+      getOwner: function ownerOf (request) {
+        const user = request.headers['x-user']
+        return typeof user === 'string' ? user : undefined
+      }
+    }
+  })
+  const { response } = await client.chat.completions.create({ model: OPENAI_MODEL, messages }, { headers: { 'x-user': 'alice' } }).withResponse()
+  const sessionId = response.headers.get('x-session-id') ?? ''
+  const own = await client.chat.completions.create({ model: OPENAI_MODEL, messages }, { headers: { 'x-user': 'alice', 'x-session-id': sessionId } })
+  assert.equal(own.object, 'chat.completion')
+  const other = await rejection(client.chat.completions.create({ model: OPENAI_MODEL, messages }, { headers: { 'x-user': 'mallory', 'x-session-id': sessionId } }))
+  assert.equal(other.status, 404)
+  assert.equal(other.code, 'session_not_found')
+})
+
 test('errors raised by hooks (auth, caller rate limit) answer in OpenAI\'s shape', async (t) => {
   const { client } = await startOpenAiGateway(t, {
     setup (app) {

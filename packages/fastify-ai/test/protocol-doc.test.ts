@@ -1,0 +1,212 @@
+// Replays every example of docs/protocol.md against a real server in front of the mock
+// provider and checks each answer against the documented one (status, headers shown, JSON
+// shape, SSE event sequence). See the "The examples are tested" note in the doc for the rules.
+import { test } from 'node:test'
+import type { TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { createMockProvider } from '@platformatic/ai-mock-provider'
+import * as fastifyAiErrors from '../src/errors.ts'
+import type { Gateway } from './helpers/gateway.ts'
+import { postJson, startGateway } from './helpers/gateway.ts'
+import type { SseFrame } from './helpers/sse.ts'
+import { collectFrames, eventsOf } from './helpers/sse.ts'
+
+const doc = await readFile(new URL('../../../docs/protocol.md', import.meta.url), 'utf8')
+
+interface Message {
+  /** `POST /api/v1/prompt` or `HTTP/1.1 200 OK` */
+  start: string
+  headers: Record<string, string>
+  body: string
+}
+
+interface Example {
+  name: string
+  setup: string | undefined
+  request: Message
+  response: Message
+  sse: boolean
+}
+
+function parseMessage (text: string): Message {
+  const [head, ...rest] = text.split('\n\n')
+  const [start, ...headerLines] = head.split('\n')
+  const headers: Record<string, string> = {}
+  for (const line of headerLines) {
+    const colon = line.indexOf(':')
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
+  }
+  return { start, headers, body: rest.join('\n\n') }
+}
+
+function parseExamples (): Example[] {
+  const requests = new Map<string, { setup: string | undefined, request: Message }>()
+  const examples: Example[] = []
+  const block = /```(http|sse) (request|response) ([\w-]+)([^\n]*)\n([\s\S]*?)```/g
+  for (const [, kind, role, name, extra, text] of doc.matchAll(block)) {
+    if (role === 'request') {
+      const setup = /setup=([\w-]+)/.exec(extra)?.[1]
+      requests.set(name, { setup, request: parseMessage(text.replace(/\n$/, '')) })
+      continue
+    }
+    const request = requests.get(name)
+    assert.ok(request, `response ${name} has no request before it`)
+    examples.push({ name, ...request, response: parseMessage(text), sse: kind === 'sse' })
+  }
+  return examples
+}
+
+interface Prepared {
+  gateway: Gateway
+  values: Record<string, string>
+}
+
+const MODELS = ['openai:gpt-4o-mini', 'gemini:gemini-2.5-flash']
+
+async function prepare (t: TestContext, setup: string | undefined): Promise<Prepared> {
+  const mock = await createMockProvider()
+  t.after(() => mock.close())
+  const gateway = await startGateway(t, {
+    mock,
+    bodyLimit: setup === 'body-limit-64' ? 64 : undefined,
+    plugin: {
+      providers: { openai: { apiKey: 'test-key', baseUrl: mock.url }, gemini: { apiKey: 'test-key', baseUrl: mock.url } },
+      models: MODELS
+    }
+  })
+  mock.setBehaviour('gpt-4o-mini', { deltas: ['The sky ', 'is blue.'] })
+  mock.setBehaviour('gemini-2.5-flash', { deltas: ['The sky ', 'is blue.'] })
+  const values: Record<string, string> = {}
+  if (setup === 'session') {
+    const answer = await (await postJson(`${gateway.url}/api/v1/prompt`, { prompt: 'Why is the sky blue?', context: 'Answer in one sentence.' })).json()
+    values.sessionId = answer.sessionId
+  } else if (setup === 'stream') {
+    const response = await postJson(`${gateway.url}/api/v1/stream`, { prompt: 'Why is the sky blue?' })
+    const events = eventsOf(await collectFrames(response))
+    values.sessionId = response.headers.get('x-session-id') ?? ''
+    values.lastEventId = events[0].id ?? ''
+  } else if (setup === 'first-model-fails') {
+    mock.setBehaviour('gpt-4o-mini', { status: 500 })
+    await postJson(`${gateway.url}/api/v1/prompt`, { prompt: 'warm-up' })
+  } else if (setup === 'mid-stream-failure') {
+    mock.setBehaviour('gpt-4o-mini', { deltas: ['The sky ', 'is blue.'], cutAfter: 1 })
+  } else if (setup === 'all-models-fail') {
+    mock.setBehaviour('gpt-4o-mini', { status: 500 })
+    mock.setBehaviour('gemini-2.5-flash', { status: 500 })
+  } else if (setup !== undefined && setup !== 'body-limit-64') {
+    assert.fail(`unknown setup ${setup}`)
+  }
+  return { gateway, values }
+}
+
+function fill (text: string, values: Record<string, string>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, function value (match, name: string) {
+    assert.ok(name in values, `no value for ${match}`)
+    return values[name]
+  })
+}
+
+const EXACT_KEYS = new Set(['code', 'result', 'state', 'field', 'location', 'statusCode', 'provider', 'model', 'name', 'reason'])
+const EXACT_HEADERS = new Set(['content-type', 'cache-control', 'x-accel-buffering', 'connection', 'access-control-expose-headers'])
+
+/** Same keys, same value types; values of EXACT_KEYS equal. */
+function assertShape (actual: unknown, expected: unknown, path: string): void {
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${path} is an array`)
+    assert.equal(actual.length, expected.length, `${path} length`)
+    expected.forEach((item, index) => assertShape(actual[index], item, `${path}[${index}]`))
+    return
+  }
+  if (expected !== null && typeof expected === 'object') {
+    assert.ok(actual !== null && typeof actual === 'object', `${path} is an object`)
+    assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), `${path} keys`)
+    for (const [key, value] of Object.entries(expected)) {
+      const child: unknown = (actual as Record<string, unknown>)[key]
+      if (EXACT_KEYS.has(key) && typeof value !== 'object') assert.equal(child, value, `${path}.${key}`)
+      else assertShape(child, value, `${path}.${key}`)
+    }
+    return
+  }
+  assert.equal(typeof actual, typeof expected, `${path} type`)
+}
+
+function documentedFrames (body: string): SseFrame[] {
+  return body.split('\n\n').filter((raw) => raw.trim() !== '').map(function frame (raw) {
+    const result: SseFrame = { raw }
+    for (const line of raw.split('\n')) {
+      const colon = line.indexOf(':')
+      const field = line.slice(0, colon)
+      const value = line.slice(colon + 2)
+      if (field === 'id') result.id = value
+      else if (field === 'event') result.event = value
+      else if (field === 'data') result.data = JSON.parse(value)
+    }
+    return result
+  })
+}
+
+/** content, content, end -> content, end */
+function sequence (frames: SseFrame[]): string[] {
+  return frames.map((frame) => frame.event ?? '').filter((event, index, all) => event !== all[index - 1])
+}
+
+const examples = parseExamples()
+
+test('docs/protocol.md has an example for every route and error status', () => {
+  const requests = examples.map((example) => example.request.start)
+  for (const route of ['POST /api/v1/prompt', 'POST /api/v1/stream', 'GET /api/v1/sessions/', 'DELETE /api/v1/sessions/', 'GET /api/v1/models']) {
+    assert.ok(requests.some((start) => start.startsWith(route)), `an example of ${route}`)
+  }
+  const statuses = new Set(examples.map((example) => example.response.start.split(' ')[1]))
+  for (const status of ['200', '204', '400', '404', '413', '503']) assert.ok(statuses.has(status), `an example answering ${status}`)
+  assert.ok(examples.some((example) => example.sse && example.response.body.includes('event: error')), 'an error event example')
+})
+
+test('docs/errors.md lists the codes of fastify-ai', async () => {
+  const errorsDoc = await readFile(new URL('../../../docs/errors.md', import.meta.url), 'utf8')
+  for (const ErrorClass of Object.values(fastifyAiErrors)) {
+    const error = new ErrorClass()
+    assert.ok(errorsDoc.includes(`| \`${error.code}\` | ${error.statusCode} |`), `${error.code} in docs/errors.md`)
+  }
+})
+
+for (const example of examples) {
+  test(`docs/protocol.md example "${example.name}" answers as documented`, async (t) => {
+    const { gateway, values } = await prepare(t, example.setup)
+    const [method, path] = example.request.start.split(' ')
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(example.request.headers)) headers[name] = fill(value, values)
+    const body = example.request.body === '' ? undefined : fill(example.request.body, values)
+    const response = await fetch(`${gateway.url}${fill(path, values)}`, { method, headers, body })
+
+    const expectedStatus = Number(example.response.start.split(' ')[1])
+    assert.equal(response.status, expectedStatus)
+    for (const [name, value] of Object.entries(example.response.headers)) {
+      const actual = response.headers.get(name)
+      assert.ok(actual !== null, `header ${name}`)
+      if (EXACT_HEADERS.has(name)) assert.equal(actual, value, `header ${name}`)
+      if (name === 'retry-after') assert.match(actual, /^[1-9][0-9]*$/)
+    }
+
+    if (example.sse) {
+      const actual = eventsOf(await collectFrames(response))
+      const expected = documentedFrames(example.response.body)
+      assert.deepEqual(sequence(actual), sequence(expected))
+      for (const frame of actual) assert.match(frame.raw, /^id: \d+\nevent: \w+\ndata: \{/)
+      for (const documented of expected) {
+        const real = actual.find((frame) => frame.event === documented.event)
+        assertShape(real?.data, documented.data, `${documented.event}.data`)
+        if (documented.event === 'end') assert.equal(real?.data.response, documented.data.response)
+      }
+      if (values.lastEventId !== undefined) assert.ok(Number(actual[0].id) > Number(values.lastEventId), 'resume starts after Last-Event-ID')
+      return
+    }
+    const text = await response.text()
+    if (example.response.body.trim() === '') {
+      assert.equal(text, '')
+      return
+    }
+    assertShape(JSON.parse(text), JSON.parse(example.response.body), 'body')
+  })
+}

@@ -40,12 +40,12 @@ const PING = ': ping\n\n'
  */
 export function openSse (raw: ServerResponse, headers: Record<string, string | string[] | number>, heartbeatInterval: number, onClose: () => void): SseWriter {
   let closed = false
-  let waiting: (() => void) | undefined
+  let waiting: Array<() => void> = []
 
   function release (): void {
-    const resolve = waiting
-    waiting = undefined
-    resolve?.()
+    const resolvers = waiting
+    waiting = []
+    for (const resolve of resolvers) resolve()
   }
 
   function onSocketClose (): void {
@@ -58,7 +58,8 @@ export function openSse (raw: ServerResponse, headers: Record<string, string | s
 
   function ping (): void {
     if (closed) return
-    raw.write(PING)
+    // A full socket is not idle: the client is just slow. Pinging would only grow the buffer.
+    if (waiting.length === 0) raw.write(PING)
     heartbeat.refresh()
   }
 
@@ -77,7 +78,7 @@ export function openSse (raw: ServerResponse, headers: Record<string, string | s
       if (closed) return false
       heartbeat.refresh()
       if (raw.write(frame)) return true
-      await new Promise<void>(function waitForDrain (resolve) { waiting = resolve })
+      await new Promise<void>(function waitForDrain (resolve) { waiting.push(resolve) })
       return !closed
     },
     end (): void {
@@ -86,6 +87,7 @@ export function openSse (raw: ServerResponse, headers: Record<string, string | s
       clearTimeout(heartbeat)
       raw.off('close', onSocketClose)
       raw.off('drain', release)
+      release()
       raw.end()
     }
   }

@@ -73,8 +73,8 @@ test('errors before the stream starts are JSON answers, not SSE', async (t) => {
 })
 
 test('an idle stream sends a ": ping" comment every heartbeatInterval', async (t) => {
-  const { url, mock } = await startGateway(t, { plugin: { heartbeatInterval: 40 } })
-  mock.setBehaviour('model-a', { deltas: ['slow ', 'answer'], deltaDelayMs: 250 })
+  const { url, mock } = await startGateway(t, { plugin: { heartbeatInterval: 20 } })
+  mock.setBehaviour('model-a', { deltas: ['slow ', 'answer'], deltaDelayMs: 100 })
   const response = await postJson(`${url}/api/v1/stream`, { prompt: 'hi' })
   const frames = await collectFrames(response)
   const pings = frames.filter((frame) => frame.comment === 'ping')

@@ -52,3 +52,26 @@ for (const k of [1, 4]) {
     assert.equal(session.json().turns.at(-1).response, DELTAS.join(''))
   })
 }
+
+test('Valkey down: prompt and stream answer 503 AI_STORAGE_UNAVAILABLE as JSON, then recover', { skip: server.skipControl }, async (t) => {
+  const storage = { type: 'valkey' as const, url: server.url, keyPrefix: `outage-${Date.now()}:`, commandTimeout: 300 }
+  const { url } = await startGateway(t, { plugin: { storage } })
+  await server.stop()
+  try {
+    for (const route of ['prompt', 'stream']) {
+      const response = await postJson(`${url}/api/v1/${route}`, { prompt: 'hi' })
+      assert.equal(response.status, 503, route)
+      assert.match(response.headers.get('content-type') ?? '', /^application\/json/)
+      assert.ok(Number(response.headers.get('retry-after')) >= 1)
+      assert.equal((await response.json()).code, 'AI_STORAGE_UNAVAILABLE')
+    }
+  } finally {
+    await server.start()
+  }
+  let status = 0
+  for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+    status = (await postJson(`${url}/api/v1/prompt`, { prompt: 'hi' })).status
+    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  assert.equal(status, 200, 'recovered without a restart')
+})

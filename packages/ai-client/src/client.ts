@@ -1,6 +1,6 @@
 // buildClient: the AI Warp client. Requests are built here; the HTTP exchange, the timeout
 // rule and the stream reading live in their own modules.
-import type { PromptResponseBody } from '@platformatic/fastify-ai/protocol'
+import type { PromptResponseBody } from './protocol.ts'
 import { askStream } from './ask-stream.ts'
 import { AiClientOptionsError, AiClientResponseError } from './errors.ts'
 import { requestJson } from './exchange.ts'

@@ -6,7 +6,7 @@ import type {
   ContentEventData,
   EndEventData,
   ErrorEventData
-} from '@platformatic/fastify-ai/protocol'
+} from './protocol.ts'
 import { AiClientStreamError } from './errors.ts'
 import type { AskDoneResponse, AskStreamMessage } from './types.ts'
 import type { SseEvent } from './sse-parser.ts'

@@ -6,7 +6,7 @@ import type {
   ModelStatusBody,
   PromptRequestBody,
   SessionResponseBody
-} from '@platformatic/fastify-ai/protocol'
+} from './protocol.ts'
 import type { AiClientStreamError } from './errors.ts'
 
 export type {
@@ -16,7 +16,7 @@ export type {
   ModelsResponseBody,
   SessionResponseBody,
   SessionTurn
-} from '@platformatic/fastify-ai/protocol'
+} from './protocol.ts'
 
 /** A model to try: `provider:model` or `{ provider, model }`. */
 export type AskModel = NonNullable<PromptRequestBody['models']>[number]

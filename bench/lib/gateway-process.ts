@@ -1,0 +1,66 @@
+// One gateway in its own process, so its CPU and memory are its own:
+//   node gateway-process.ts <fastify-ai|watt|floor> <memory|valkey> <mockUrl> [valkeyUrl]
+// It answers the bench's `sample` (CPU, memory) and `gc` requests over IPC.
+
+// Each gateway imports only its own code, so the floor's memory is not inflated by the others'.
+import { Fastify } from './deps.ts'
+import { aiOptions } from './setup.ts'
+import { announceReady, serveParent } from './ipc.ts'
+
+const [kind, storeType, mockUrl, valkeyUrl] = process.argv.slice(2)
+const storage = storeType === 'valkey' ? { type: 'valkey' as const, url: valkeyUrl } : { type: 'memory' as const }
+
+async function startPlugin (): Promise<{ url: string, close: () => Promise<void> }> {
+  const { default: fastifyAi } = await import('../../packages/fastify-ai/src/index.ts')
+  const app = Fastify({ logger: { level: 'warn' } })
+  await app.register(fastifyAi, aiOptions(mockUrl, storage))
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  return { url, close: () => app.close() }
+}
+
+async function startWatt (): Promise<{ url: string, close: () => Promise<void> }> {
+  const { create } = await import('../../packages/ai-warp/src/index.ts')
+  const app = await create(process.cwd(), {
+    server: { hostname: '127.0.0.1', port: 0, logger: { level: 'warn' } },
+    ai: aiOptions(mockUrl, storage)
+  })
+  const url = String(await app.start({ listen: true }))
+  return { url: url.replace('0.0.0.0', '127.0.0.1'), close: () => app.stop() }
+}
+
+async function startBare (): Promise<{ url: string, close: () => Promise<void> }> {
+  const { startFloor } = await import('./floor-server.ts')
+  const app = await startFloor(mockUrl)
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  return { url, close: () => app.close() }
+}
+
+const starters: Record<string, () => Promise<{ url: string, close: () => Promise<void> }>> = {
+  'fastify-ai': startPlugin,
+  watt: startWatt,
+  floor: startBare
+}
+
+const starter = starters[kind]
+if (starter === undefined) throw new Error(`unknown gateway ${kind}`)
+const gateway = await starter()
+
+function sample (): Record<string, unknown> {
+  const cpu = process.cpuUsage()
+  const memory = process.memoryUsage()
+  return { cpuMicros: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, at: performance.now() }
+}
+
+serveParent(async function answer (message) {
+  if (message.type === 'sample') return sample()
+  if (message.type === 'gc') {
+    // Two passes: the first may only promote what the second frees.
+    globalThis.gc?.()
+    globalThis.gc?.()
+    return sample()
+  }
+  throw new Error(`unknown message ${message.type}`)
+}, async function stop () {
+  await gateway.close()
+})
+announceReady({ url: gateway.url, pid: process.pid })

@@ -1,0 +1,76 @@
+// The markdown tables printed at the end of a run (and pasted into docs/benchmarks.md).
+
+import type { GatewayResult, PhaseResult } from './phases.ts'
+import type { Plan } from './setup.ts'
+
+function ms (value: number): string {
+  return Number.isFinite(value) ? value.toFixed(value < 10 ? 2 : 1) : '–'
+}
+
+function signedMs (value: number): string {
+  return Number.isFinite(value) ? (value >= 0 ? '+' : '') + value.toFixed(2) : '–'
+}
+
+function mb (bytes: number): string {
+  return Number.isFinite(bytes) ? (bytes / 1024 / 1024).toFixed(1) : '–'
+}
+
+function kb (bytes: number): string {
+  return Number.isFinite(bytes) ? (bytes / 1024).toFixed(1) : '–'
+}
+
+function ratio (value: number, floor: number | undefined): string {
+  return floor === undefined || !Number.isFinite(value) ? '–' : (value / floor).toFixed(2) + '×'
+}
+
+function row (cells: string[]): string {
+  return `| ${cells.join(' | ')} |`
+}
+
+export interface Direct {
+  prompt: PhaseResult
+  stream: PhaseResult
+  open: PhaseResult
+}
+
+/** Three tables: throughput and CPU, added latency, memory. */
+export function renderTables (results: GatewayResult[], direct: Direct, plan: Plan): string {
+  const floor = results.find(function isFloor (result) { return result.name === 'floor' })
+  const lines: string[] = []
+
+  lines.push(`### Throughput and CPU (closed loop, concurrency ${plan.concurrency}; latency in ms)`, '')
+  lines.push(row(['target', 'prompt req/s', 'p50', 'p99', 'CPU µs/req', 'vs floor', 'stream req/s', 'p50', 'p99', 'CPU µs/req', 'vs floor']))
+  lines.push(row(Array(11).fill('---')))
+  lines.push(row(['mock (direct)', direct.prompt.requestsPerSecond.toFixed(0), ms(direct.prompt.latency.p50), ms(direct.prompt.latency.p99), '–', '–',
+    direct.stream.requestsPerSecond.toFixed(0), ms(direct.stream.latency.p50), ms(direct.stream.latency.p99), '–', '–']))
+  for (const result of results) {
+    const { prompt, stream } = result.throughput
+    lines.push(row([result.name,
+      prompt.requestsPerSecond.toFixed(0), ms(prompt.latency.p50), ms(prompt.latency.p99), prompt.cpuMicrosPerRequest.toFixed(0), ratio(prompt.cpuMicrosPerRequest, floor?.throughput.prompt.cpuMicrosPerRequest),
+      stream.requestsPerSecond.toFixed(0), ms(stream.latency.p50), ms(stream.latency.p99), stream.cpuMicrosPerRequest.toFixed(0), ratio(stream.cpuMicrosPerRequest, floor?.throughput.stream.cpuMicrosPerRequest)]))
+  }
+
+  lines.push('', `### Latency added over calling the mock directly (ms; sequential: ${plan.sequentialCount} interleaved pairs; open loop: ${plan.openRate} req/s)`, '')
+  lines.push(row(['target', 'prompt p50', 'prompt p99', 'stream first byte p50', 'first byte p99', 'stream end p50', 'open-loop prompt p50', 'open-loop p99']))
+  lines.push(row(Array(8).fill('---')))
+  for (const result of results) {
+    const { prompt, stream, directPrompt, directStream } = result.sequential
+    const open = result.open.prompt
+    lines.push(row([result.name,
+      signedMs(prompt.latency.p50 - directPrompt.latency.p50), signedMs(prompt.latency.p99 - directPrompt.latency.p99),
+      signedMs(stream.ttfb.p50 - directStream.ttfb.p50), signedMs(stream.ttfb.p99 - directStream.ttfb.p99),
+      signedMs(stream.latency.p50 - directStream.latency.p50),
+      signedMs(open.latency.p50 - direct.open.latency.p50), signedMs(open.latency.p99 - direct.open.latency.p99)]))
+  }
+
+  lines.push('', '### Memory (RSS in MB; per open stream in KB)', '')
+  lines.push(row(['target', 'idle', 'under load (max)', 'long run start', 'long run end', 'after long run (GC)', 'per open stream (RSS)', 'per open stream (heap)']))
+  lines.push(row(Array(8).fill('---')))
+  for (const result of results) {
+    const long = result.longRun
+    lines.push(row([result.name, mb(result.rssIdle), mb(result.rssUnderLoad),
+      long === undefined ? '–' : mb(long.rssStart), long === undefined ? '–' : mb(long.rssEnd), long === undefined ? '–' : mb(long.rssAfterGc),
+      kb(result.stalled.rssPerStream), kb(result.stalled.heapPerStream)]))
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,92 @@
+// What every process of the bench agrees on: the models the mock serves, the prompt, the
+// gateway configuration, and the size of each phase in full and quick mode.
+
+import type { MockBehaviour } from '../../packages/mock-provider/src/types.ts'
+
+/** The model every measured request goes to. */
+export const MODEL = 'gpt-bench'
+/** A model whose streams stop after one delta and stay open (memory per open stream). */
+export const STALL_MODEL = 'gpt-bench-stall'
+
+/** The answer: 16 words, so a stream has 16 content deltas (at least 8, as the brief asks). */
+export const ANSWER = 'Warp drives fold space so the ship rides a bubble between the stars without ever breaking light speed.'
+export const PROMPT = 'Explain in one sentence how a warp drive moves a ship.'
+
+export const MOCK_BEHAVIOURS: Record<string, MockBehaviour> = {
+  [MODEL]: { text: ANSWER },
+  [STALL_MODEL]: { text: ANSWER, stallAfter: 1 }
+}
+
+/** Sessions expire quickly so a long run shows whether memory comes back. */
+export const HISTORY_EXPIRATION = '10s'
+
+/** The `ai` options of fastify-ai and of the Watt service. */
+export function aiOptions (mockUrl: string, storage: { type: 'memory' } | { type: 'valkey', url: string }): Record<string, unknown> {
+  return {
+    providers: { openai: { apiKey: 'sk-bench', baseUrl: mockUrl } },
+    models: [
+      `openai:${MODEL}`,
+      // Long timeout: stalled streams are held on purpose.
+      { provider: 'openai', model: STALL_MODEL, limits: { requestTimeout: 600_000 } }
+    ],
+    // A rate limit that never bites: the bench measures the gateway, not its limits.
+    limits: { rate: { max: 100_000_000, timeWindow: '1s' }, historyExpiration: HISTORY_EXPIRATION },
+    storage
+  }
+}
+
+/** The OpenAI body the gateway sends upstream, for the same prompt (calls straight to the mock). */
+export function upstreamBody (prompt: string, stream: boolean, model: string = MODEL): Record<string, unknown> {
+  const body: Record<string, unknown> = { model, messages: [{ role: 'user', content: prompt }] }
+  if (stream) {
+    body.stream = true
+    body.stream_options = { include_usage: true }
+  }
+  return body
+}
+
+/** Sizes of the phases. */
+export interface Plan {
+  /** Closed-loop concurrency of the throughput phases. */
+  concurrency: number
+  /** Seconds of each throughput phase (after its warm-up). */
+  throughputSeconds: number
+  /** Seconds of warm-up before each measured phase. */
+  warmupSeconds: number
+  /** Requests of each sequential (latency) phase, per target. */
+  sequentialCount: number
+  /** Requests per second of the open-loop phase. */
+  openRate: number
+  /** Seconds of the open-loop phase. */
+  openSeconds: number
+  /** Streams held open to measure memory per open stream. */
+  stalledStreams: number
+  /** Seconds of the long run (0: skipped). */
+  longRunSeconds: number
+  /** Requests per second of the long run (open loop, prompts and streams alternating). */
+  longRunRate: number
+}
+
+export const FULL_PLAN: Plan = {
+  concurrency: 32,
+  throughputSeconds: 10,
+  warmupSeconds: 2,
+  sequentialCount: 2000,
+  openRate: 200,
+  openSeconds: 10,
+  stalledStreams: 1000,
+  longRunSeconds: 75,
+  longRunRate: 400
+}
+
+export const QUICK_PLAN: Plan = {
+  concurrency: 8,
+  throughputSeconds: 1,
+  warmupSeconds: 0.3,
+  sequentialCount: 100,
+  openRate: 100,
+  openSeconds: 1,
+  stalledStreams: 50,
+  longRunSeconds: 2,
+  longRunRate: 100
+}

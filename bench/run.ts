@@ -1,0 +1,143 @@
+// `pnpm bench` (`node bench/run.ts`): the gateway against the mock provider and the floor.
+// See bench/README.md for what each figure means. `--quick` is the smoke mode CI runs.
+
+import { mkdir, writeFile } from 'node:fs/promises'
+import { availableParallelism, cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { forkChild } from './lib/ipc.ts'
+import type { BenchChild } from './lib/ipc.ts'
+import { measureDirect, measureGateway } from './lib/phases.ts'
+import type { GatewayResult } from './lib/phases.ts'
+import { FULL_PLAN, QUICK_PLAN } from './lib/setup.ts'
+import type { Plan } from './lib/setup.ts'
+import { renderTables } from './lib/report.ts'
+import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
+import type { TestValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'long-run-seconds': { type: 'string' }
+  }
+})
+
+const ALL_TARGETS = ['floor', 'fastify-ai:memory', 'fastify-ai:valkey', 'watt:memory', 'watt:valkey']
+/** The long run is the slowest phase: it runs once per store, on the plugin. */
+const LONG_RUN_TARGETS = new Set(['fastify-ai:memory', 'fastify-ai:valkey'])
+
+const plan: Plan = { ...(values.quick ? QUICK_PLAN : FULL_PLAN) }
+if (values['long-run-seconds'] !== undefined) plan.longRunSeconds = Number(values['long-run-seconds'])
+const targets = values.only === undefined ? ALL_TARGETS : values.only.split(',')
+
+const resultsDir = join(import.meta.dirname, 'results')
+const logsDir = join(resultsDir, 'logs')
+const profilesDir = join(resultsDir, 'profiles')
+await mkdir(logsDir, { recursive: true })
+const lib = join(import.meta.dirname, 'lib')
+
+function log (message: string): void {
+  process.stderr.write(message + '\n')
+}
+
+function machine (): Record<string, unknown> {
+  return {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: +(totalmem() / 1024 ** 3).toFixed(1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`
+  }
+}
+
+const startedAt = Date.now()
+const children: BenchChild[] = []
+let valkey: TestValkeyServer | undefined
+
+async function cleanup (): Promise<void> {
+  await Promise.allSettled(children.map(function stop (child) { return child.stop() }))
+  await valkey?.close()
+}
+
+try {
+  const mock = await forkChild(join(lib, 'mock-process.ts'), { logFile: join(logsDir, 'mock.log') })
+  children.push(mock)
+  const load = await forkChild(join(lib, 'load-process.ts'), { logFile: join(logsDir, 'load.log') })
+  children.push(load)
+  const mockUrl = mock.ready.url as string
+  log(`mock provider ${mockUrl} (pid ${mock.process.pid}), load generator pid ${load.process.pid}`)
+
+  if (targets.some(function usesValkey (target) { return target.endsWith(':valkey') })) {
+    try {
+      valkey = await startValkeyServer()
+      log(`valkey ${valkey.url}`)
+    } catch (error) {
+      log(`no Valkey store: ${(error as Error).message}; skipping the :valkey targets`)
+    }
+  }
+
+  log('mock provider alone…')
+  const direct = await measureDirect(load, mockUrl, plan)
+
+  const results: GatewayResult[] = []
+  const skipped: Array<{ target: string, reason: string }> = []
+  for (const target of targets) {
+    const [kind, store = 'memory'] = target.split(':')
+    if (store === 'valkey' && valkey === undefined) {
+      skipped.push({ target, reason: 'no valkey-server or redis-server' })
+      continue
+    }
+    await valkey?.flush()
+    const execArgv = ['--expose-gc']
+    if (values.profile) execArgv.push('--cpu-prof', '--cpu-prof-dir', profilesDir, '--cpu-prof-name', `${kind}-${store}-${Date.now()}.cpuprofile`)
+    let gateway: BenchChild
+    try {
+      gateway = await forkChild(join(lib, 'gateway-process.ts'), {
+        args: [kind, store, mockUrl, valkey?.url ?? ''],
+        execArgv,
+        logFile: join(logsDir, `${kind}-${store}.log`)
+      })
+    } catch (error) {
+      log(`${target} did not start: ${(error as Error).message}`)
+      skipped.push({ target, reason: (error as Error).message })
+      continue
+    }
+    children.push(gateway)
+    const name = kind === 'floor' ? 'floor' : target
+    log(`${name} ${gateway.ready.url} (pid ${gateway.process.pid})…`)
+    results.push(await measureGateway(name, gateway, load, mockUrl, plan, LONG_RUN_TARGETS.has(target)))
+    await gateway.stop()
+  }
+
+  const tables = renderTables(results, direct, plan)
+  const report = {
+    date: new Date(startedAt).toISOString(),
+    mode: values.quick ? 'quick' : 'full',
+    seconds: (Date.now() - startedAt) / 1000,
+    machine: machine(),
+    plan,
+    direct,
+    results,
+    skipped
+  }
+  const file = join(resultsDir, 'latest.json')
+  await writeFile(file, JSON.stringify(report, null, 2) + '\n')
+  process.stdout.write(tables + '\n\n')
+  for (const { target, reason } of skipped) process.stdout.write(`skipped ${target}: ${reason}\n`)
+  process.stdout.write(`Results written to ${file} (logs in ${logsDir}${values.profile ? `, CPU profiles in ${profilesDir}` : ''}) in ${report.seconds.toFixed(0)} s\n`)
+  const failed = results.filter(function hadErrors (result) {
+    const { prompt, stream } = result.throughput
+    return prompt.errors + stream.errors > 0.01 * (prompt.completed + stream.completed) || result.stalled.opened < result.stalled.count
+  })
+  if (failed.length > 0) {
+    process.stdout.write(`requests failed on: ${failed.map(function nameOf (result) { return result.name }).join(', ')} (see the logs)\n`)
+    process.exitCode = 1
+  }
+} catch (error) {
+  log((error as Error).stack ?? String(error))
+  process.exitCode = 1
+} finally {
+  await cleanup()
+}

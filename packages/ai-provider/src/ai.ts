@@ -196,7 +196,9 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       readCoolDowns(context, candidates),
       readStreamState(store, request.sessionId)
     ])
-    if (afterId !== undefined || state?.status === 'running') {
+    // An answer being generated is followed; a finished one is replayed only to the request
+    // that asked it: a different prompt after it is a new turn, never a replay (SPEC §5).
+    if (state?.status === 'running' || (afterId !== undefined && isLastPrompt(session, request.prompt))) {
       const resumed = await resume(request, afterId)
       if (resumed !== undefined) return resumed
     }
@@ -239,6 +241,12 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     store,
     close
   }
+}
+
+/** True when `prompt` is the prompt of the session's last turn (or the session has none to compare with). */
+function isLastPrompt (session: OpenSession, prompt: string): boolean {
+  const last = session.turns.at(-1)
+  return last === undefined || last.prompt === prompt
 }
 
 function parseEventId (value: string | undefined): number | undefined {

@@ -65,6 +65,9 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
   const terminal = last !== undefined && isTerminal(JSON.parse(last.data))
   // Still being generated: running, or finishing (state written, `end` not appended yet).
   const live = !terminal && state !== undefined && (state.status === 'running' || stored.length > 0)
+  // A client that already saw the last event gets it again rather than a second answer to the
+  // same prompt: nothing is duplicated, and the stream still ends with its terminal event.
+  if (last !== undefined && terminal && last.id <= lastId) lastId = last.id - 1
   const resumable = options.afterId === undefined
     ? state?.status === 'running'
     : live || (last !== undefined && last.id > lastId)

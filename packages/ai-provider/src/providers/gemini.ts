@@ -7,7 +7,8 @@
 //           thoughtsTokenCount?, totalTokenCount}}
 // Stream:   every SSE frame is a GenerateContentResponse; there is no [DONE]: the frame with a
 //           finishReason is the last one that matters, the body ending after it ends the answer.
-// Errors:   {"error": {"code", "message", "status"}}; status RESOURCE_EXHAUSTED is a quota error.
+// Errors:   {"error": {"code", "message", "status", "details"?}}; status RESOURCE_EXHAUSTED is a quota
+//           error, and its google.rpc.RetryInfo detail (`retryDelay`) stands for Retry-After.
 
 import type { AiResult, AiUsage } from '../types.ts'
 import type { ProviderAnswer, ProviderInput, ProviderStreamEvent } from '../provider.ts'
@@ -118,8 +119,21 @@ export const gemini: ProviderAdapter = {
   readError: function readError (status: number, body: string, label: string, retryAfterMs: number | undefined): Error {
     const error = errorObject(parseErrorBody(body))
     if (error === undefined) return errorFromStatus(label, status, shortMessage(body), false, retryAfterMs)
-    return errorFromStatus(label, status, messageOf(error), error.status === 'RESOURCE_EXHAUSTED', retryAfterMs)
+    return errorFromStatus(label, status, messageOf(error), error.status === 'RESOURCE_EXHAUSTED', retryAfterMs ?? retryDelayMs(error))
   }
+}
+
+/** Gemini says how long to wait in the body, not in Retry-After: a google.rpc.RetryInfo detail, `"retryDelay": "37s"`. */
+function retryDelayMs (error: Record<string, unknown>): number | undefined {
+  if (!Array.isArray(error.details)) return undefined
+  for (const detail of error.details as unknown[]) {
+    if (detail === null || typeof detail !== 'object') continue
+    const { '@type': type, retryDelay } = detail as { '@type'?: unknown, retryDelay?: unknown }
+    if (typeof type !== 'string' || !type.endsWith('google.rpc.RetryInfo') || typeof retryDelay !== 'string') continue
+    const match = /^(\d+(?:\.\d+)?)s$/.exec(retryDelay)
+    if (match !== null) return Math.ceil(Number(match[1]) * 1000)
+  }
+  return undefined
 }
 
 /** The first candidate; a prompt blocked before any candidate is the request's fault. */

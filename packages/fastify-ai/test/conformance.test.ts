@@ -515,10 +515,21 @@ test('resume: sessionId without an event id attaches from the start; a complete 
   assert.deepEqual(replay.map((frame) => frame.id), ids.slice(1))
   assert.equal(provider.requests.length, 2)
 
+  // The id of the end: only the end again, no second answer.
+  const afterEnd = await allFrames(await post(url + '/api/v1/stream', { prompt: 'next', sessionId, models: [GPT_A] }, { 'last-event-id': ids.at(-1) as string }))
+  assert.deepEqual(afterEnd.map((frame) => [frame.id, frame.event]), [[ids.at(-1), 'end']])
+  assert.equal(provider.requests.length, 2)
+
+  // A different prompt with a stale id is a new turn, never a replay.
+  const other = await allFrames(await post(url + '/api/v1/stream', { prompt: 'other', sessionId, models: [GPT_A] }, { 'last-event-id': ids[0] as string }))
+  assert.equal(textOf(other), 'Echo: other')
+  assert.ok(Number(other[0].id) > Number(ids.at(-1)))
+  assert.equal(provider.requests.length, 3)
+
   // resume:false always calls the provider.
   const fresh = await allFrames(await post(url + '/api/v1/stream', { prompt: 'fresh', sessionId, resume: false, models: [GPT_A] }, { 'last-event-id': ids[0] as string }))
   assert.equal(textOf(fresh), 'Echo: fresh')
-  assert.equal(provider.requests.length, 3)
+  assert.equal(provider.requests.length, 4)
 })
 
 test('heartbeat: a `: ping` comment while the provider is silent', async (t) => {
@@ -720,4 +731,21 @@ test('shutdown ends open streams with an AI_SHUTTING_DOWN error event', async (t
   await closing
   assert.equal(rest.at(-1)?.event, 'error')
   assert.equal(rest.at(-1)?.data.code, 'AI_SHUTTING_DOWN')
+})
+
+test('Gemini 429 with a RetryInfo retryDelay longer than the restore window cools down for the provider\'s delay', async (t) => {
+  const { url, provider } = await setup(t, { restore: RESTORE })
+  provider.enqueue('gemini-2.5-flash', (_r, res) => json(res, 429, {
+    error: {
+      code: 429,
+      message: 'You exceeded your current quota.',
+      status: 'RESOURCE_EXHAUSTED',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '300s' }]
+    }
+  }))
+  const body = await (await post(url + '/api/v1/prompt', { prompt: 'q', models: [GEMINI, GPT_B] })).json()
+  assert.equal(body.model, GPT_B)
+  const state = await stateOf(url, GEMINI)
+  const seconds = secondsUntil(state.until)
+  assert.ok(seconds > 290 && seconds <= 301, `cooled ${seconds}s`)
 })

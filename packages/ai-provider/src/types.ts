@@ -48,9 +48,9 @@ export interface GlobalLimits extends ModelLimits {
 
 /** How long a model cools down after each kind of failure. */
 export interface RestoreOptions {
-  /** After the model's own rate limit was exhausted. Default `'1m'`. */
+  /** Accepted for compatibility, no effect: a model whose own rate limit is used up is skipped until its window ends. Default `'1m'`. */
   rateLimit?: TimeWindow
-  /** After a transient failure that survived every retry. Default `'1m'`. */
+  /** Accepted for compatibility, no effect: failures cool a model down by their kind (timeout, providerCommunicationError, providerExceededError). Default `'1m'`. */
   retry?: TimeWindow
   /** After a timeout. Default `'1m'`. */
   timeout?: TimeWindow

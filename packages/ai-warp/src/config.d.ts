@@ -1301,11 +1301,11 @@ export interface Ai {
            */
           restore?: {
             /**
-             * After the model's own rate limit was exhausted. Default "1m".
+             * Accepted for compatibility; has no effect: a model whose own rate limit is used up is skipped until its window ends. Default "1m".
              */
             rateLimit?: number | string;
             /**
-             * After a transient failure that survived every retry. Default "1m".
+             * Accepted for compatibility; has no effect: failures cool a model down by their kind (timeout, providerCommunicationError, providerExceededError). Default "1m".
              */
             retry?: number | string;
             /**
@@ -1378,11 +1378,11 @@ export interface Ai {
            */
           restore?: {
             /**
-             * After the model's own rate limit was exhausted. Default "1m".
+             * Accepted for compatibility; has no effect: a model whose own rate limit is used up is skipped until its window ends. Default "1m".
              */
             rateLimit?: number | string;
             /**
-             * After a transient failure that survived every retry. Default "1m".
+             * Accepted for compatibility; has no effect: failures cool a model down by their kind (timeout, providerCommunicationError, providerExceededError). Default "1m".
              */
             retry?: number | string;
             /**
@@ -1457,11 +1457,11 @@ export interface Ai {
    */
   restore?: {
     /**
-     * After the model's own rate limit was exhausted. Default "1m".
+     * Accepted for compatibility; has no effect: a model whose own rate limit is used up is skipped until its window ends. Default "1m".
      */
     rateLimit?: number | string;
     /**
-     * After a transient failure that survived every retry. Default "1m".
+     * Accepted for compatibility; has no effect: failures cool a model down by their kind (timeout, providerCommunicationError, providerExceededError). Default "1m".
      */
     retry?: number | string;
     /**

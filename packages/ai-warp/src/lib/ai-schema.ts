@@ -44,8 +44,8 @@ const restore = {
   description: 'How long a model cools down after each kind of failure.',
   additionalProperties: false,
   properties: {
-    rateLimit: { ...timeWindow, description: 'After the model\'s own rate limit was exhausted. Default "1m".' },
-    retry: { ...timeWindow, description: 'After a transient failure that survived every retry. Default "1m".' },
+    rateLimit: { ...timeWindow, description: 'Accepted for compatibility; has no effect: a model whose own rate limit is used up is skipped until its window ends. Default "1m".' },
+    retry: { ...timeWindow, description: 'Accepted for compatibility; has no effect: failures cool a model down by their kind (timeout, providerCommunicationError, providerExceededError). Default "1m".' },
     timeout: { ...timeWindow, description: 'After a timeout. Default "1m".' },
     providerCommunicationError: { ...timeWindow, description: 'After a network failure, a 5xx, a malformed or empty answer, or a 401/403. Default "1m".' },
     providerExceededError: { ...timeWindow, description: 'After a 429 or a quota error (or the provider\'s Retry-After when longer). Default "10m".' }

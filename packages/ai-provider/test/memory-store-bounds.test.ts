@@ -29,3 +29,22 @@ test('the sweep removes expired keys that are never read again', async (t) => {
   for (let i = 0; i < 999; i++) await store.set(`next:${i}`, 'z', 60_000)
   assert.equal(await store.get('forever'), 'y')
 })
+
+test('the memory store keeps write order when a hot key is rewritten between other writes (linked write order)', async (t) => {
+  const store = createMemoryStore({ maxKeys: 4 })
+  t.after(() => store.close())
+  for (let i = 0; i < 100; i++) {
+    await store.consume('rate', 1000, 60_000)
+    await store.set(`session:${i}`, String(i))
+  }
+  await store.delete(['session:98'])
+  await store.set('late', 'x')
+  await store.consume('rate', 1000, 60_000)
+  // Newest first: rate, late, session:99, session:97; everything older was evicted.
+  assert.equal(await store.get('session:96'), undefined)
+  assert.equal(await store.get('session:97'), '97')
+  assert.equal(await store.get('session:99'), '99')
+  assert.equal(await store.get('late'), 'x')
+  // The counter was never evicted: its count goes on.
+  assert.equal((await store.consume('rate', 1000, 60_000)).count, 102)
+})

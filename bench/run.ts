@@ -18,6 +18,8 @@ import type { TestValkeyServer } from '../packages/ai-provider/test/helpers/valk
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    /** Seconds of each throughput phase (overrides the plan's). */
+    seconds: { type: 'string' },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'long-run-seconds': { type: 'string' }
@@ -29,6 +31,7 @@ const ALL_TARGETS = ['floor', 'fastify-ai:memory', 'fastify-ai:valkey', 'watt:me
 const LONG_RUN_TARGETS = new Set(['fastify-ai:memory', 'fastify-ai:valkey'])
 
 const plan: Plan = { ...(values.quick ? QUICK_PLAN : FULL_PLAN) }
+if (values.seconds !== undefined) plan.throughputSeconds = Number(values.seconds)
 if (values['long-run-seconds'] !== undefined) plan.longRunSeconds = Number(values['long-run-seconds'])
 const targets = values.only === undefined ? ALL_TARGETS : values.only.split(',')
 
@@ -36,6 +39,7 @@ const resultsDir = join(import.meta.dirname, 'results')
 const logsDir = join(resultsDir, 'logs')
 const profilesDir = join(resultsDir, 'profiles')
 await mkdir(logsDir, { recursive: true })
+if (values.profile) await mkdir(profilesDir, { recursive: true })
 const lib = join(import.meta.dirname, 'lib')
 
 function log (message: string): void {
@@ -91,7 +95,6 @@ try {
     }
     await valkey?.flush()
     const execArgv = ['--expose-gc']
-    if (values.profile) execArgv.push('--cpu-prof', '--cpu-prof-dir', profilesDir, '--cpu-prof-name', `${kind}-${store}-${Date.now()}.cpuprofile`)
     let gateway: BenchChild
     try {
       gateway = await forkChild(join(lib, 'gateway-process.ts'), {
@@ -107,7 +110,8 @@ try {
     children.push(gateway)
     const name = kind === 'floor' ? 'floor' : target
     log(`${name} ${gateway.ready.url} (pid ${gateway.process.pid})…`)
-    results.push(await measureGateway(name, gateway, load, mockUrl, plan, LONG_RUN_TARGETS.has(target)))
+    const profilePrefix = values.profile ? join(profilesDir, `${kind}-${store}`) : undefined
+    results.push(await measureGateway(name, gateway, load, mockUrl, plan, LONG_RUN_TARGETS.has(target), profilePrefix))
     await gateway.stop()
   }
 

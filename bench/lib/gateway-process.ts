@@ -2,6 +2,8 @@
 //   node gateway-process.ts <fastify-ai|watt|floor> <memory|valkey> <mockUrl> [valkeyUrl]
 // It answers the bench's `sample` (CPU, memory) and `gc` requests over IPC.
 
+import { Session } from 'node:inspector/promises'
+import { writeFile } from 'node:fs/promises'
 // Each gateway imports only its own code, so the floor's memory is not inflated by the others'.
 import { Fastify } from './deps.ts'
 import { aiOptions } from './setup.ts'
@@ -51,8 +53,35 @@ function sample (): Record<string, unknown> {
   return { cpuMicros: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, at: performance.now() }
 }
 
+// CPU profiles of single phases (`pnpm bench --profile`), taken in-process through the inspector.
+let profiler: Session | undefined
+
+async function startProfile (): Promise<void> {
+  profiler = new Session()
+  profiler.connect()
+  await profiler.post('Profiler.enable')
+  await profiler.post('Profiler.setSamplingInterval', { interval: 100 })
+  await profiler.post('Profiler.start')
+}
+
+async function stopProfile (file: string): Promise<void> {
+  if (profiler === undefined) return
+  const { profile } = await profiler.post('Profiler.stop')
+  profiler.disconnect()
+  profiler = undefined
+  await writeFile(file, JSON.stringify(profile))
+}
+
 serveParent(async function answer (message) {
   if (message.type === 'sample') return sample()
+  if (message.type === 'profile-start') {
+    await startProfile()
+    return {}
+  }
+  if (message.type === 'profile-stop') {
+    await stopProfile(message.file as string)
+    return {}
+  }
   if (message.type === 'gc') {
     // Two passes: the first may only promote what the second frees.
     globalThis.gc?.()

@@ -113,18 +113,23 @@ async function stalledStreams (load: BenchChild, gateway: BenchChild, url: strin
   }
 }
 
-async function throughput (load: BenchChild, gateway: BenchChild, url: string, stream: boolean, plan: Plan): Promise<ThroughputResult> {
+async function throughput (load: BenchChild, gateway: BenchChild, url: string, stream: boolean, plan: Plan, profileFile: string | undefined): Promise<ThroughputResult> {
   await load.call({ type: 'closed', target: gatewayTarget(url, stream), concurrency: plan.concurrency, seconds: plan.warmupSeconds })
+  if (profileFile !== undefined) await gateway.call({ type: 'profile-start' })
   const before = await sample(gateway)
   const { value, maxRss } = await withRssSampling(gateway, load.call({ type: 'closed', target: gatewayTarget(url, stream), concurrency: plan.concurrency, seconds: plan.throughputSeconds }))
   const after = await sample(gateway)
+  if (profileFile !== undefined) await gateway.call({ type: 'profile-stop', file: profileFile })
   const phase = result(value)
   // The RSS samples themselves cost a little CPU; it is noise next to thousands of requests.
   return { ...phase, cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / phase.completed, maxRss }
 }
 
-/** Every measurement of one running gateway. `direct` are the mock's own open-loop figures. */
-export async function measureGateway (name: string, gateway: BenchChild, load: BenchChild, mockUrl: string, plan: Plan, longRun: boolean): Promise<GatewayResult> {
+/**
+ * Every measurement of one running gateway. With `profilePrefix`, the throughput phases are
+ * CPU-profiled into `<profilePrefix>-prompt.cpuprofile` and `-stream.cpuprofile`.
+ */
+export async function measureGateway (name: string, gateway: BenchChild, load: BenchChild, mockUrl: string, plan: Plan, longRun: boolean, profilePrefix?: string): Promise<GatewayResult> {
   const url = gateway.ready.url as string
   // Warm-up, and a check that the answers are what the bench claims to measure.
   const warmStream = result(await load.call({ type: 'closed', target: gatewayTarget(url, true), concurrency: 2, seconds: plan.warmupSeconds }))
@@ -139,8 +144,8 @@ export async function measureGateway (name: string, gateway: BenchChild, load: B
   const [prompt, directPrompt] = checked(name, (await load.call({ type: 'pairs', targets: [gatewayTarget(url, false), directTarget(mockUrl, false)], count: plan.sequentialCount })).results as PhaseResult[])
   const [stream, directStream] = checked(name, (await load.call({ type: 'pairs', targets: [gatewayTarget(url, true), directTarget(mockUrl, true)], count: plan.sequentialCount })).results as PhaseResult[])
 
-  const throughputPrompt = await throughput(load, gateway, url, false, plan)
-  const throughputStream = await throughput(load, gateway, url, true, plan)
+  const throughputPrompt = await throughput(load, gateway, url, false, plan, profilePrefix && `${profilePrefix}-prompt.cpuprofile`)
+  const throughputStream = await throughput(load, gateway, url, true, plan, profilePrefix && `${profilePrefix}-stream.cpuprofile`)
 
   const openPrompt = result(await load.call({ type: 'open', target: gatewayTarget(url, false), rate: plan.openRate, seconds: plan.openSeconds }))
 

@@ -28,12 +28,17 @@ export interface OpenSession {
   pending: AiTurn[]
 }
 
+/** Store key of a session's event log (on the hot path: one call per stream event). */
+export function eventsKey (sessionId: string): string {
+  return `events:${sessionId}`
+}
+
 /** Every store key of a session. */
 export function sessionKeys (sessionId: string): { session: string, turns: string, events: string, stream: string, attach: string } {
   return {
     session: `session:${sessionId}`,
     turns: `turns:${sessionId}`,
-    events: `events:${sessionId}`,
+    events: eventsKey(sessionId),
     stream: `stream:${sessionId}`,
     attach: `attach:${sessionId}`
   }

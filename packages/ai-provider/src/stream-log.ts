@@ -4,7 +4,7 @@
 
 import type { AiStore, StoredEvent } from './store.ts'
 import type { AiResult, AiStreamEvent, AiUsage } from './types.ts'
-import { sessionKeys } from './sessions.ts'
+import { eventsKey, sessionKeys } from './sessions.ts'
 
 /** An event before the log gave it an id. */
 export type LoggedEvent =
@@ -23,7 +23,15 @@ export interface StreamState {
 
 /** Give a logged event its id. */
 export function withId (event: LoggedEvent, id: number): AiStreamEvent {
+  // Content events are most of a stream: built field by field, same shape as the spread.
+  if (event.type === 'content') return { type: 'content', text: event.text, id: String(id) }
   return { ...event, id: String(id) }
+}
+
+/** The stored form of an event: JSON.stringify(event), written by hand for content events. */
+function encodeEvent (event: LoggedEvent): string {
+  if (event.type === 'content') return '{"type":"content","text":' + JSON.stringify(event.text) + '}'
+  return JSON.stringify(event)
 }
 
 /** Decode a stored event. */
@@ -38,7 +46,7 @@ export function isTerminal (event: { type: string }): boolean {
 
 /** Append an event to the session's log; resolves with the event as delivered (with its id). */
 export async function appendStreamEvent (store: AiStore, sessionId: string, event: LoggedEvent, ttlMs: number): Promise<AiStreamEvent> {
-  const id = await store.appendEvent(sessionKeys(sessionId).events, JSON.stringify(event), ttlMs)
+  const id = await store.appendEvent(eventsKey(sessionId), encodeEvent(event), ttlMs)
   return withId(event, id)
 }
 

@@ -41,7 +41,13 @@ function area (location: string): string {
   return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]
 }
 
-export function summarize (profile: Profile, top: number): string {
+/**
+ * The summary of one profile. With `requests` (requests completed while it was taken), times
+ * are also given in microseconds per request, comparable between a gateway and the floor.
+ */
+export type { Profile }
+
+export function summarize (profile: Profile, top: number, requests?: number): string {
   // Self time per node: the time deltas of the samples that landed on it.
   const selfMicros = new Map<number, number>()
   for (let i = 0; i < profile.samples.length; i++) {
@@ -63,12 +69,38 @@ export function summarize (profile: Profile, top: number): string {
   }
   const lines: string[] = []
   function percent (micros: number): string {
-    return (100 * micros / total).toFixed(1).padStart(5) + '%'
+    const share = (100 * micros / total).toFixed(1).padStart(5) + '%'
+    return requests === undefined ? share : `${share} ${(micros / requests).toFixed(2).padStart(7)} µs/req`
   }
-  lines.push(`profile: ${(total / 1e6).toFixed(2)} s, ${profile.samples.length} samples`, '', 'self time by function:')
+  const perRequest = requests === undefined ? '' : `, ${requests} requests`
+  lines.push(`profile: ${(total / 1e6).toFixed(2)} s, ${profile.samples.length} samples${perRequest}`, '', 'self time by function:')
   for (const [key, micros] of [...byFunction].sort(function bySelf (a, b) { return b[1] - a[1] }).slice(0, top)) {
     lines.push(`${percent(micros)}  ${key}`)
   }
+  // Inclusive time of the project's own functions (packages/…), callees included: what a
+  // function costs as a whole, where self time spreads over Node and library internals.
+  const byId = new Map(profile.nodes.map(function index (node) { return [node.id, node] }))
+  const inclusive = new Map<number, number>()
+  function totalOf (node: ProfileNode): number {
+    let micros = selfMicros.get(node.id) ?? 0
+    for (const child of node.children ?? []) micros += totalOf(byId.get(child) as ProfileNode)
+    inclusive.set(node.id, micros)
+    return micros
+  }
+  const childIds = new Set(profile.nodes.flatMap(function children (node) { return node.children ?? [] }))
+  for (const node of profile.nodes) if (!childIds.has(node.id)) totalOf(node)
+  const ownTotal = new Map<string, number>()
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame
+    if (!url.includes('/packages/')) continue
+    const key = `${functionName || '(anonymous)'}  ${place(url)}:${lineNumber + 1}`
+    ownTotal.set(key, (ownTotal.get(key) ?? 0) + (inclusive.get(node.id) ?? 0))
+  }
+  lines.push('', 'inclusive time of project functions (callees included; recursion counted once per frame):')
+  for (const [key, micros] of [...ownTotal].sort(function byTotal (a, b) { return b[1] - a[1] }).slice(0, top)) {
+    lines.push(`${percent(micros)}  ${key}`)
+  }
+
   lines.push('', 'self time by package / area:')
   for (const [key, micros] of [...byArea].sort(function bySelf (a, b) { return b[1] - a[1] }).slice(0, top)) {
     lines.push(`${percent(micros)}  ${key}`)
@@ -77,9 +109,13 @@ export function summarize (profile: Profile, top: number): string {
 }
 
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } })
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { top: { type: 'string', default: '25' }, requests: { type: 'string' } }
+  })
   for (const file of positionals) {
     const profile = JSON.parse(await readFile(file, 'utf8')) as Profile
-    process.stdout.write(`## ${file}\n${summarize(profile, Number(values.top))}\n\n`)
+    const requests = values.requests === undefined ? undefined : Number(values.requests)
+    process.stdout.write(`## ${file}\n${summarize(profile, Number(values.top), requests)}\n\n`)
   }
 }

@@ -1,7 +1,7 @@
 // `pnpm bench` (`node bench/run.ts`): the gateway against the mock provider and the floor.
 // See bench/README.md for what each figure means. `--quick` is the smoke mode CI runs.
 
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -12,6 +12,8 @@ import type { GatewayResult } from './lib/phases.ts'
 import { FULL_PLAN, QUICK_PLAN } from './lib/setup.ts'
 import type { Plan } from './lib/setup.ts'
 import { renderTables } from './lib/report.ts'
+import { summarize } from './profile-summary.ts'
+import type { Profile } from './profile-summary.ts'
 import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
 import type { TestValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
 
@@ -53,6 +55,15 @@ function machine (): Record<string, unknown> {
     memoryGiB: +(totalmem() / 1024 ** 3).toFixed(1),
     node: process.version,
     platform: `${process.platform} ${process.arch}`
+  }
+}
+
+/** Next to each .cpuprofile, its summary in µs per request (bench/profile-summary.ts). */
+async function writeProfileSummaries (prefix: string, measured: GatewayResult): Promise<void> {
+  for (const phase of ['prompt', 'stream'] as const) {
+    const profile = JSON.parse(await readFile(`${prefix}-${phase}.cpuprofile`, 'utf8')) as Profile
+    await writeFile(`${prefix}-${phase}.txt`, summarize(profile, 40, measured.throughput[phase].completed) + '\n')
+    log(`profile summary: ${prefix}-${phase}.txt`)
   }
 }
 
@@ -111,8 +122,10 @@ try {
     const name = kind === 'floor' ? 'floor' : target
     log(`${name} ${gateway.ready.url} (pid ${gateway.process.pid})…`)
     const profilePrefix = values.profile ? join(profilesDir, `${kind}-${store}`) : undefined
-    results.push(await measureGateway(name, gateway, load, mockUrl, plan, LONG_RUN_TARGETS.has(target), profilePrefix))
+    const measured = await measureGateway(name, gateway, load, mockUrl, plan, LONG_RUN_TARGETS.has(target), profilePrefix)
+    results.push(measured)
     await gateway.stop()
+    if (profilePrefix !== undefined) await writeProfileSummaries(profilePrefix, measured)
   }
 
   const tables = renderTables(results, direct, plan)

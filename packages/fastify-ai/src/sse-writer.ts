@@ -33,6 +33,10 @@ export function formatErrorFrame (code: string, message: string): string {
 }
 
 const PING = ': ping\n\n'
+// Most writes fit in the socket: answer them with one shared settled promise instead of an
+// async function's fresh one (one allocation less per event on the hot path).
+const WRITTEN = Promise.resolve(true)
+const NOT_WRITTEN = Promise.resolve(false)
 
 /**
  * Send the SSE headers and return a writer. `onClose` runs once when the client goes away
@@ -74,12 +78,13 @@ export function openSse (raw: ServerResponse, headers: Record<string, string | s
     get closed () {
       return closed
     },
-    async write (frame: string): Promise<boolean> {
-      if (closed) return false
+    write (frame: string): Promise<boolean> {
+      if (closed) return NOT_WRITTEN
       heartbeat.refresh()
-      if (raw.write(frame)) return true
-      await new Promise<void>(function waitForDrain (resolve) { waiting.push(resolve) })
-      return !closed
+      if (raw.write(frame)) return WRITTEN
+      return new Promise<boolean>(function waitForDrain (resolve) {
+        waiting.push(function drained () { resolve(!closed) })
+      })
     },
     end (): void {
       if (closed) return

@@ -94,37 +94,67 @@ test('userIdClaim picks the claim that owns sessions', async (t) => {
   assert.strictEqual(withEmail.statusCode, 200)
 })
 
-test('JWKS: keys are fetched from the issuer, other issuers are refused', async (t) => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'key-1', alg: 'RS256', use: 'sig' }
-  let fetches = 0
-  const issuer = createServer((request, response) => {
-    fetches++
+/** A JWKS issuer on port 0 that counts the requests it gets. */
+async function startIssuer (t: Parameters<typeof startAiWarp>[0], jwk: Record<string, unknown>) {
+  const issuer = { iss: '', fetches: 0 }
+  const server = createServer(function serveJwks (request, response) {
+    issuer.fetches++
     if (request.url !== '/.well-known/jwks.json') {
       response.writeHead(404).end()
       return
     }
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }))
   })
-  await new Promise<void>((resolve) => issuer.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => issuer.close(() => resolve())))
-  const iss = `http://127.0.0.1:${(issuer.address() as AddressInfo).port}`
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  issuer.iss = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return issuer
+}
+
+function rsaKeys () {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'key-1', alg: 'RS256', use: 'sig' }
+  return { jwk, pem: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string }
+}
+
+test('JWKS: keys are fetched from the issuer, other issuers are refused', async (t) => {
+  const { jwk, pem } = rsaKeys()
+  const issuer = await startIssuer(t, jwk)
+  const { iss } = issuer
 
   const { request } = await startAiWarp(t, (mock) => ({
     ai: mockAiSection(mock),
     auth: { required: true, jwt: { jwks: { issuersWhitelist: [iss] } } }
   }))
-  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string
   const sign = createSigner({ key: pem, algorithm: 'RS256', kid: 'key-1', iss })
   const valid = await request({ url: '/api/v1/prompt', body: { prompt: 'hi' }, headers: bearer(sign({ sub: 'carol' })) })
   assert.strictEqual(valid.statusCode, 200)
-  assert.strictEqual(fetches, 1)
+  assert.strictEqual(issuer.fetches, 1)
 
   const otherIssuer = createSigner({ key: pem, algorithm: 'RS256', kid: 'key-1', iss: 'http://127.0.0.1:1' })
   const refused = await request({ url: '/api/v1/prompt', body: { prompt: 'hi' }, headers: bearer(otherIssuer({ sub: 'carol' })) })
   assert.strictEqual(refused.statusCode, 401)
 
-  const forged = createSigner({ key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, algorithm: 'RS256', kid: 'key-1', iss })
+  const forged = createSigner({ key: rsaKeys().pem, algorithm: 'RS256', kid: 'key-1', iss })
   const bad = await request({ url: '/api/v1/prompt', body: { prompt: 'hi' }, headers: bearer(forged({ sub: 'carol' })) })
   assert.strictEqual(bad.statusCode, 401, 'a token signed with another key is refused')
+})
+
+test('JWKS with only verify.allowedIss: a token naming another issuer makes no key fetch there', async (t) => {
+  const trusted = rsaKeys()
+  const attacker = rsaKeys()
+  const issuer = await startIssuer(t, trusted.jwk)
+  const rogue = await startIssuer(t, attacker.jwk)
+
+  const { request } = await startAiWarp(t, (mock) => ({
+    ai: mockAiSection(mock),
+    auth: { required: true, jwt: { jwks: true, verify: { allowedIss: issuer.iss } } }
+  }))
+  const valid = createSigner({ key: trusted.pem, algorithm: 'RS256', kid: 'key-1', iss: issuer.iss })
+  assert.strictEqual((await request({ url: '/api/v1/prompt', body: { prompt: 'hi' }, headers: bearer(valid({ sub: 'carol' })) })).statusCode, 200)
+
+  const rogueToken = createSigner({ key: attacker.pem, algorithm: 'RS256', kid: 'key-1', iss: rogue.iss })
+  const refused = await request({ url: '/api/v1/prompt', body: { prompt: 'hi' }, headers: bearer(rogueToken({ sub: 'carol' })) })
+  assert.strictEqual(refused.statusCode, 401)
+  assert.strictEqual(rogue.fetches, 0, 'the service never called the key server named by the token')
 })

@@ -64,16 +64,20 @@ function buildKeyResolver (jwt: AuthOptions['jwt']): KeyResolver {
   }
   const jwks: JwksOptions = typeof jwt.jwks === 'object' ? jwt.jwks : {}
   const allowedIss = jwt.verify?.allowedIss
-  const hasIssuers = (jwks.issuersWhitelist?.length ?? 0) > 0 || (allowedIss !== undefined && allowedIss.length > 0)
-  if (!hasIssuers) {
-    // Without a list of issuers a token could point at a key server of its author's choosing.
+  // fast-jwt fetches the key before it checks the claims, so `verify.allowedIss` alone would
+  // not stop a token from making the service fetch keys from a URL of its author's choosing:
+  // the issuers allowed to be fetched are the whitelist, or else the allowed issuers.
+  const issuersWhitelist = (jwks.issuersWhitelist?.length ?? 0) > 0
+    ? jwks.issuersWhitelist
+    : allowedIss === undefined ? [] : [allowedIss].flat()
+  if (issuersWhitelist === undefined || issuersWhitelist.length === 0) {
     throw new AiOptionsError('auth.jwt.jwks needs auth.jwt.jwks.issuersWhitelist or auth.jwt.verify.allowedIss')
   }
-  const getJwks = buildGetJwks(jwks)
+  const getJwks = buildGetJwks({ ...jwks, issuersWhitelist })
   return async function resolveJwksKey (decoded) {
     const { kid, alg } = decoded.header
     const iss = decoded.payload.iss
-    if (typeof iss !== 'string') throw new Error('the token has no "iss" claim')
+    if (typeof iss !== 'string') throw new AiUnauthorizedError('The token has no "iss" claim')
     return getJwks.getPublicKey({ domain: iss, kid: kid as string | undefined, alg: alg as string | undefined })
   }
 }

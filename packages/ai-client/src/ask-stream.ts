@@ -83,7 +83,7 @@ async function openStreamExchange (options: NormalizedClientOptions, body: Recor
 export async function askStream (options: NormalizedClientOptions, request: StreamRequest): Promise<AskStreamResponse> {
   const headers = streamHeaders(options)
   const first = await openStreamExchange(options, request.body, headers, request.signal)
-  const headerSessionId = first.response.headers.get('x-session-id')
+  const headerSessionId = first.response.headers.get(options.headerSessionIdName)
   const sessionId = headerSessionId ?? (typeof request.body.sessionId === 'string' ? request.body.sessionId : undefined)
   return {
     stream: readMessages(options, request, first, sessionId),

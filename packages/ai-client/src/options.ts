@@ -16,6 +16,8 @@ export interface NormalizedClientOptions {
   streamUrl: string
   sessionsUrl: string
   modelsUrl: string
+  /** Lower-case name of the response header carrying the session id. */
+  headerSessionIdName: string
   headers: Readonly<Record<string, string>>
   timeout: number
   logger: AiClientLogger
@@ -36,6 +38,16 @@ function checkPath (option: string, value: unknown): string {
     throw new AiClientOptionsError(option, `expected a path starting with "/", got ${String(value)}`)
   }
   return value
+}
+
+// RFC 9110 token characters.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+function checkHeaderName (option: string, value: unknown): string {
+  if (typeof value !== 'string' || !HEADER_NAME.test(value)) {
+    throw new AiClientOptionsError(option, `expected a header name, got ${String(value)}`)
+  }
+  return value.toLowerCase()
 }
 
 function normalizeResume (resume: ClientOptions['resume']): NormalizedResumeOptions | false {
@@ -87,6 +99,7 @@ export function normalizeClientOptions (options: ClientOptions): NormalizedClien
     streamUrl: root + checkPath('streamPath', options.streamPath ?? '/api/v1/stream'),
     sessionsUrl: root + checkPath('sessionsPath', options.sessionsPath ?? '/api/v1/sessions').replace(/\/+$/, ''),
     modelsUrl: root + checkPath('modelsPath', options.modelsPath ?? '/api/v1/models'),
+    headerSessionIdName: checkHeaderName('headerSessionIdName', options.headerSessionIdName ?? 'x-session-id'),
     headers: Object.freeze({ ...options.headers }),
     timeout,
     logger,

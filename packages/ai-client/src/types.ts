@@ -66,6 +66,11 @@ export interface ClientOptions {
   sessionsPath?: string
   /** Path of the models route (default `/api/v1/models`). */
   modelsPath?: string
+  /**
+   * Response header carrying the session id (default `x-session-id`); set it when the server's
+   * `headerSessionIdName` is another one, or dropped streams of a new session cannot be resumed.
+   */
+  headerSessionIdName?: string
   /** Automatic resume of dropped streams (on by default); `false` disables it. */
   resume?: ResumeOptions | false
   /** The fetch implementation to use (default `globalThis.fetch`). */

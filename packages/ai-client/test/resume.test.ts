@@ -128,6 +128,24 @@ test('no session id known: the cut is not resumed', async (t) => {
   assert.equal(server.requests.length, 1)
 })
 
+test('a server with a custom session header: the stream is resumed with headerSessionIdName', async (t) => {
+  const server = await startScriptedServer(t, (request, response, index) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'x-conversation-id': 'session-1' })
+    const text = replay(request)
+    if (index === 0) {
+      response.write(text.slice(0, 60), () => response.destroy())
+      return
+    }
+    response.end(text)
+  })
+  const client = buildClient({ url: server.url, headerSessionIdName: 'X-Conversation-Id', resume: { initialDelay: 1 } })
+  const { stream } = await client.ask({ prompt: 'Hi' })
+  assert.equal(textOf(await collect(stream)), answer)
+  assert.equal(server.requests.length, 2)
+  assert.equal(server.requests[1].body.sessionId, 'session-1')
+  assert.throws(() => buildClient({ url: server.url, headerSessionIdName: 'x session' }), { option: 'headerSessionIdName' })
+})
+
 test('a reconnection answered 503 is retried; one answered 404 ends the stream with that error', async (t) => {
   const server = await startScriptedServer(t, (request, response, index) => {
     if (request.body.prompt === 'retry' && index === 1) {

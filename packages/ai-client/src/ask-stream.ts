@@ -4,6 +4,7 @@
 import {
   AiClientAbortError,
   AiClientError,
+  AiClientHttpError,
   AiClientNetworkError,
   AiClientResponseError
 } from './errors.ts'
@@ -14,8 +15,9 @@ import { createSseParser } from './sse-parser.ts'
 import { toStreamMessage } from './stream-message.ts'
 import type { AskStreamMessage, AskStreamResponse } from './types.ts'
 
-// Statuses a reconnection may meet while a deployment or a proxy is in the way; worth retrying.
-const retryableStatuses = new Set([502, 503, 504])
+// Statuses a reconnection may meet while a deployment or a proxy is in the way, or when the
+// reconnection itself takes the caller over a rate limit: worth retrying (after Retry-After).
+const retryableStatuses = new Set([429, 502, 503, 504])
 
 /** The request of a streamed ask. */
 export interface StreamRequest {
@@ -37,6 +39,17 @@ export function isAfter (id: string, last: string): boolean {
 /** The delay before reconnection number `attempt` (1-based): exponential, capped. */
 export function resumeDelay (resume: NormalizedResumeOptions, attempt: number): number {
   return Math.min(resume.initialDelay * 2 ** (attempt - 1), resume.maxDelay)
+}
+
+/**
+ * The delay before reconnection number `attempt`, after `failure`: the backoff, or the server's
+ * Retry-After when longer. Undefined when Retry-After is longer than `maxDelay` (give up).
+ */
+export function reconnectDelay (resume: NormalizedResumeOptions, attempt: number, failure: AiClientError): number | undefined {
+  const backoff = resumeDelay(resume, attempt)
+  if (!(failure instanceof AiClientHttpError) || failure.retryAfter === undefined) return backoff
+  const retryAfter = failure.retryAfter * 1000
+  return retryAfter > resume.maxDelay ? undefined : Math.max(backoff, retryAfter)
 }
 
 function sleep (ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -112,7 +125,11 @@ async function * readMessages (
         logger.warn({ attempts: failures - 1, sessionId, lastEventId, code: failure.code }, 'ai-client: giving up resuming the stream')
         throw failure
       }
-      const delay = resumeDelay(resume, failures)
+      const delay = reconnectDelay(resume, failures, failure)
+      if (delay === undefined) {
+        logger.warn({ sessionId, lastEventId, code: failure.code, retryAfter: (failure as AiClientHttpError).retryAfter }, 'ai-client: the server asks to wait longer than resume.maxDelay, giving up resuming')
+        throw failure
+      }
       logger.warn({ attempt: failures, delay, sessionId, lastEventId, code: failure.code, reason: failure.message }, 'ai-client: stream interrupted, resuming')
       await sleep(delay, request.signal)
       // The session now holds the history: sending it again with sessionId is a 400.

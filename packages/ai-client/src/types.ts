@@ -41,7 +41,10 @@ export interface ResumeOptions {
   maxAttempts?: number
   /** Delay before the first reconnection, in ms; doubled for each following one (default 100). */
   initialDelay?: number
-  /** Longest delay between reconnections, in ms (default 5000). */
+  /**
+   * Longest delay between reconnections, in ms (default 5000). A reconnection answered 429/503
+   * with a longer `Retry-After` gives up with that error.
+   */
   maxDelay?: number
 }
 

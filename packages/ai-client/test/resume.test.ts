@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ServerResponse } from 'node:http'
 import { buildClient, AiClientHttpError, AiClientNetworkError } from '../src/index.ts'
-import { isAfter, resumeDelay } from '../src/ask-stream.ts'
+import { isAfter, reconnectDelay, resumeDelay } from '../src/ask-stream.ts'
 import type { AskStreamMessage } from '../src/index.ts'
 import { collect, frame, startScriptedServer, startSse } from './helpers/scripted-server.ts'
 import type { ScriptedRequest } from './helpers/scripted-server.ts'
@@ -168,6 +168,37 @@ test('a reconnection answered 503 is retried; one answered 404 ends the stream w
   const gone = await client.ask({ prompt: 'gone' })
   await assert.rejects(collect(gone.stream), (error: unknown) =>
     error instanceof AiClientHttpError && error.statusCode === 404 && error.code === 'AI_SESSION_NOT_FOUND')
+})
+
+test('a reconnection answered 429 is retried after Retry-After; one longer than maxDelay ends the stream', async (t) => {
+  const server = await startScriptedServer(t, (request, response, index) => {
+    const limited = request.body.prompt === 'long wait' ? request.body.resume === true : index === 1
+    if (limited) {
+      response.writeHead(429, { 'content-type': 'application/json', 'retry-after': request.body.prompt === 'long wait' ? '60' : '0' })
+      response.end(JSON.stringify({ code: 'AI_CALLER_RATE_LIMITED', message: 'Too many requests', statusCode: 429 }))
+      return
+    }
+    writeAndCut(response, replay(request), request.headers['last-event-id'] === undefined ? 60 : undefined)
+  })
+  const client = buildClient({ url: server.url, resume: { initialDelay: 1 } })
+  const retried = await client.ask({ prompt: 'retry' })
+  assert.equal(textOf(await collect(retried.stream)), answer)
+  assert.equal(server.requests.length, 3)
+
+  const longWait = await client.ask({ prompt: 'long wait' })
+  await assert.rejects(collect(longWait.stream), (error: unknown) =>
+    error instanceof AiClientHttpError && error.statusCode === 429 && error.retryAfter === 60)
+  assert.equal(server.requests.length, 5, 'no reconnection after a Retry-After longer than maxDelay')
+})
+
+test('reconnectDelay waits for Retry-After when longer than the backoff', () => {
+  const resume = { maxAttempts: 5, initialDelay: 100, maxDelay: 5000 }
+  const limited = (retryAfter?: number) => new AiClientHttpError('limited', { statusCode: 429, retryAfter })
+  assert.equal(reconnectDelay(resume, 2, limited(3)), 3000)
+  assert.equal(reconnectDelay(resume, 2, limited(0)), 200)
+  assert.equal(reconnectDelay(resume, 2, limited()), 200)
+  assert.equal(reconnectDelay(resume, 2, limited(6)), undefined)
+  assert.equal(reconnectDelay(resume, 2, new AiClientNetworkError('cut')), 200)
 })
 
 test('backoff doubles from initialDelay up to maxDelay', () => {

@@ -89,7 +89,11 @@ export async function openExchange (options: NormalizedClientOptions, request: E
 
   async function read (): Promise<Uint8Array | undefined> {
     if (failure !== undefined) throw failure
-    if (closed || reader === undefined) return undefined
+    if (closed || reader === undefined) {
+      // A body-less answer (204) ends here: drop the listener on the caller's signal.
+      cleanup()
+      return undefined
+    }
     arm()
     let chunk: ReadableStreamReadResult<Uint8Array>
     try {

@@ -1,6 +1,7 @@
 // Failures map to typed errors: HTTP statuses, network failures, stalls (timeout) and aborts.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { getEventListeners } from 'node:events'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import {
@@ -150,4 +151,22 @@ test('breaking out of the loop closes the connection', async (t) => {
   assert.deepEqual(first.value, { type: 'content', content: 'a' })
   await iterator.return?.()
   await server.requests[0].closed
+})
+
+test('a 204 answer (deleteSession) leaves no abort listener on a long-lived signal', async (t) => {
+  const server = await startScriptedServer(t, (request, response) => {
+    if (request.method === 'DELETE') {
+      response.writeHead(204).end()
+      return
+    }
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ models: [] }))
+  })
+  const client = buildClient({ url: server.url })
+  const { signal } = new AbortController()
+  for (let i = 0; i < 3; i++) {
+    await client.deleteSession('session-1', { signal })
+    await client.models({ signal })
+  }
+  assert.equal(server.requests.length, 6)
+  assert.equal(getEventListeners(signal, 'abort').length, 0)
 })

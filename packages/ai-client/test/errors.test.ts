@@ -170,3 +170,24 @@ test('a 204 answer (deleteSession) leaves no abort listener on a long-lived sign
   assert.equal(server.requests.length, 6)
   assert.equal(getEventListeners(signal, 'abort').length, 0)
 })
+
+test('abort during the backoff before a reconnection rejects at once and sends nothing more', async (t) => {
+  const server = await startScriptedServer(t, (request, response) => {
+    startSse(response)
+    response.write(frame(1, 'content', { response: 'a' }), () => response.destroy())
+  })
+  const client = buildClient({ url: server.url, resume: { initialDelay: 60_000, maxDelay: 60_000 } })
+  const controller = new AbortController()
+  const { stream } = await client.ask({ prompt: 'Hi', signal: controller.signal })
+  const started = Date.now()
+  await assert.rejects(async () => {
+    for await (const message of stream) {
+      assert.equal(message.type, 'content')
+      // The cut comes next; abort once the client is waiting to reconnect.
+      server.requests[0].closed.then(() => setTimeout(() => controller.abort(), 20), () => {})
+    }
+  }, AiClientAbortError)
+  assert.ok(Date.now() - started < 5000, 'the backoff did not run to its end')
+  assert.equal(server.requests.length, 1)
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
+})

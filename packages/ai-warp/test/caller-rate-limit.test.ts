@@ -1,6 +1,7 @@
 import assert from 'node:assert'
 import { test } from 'node:test'
 import { createSigner } from 'fast-jwt'
+import { startValkeyServer } from '../../ai-provider/test/helpers/valkey-server.ts'
 import { mockAiSection, startAiWarp } from './helpers/ai-warp.ts'
 
 const secret = 'caller-limit-secret-caller-limit-secret'
@@ -49,4 +50,22 @@ test('anonymous callers are counted per IP, in the core store', async (t) => {
   const fastify = app.getApplication() as unknown as { ai: { store: { consume (key: string, max: number, windowMs: number): Promise<{ allowed: boolean, count: number }> } } }
   const peek = await fastify.ai.store.consume('caller:ip:10.0.0.1', 10, 60000)
   assert.strictEqual(peek.count, 2, 'one unit taken by the first request, one by this peek')
+})
+
+test('with Valkey storage, instances on the same Valkey share each caller\'s budget', async (t) => {
+  const valkey = await startValkeyServer()
+  t.after(() => valkey.close())
+  const storage = { type: 'valkey', url: valkey.url, keyPrefix: `caller-limit-${process.pid}-${Date.now()}:` }
+  function config (mock: Parameters<typeof mockAiSection>[0]) {
+    return { ai: mockAiSection(mock, { storage }), auth: { jwt: { secret } }, callerRateLimit: { max: 2, timeWindow: '30s' } }
+  }
+  const first = await startAiWarp(t, config)
+  const second = await startAiWarp(t, config)
+  const alice = { authorization: `Bearer ${sign({ sub: 'alice' })}` }
+  assert.strictEqual((await first.request({ url: '/api/v1/prompt', body: { prompt: 'hi' }, headers: alice })).statusCode, 200)
+  assert.strictEqual((await second.request({ url: '/api/v1/prompt', body: { prompt: 'hi' }, headers: alice })).statusCode, 200)
+  const limited = await first.request({ url: '/api/v1/prompt', body: { prompt: 'hi' }, headers: alice })
+  assert.strictEqual(limited.statusCode, 429, 'the second instance took from the same budget')
+  assert.strictEqual(limited.json.code, 'AI_CALLER_RATE_LIMITED')
+  assert.ok(Number(limited.headers['retry-after']) >= 1)
 })

@@ -16,7 +16,9 @@ import type { CallerRateLimitOptions } from './caller-rate-limit.ts'
 export interface AiWarpSections {
   /** fastify-ai options: the core's options plus the HTTP ones. */
   ai: FastifyAiOptions
+  /** JWT authentication of the AI routes; without it every caller is anonymous. */
   auth?: AuthOptions
+  /** Per-caller request budget of the AI routes; without it callers are not limited. */
   callerRateLimit?: CallerRateLimitOptions
 }
 
@@ -49,7 +51,7 @@ export async function aiWarp (app: FastifyInstance, capability: ServiceCapabilit
       })
     }
     if (config.callerRateLimit !== undefined) {
-      const limitCaller = createCallerRateLimit(config.callerRateLimit, () => scope.ai.store, ownerOf)
+      const limitCaller = createCallerRateLimit(config.callerRateLimit, function getStore () { return scope.ai.store }, ownerOf)
       scope.addHook('onRequest', limitCaller)
     }
     await scope.register(fastifyAi, { ...config.ai, getOwner: ownerOf })

@@ -29,6 +29,7 @@ export interface AuthOptions {
   required?: boolean
   /** Claim holding the user id. Default `sub`. */
   userIdClaim?: string
+  /** How tokens are verified: `secret` or `jwks` (one of them is required). */
   jwt: {
     /** Shared secret or PEM public key. */
     secret?: string | { public: string, private?: string }
@@ -38,11 +39,17 @@ export interface AuthOptions {
     algorithms?: string[]
     /** Extra claim checks. */
     verify?: {
+      /** Accepted issuers (`iss`); with `jwks`, also the only issuers whose keys are fetched. */
       allowedIss?: StringOrList
+      /** Accepted audiences (`aud`). */
       allowedAud?: StringOrList
+      /** Accepted subjects (`sub`). */
       allowedSub?: StringOrList
+      /** Claims that must be present. */
       requiredClaims?: string[]
+      /** Milliseconds after `iat` a token is accepted. */
       maxAge?: number
+      /** Milliseconds of clock skew tolerated on `exp`/`nbf`/`iat`. Default 0. */
       clockTolerance?: number
     }
   }

@@ -19,7 +19,7 @@ export function createCallerRateLimit (
   options: CallerRateLimitOptions,
   getStore: () => AiStore,
   ownerOf: (request: FastifyRequest) => string | undefined
-) {
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const windowMs = timeWindowToMs(options.timeWindow)
 
   return async function limitCaller (request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -91,7 +91,7 @@ export class Generator extends ServiceGenerator {
       name: 'providers',
       message: 'Which AI providers do you want to use?',
       choices: PROVIDER_NAMES.map((name) => ({ name: PROVIDERS[name].label, value: name, checked: name === 'openai' })),
-      validate: (chosen: unknown[]) => chosen.length > 0 || 'Choose at least one provider'
+      validate: function atLeastOneProvider (chosen: unknown[]) { return chosen.length > 0 || 'Choose at least one provider' }
     })
     for (const name of PROVIDER_NAMES) {
       if (name === 'openai-compatible') {
@@ -121,7 +121,7 @@ export class Generator extends ServiceGenerator {
       name: 'valkeyUrl',
       message: 'What is the Valkey URL?',
       default: DEFAULT_VALKEY_URL,
-      when: (answers: Record<string, unknown>) => answers.storage === 'valkey'
+      when: function valkeyChosen (answers: Record<string, unknown>) { return answers.storage === 'valkey' }
     })
   }
 

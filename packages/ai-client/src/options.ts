@@ -5,8 +5,11 @@ import type { AiClientLogger, ClientOptions } from './types.ts'
 
 /** Resume settings with every default applied. */
 export interface NormalizedResumeOptions {
+  /** Reconnections in a row without progress before giving up. */
   maxAttempts: number
+  /** Delay before the first reconnection, in ms. */
   initialDelay: number
+  /** Longest delay between reconnections, in ms. */
   maxDelay: number
 }
 

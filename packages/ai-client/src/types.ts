@@ -29,9 +29,13 @@ export type AskHistoryTurn = NonNullable<PromptRequestBody['history']>[number]
  * The default is silent.
  */
 export interface AiClientLogger {
+  /** Each request and skipped event. */
   debug (object: Record<string, unknown>, message?: string): void
+  /** Unused by the client today; part of the shape so any pino-like logger fits. */
   info (object: Record<string, unknown>, message?: string): void
+  /** Stream interruptions, resumes and giving up. */
   warn (object: Record<string, unknown>, message?: string): void
+  /** Unused by the client today (errors are thrown or yielded). */
   error (object: Record<string, unknown>, message?: string): void
 }
 
@@ -143,6 +147,7 @@ export interface AskDoneResponse {
 
 /** A piece of the answer's text. */
 export interface AskContentMessage {
+  /** Discriminant. */
   type: 'content'
   /** The text delta. */
   content: string
@@ -150,6 +155,7 @@ export interface AskContentMessage {
 
 /** The answer is complete (always the last message of a successful stream). */
 export interface AskDoneMessage {
+  /** Discriminant. */
   type: 'done'
   /** How the answer ended. */
   response: AskDoneResponse
@@ -157,6 +163,7 @@ export interface AskDoneMessage {
 
 /** The server ended the stream with an error (the last message). */
 export interface AskErrorMessage {
+  /** Discriminant. */
   type: 'error'
   /** The server's `code` and `message`. */
   error: AiClientStreamError

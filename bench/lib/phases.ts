@@ -37,7 +37,7 @@ export interface GatewayResult {
   throughput: { prompt: ThroughputResult, stream: ThroughputResult }
   open: { prompt: PhaseResult }
   stalled: { count: number, opened: number, rssPerStream: number, heapPerStream: number }
-  longRun?: { seconds: number, rssSamples: number[], rssStart: number, rssEnd: number, rssMax: number, rssAfterGc: number, completed: number, errors: number }
+  longRun?: { seconds: number, rssSamples: number[], heapSamples: number[], rssStart: number, rssEnd: number, rssMax: number, rssAfterGc: number, completed: number, errors: number }
   rssUnderLoad: number
 }
 
@@ -78,18 +78,21 @@ function result (answer: IpcMessage): PhaseResult {
 }
 
 /** Run a load job while sampling the gateway's RSS every 250 ms. */
-async function withRssSampling<T> (gateway: BenchChild, job: Promise<T>): Promise<{ value: T, maxRss: number, samples: number[] }> {
+async function withRssSampling<T> (gateway: BenchChild, job: Promise<T>): Promise<{ value: T, maxRss: number, samples: number[], heapSamples: number[] }> {
   const samples: number[] = []
+  const heapSamples: number[] = []
   const state = { done: false }
   const sampler = (async function sampleRss () {
     while (!state.done) {
-      samples.push((await sample(gateway)).rss)
+      const { rss, heapUsed } = await sample(gateway)
+      samples.push(rss)
+      heapSamples.push(heapUsed)
       await new Promise(function wait (resolve) { setTimeout(resolve, 250) })
     }
   })()
   const value = await job.finally(function stopSampling () { state.done = true })
   await sampler
-  return { value, maxRss: Math.max(...samples), samples }
+  return { value, maxRss: Math.max(...samples), samples, heapSamples }
 }
 
 /** Memory per open stream: hold `count` stalled streams and compare RSS and heap after GC. */
@@ -166,12 +169,13 @@ export async function measureGateway (name: string, gateway: BenchChild, load: B
       load.call({ type: 'open', target: gatewayTarget(url, false), rate: half, seconds: plan.longRunSeconds }),
       load.call({ type: 'open', target: gatewayTarget(url, true), rate: half, seconds: plan.longRunSeconds })
     ])
-    const { value, samples } = await withRssSampling(gateway, jobs)
+    const { value, samples, heapSamples } = await withRssSampling(gateway, jobs)
     const phases = value.map(result)
     const tenth = Math.max(1, Math.floor(samples.length / 10))
     measured.longRun = {
       seconds: plan.longRunSeconds,
       rssSamples: samples,
+      heapSamples,
       rssStart: Math.max(...samples.slice(0, tenth)),
       rssEnd: Math.max(...samples.slice(-tenth)),
       rssMax: Math.max(...samples),

@@ -35,12 +35,47 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
     return prefix + key
   }
 
+  // Commands issued in the same tick leave in one socket write: the socket is corked on the
+  // first and uncorked once the tick's callbacks and promise continuations have run. Replies to
+  // concurrent requests arrive together, so their next commands are issued together; a write
+  // per command was most of the store's CPU (one syscall each). Unlike iovalkey's
+  // autoPipelining (measured slower) this adds no object per command, only one nextTick per
+  // batch; order and replies are unchanged (one connection, FIFO).
+  let corked: Valkey['stream'] | undefined
+  function coalesceWrites (): void {
+    if (corked !== undefined) return
+    const stream = client.stream
+    if (stream === undefined || !stream.writable) return
+    stream.cork()
+    corked = stream
+    process.nextTick(flushWrites)
+  }
+  function flushWrites (): void {
+    const stream = corked as Valkey['stream']
+    corked = undefined
+    stream.uncork()
+  }
+
+  /** Run a command; any failure becomes AiStorageUnavailableError with the cause attached. */
+  async function guard<T> (operation: string, work: () => Promise<T>): Promise<T> {
+    coalesceWrites()
+    try {
+      return await work()
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      const unavailable = new AiStorageUnavailableError(`${operation} failed: ${reason}`)
+      unavailable.cause = error
+      throw unavailable
+    }
+  }
+
   async function runScript (script: ValkeyScript, keys: string[], args: Array<string | number>): Promise<unknown> {
     try {
       return await client.evalsha(script.sha, keys.length, ...keys, ...args)
     } catch (error) {
       // The script cache is empty after a restart or on a new server: EVAL loads it again.
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+      coalesceWrites()
       return await client.eval(script.lua, keys.length, ...keys, ...args)
     }
   }
@@ -197,16 +232,4 @@ function sequenceKeyOf (logKey: string): string {
 function parseEntry (entry: string): StoredEvent {
   const separator = entry.indexOf('|')
   return { id: Number(entry.slice(0, separator)), data: entry.slice(separator + 1) }
-}
-
-/** Run a command; any failure becomes AiStorageUnavailableError with the cause attached. */
-async function guard<T> (operation: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    const unavailable = new AiStorageUnavailableError(`${operation} failed: ${reason}`)
-    unavailable.cause = error
-    throw unavailable
-  }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { forkChild } from './lib/ipc.ts'
 import type { BenchChild } from './lib/ipc.ts'
-import { measureDirect, measureGateway } from './lib/phases.ts'
+import { measureDirect, measureGateway, measureLongRun } from './lib/phases.ts'
 import type { GatewayResult } from './lib/phases.ts'
 import { FULL_PLAN, QUICK_PLAN } from './lib/setup.ts'
 import type { Plan } from './lib/setup.ts'
@@ -24,17 +24,21 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
-    'long-run-seconds': { type: 'string' }
+    /** Cap of the long run in seconds (0 skips it). */
+    'long-run-seconds': { type: 'string' },
+    /** Requests of the long run. */
+    'long-run-requests': { type: 'string' }
   }
 })
 
 const ALL_TARGETS = ['floor', 'fastify-ai:memory', 'fastify-ai:valkey', 'watt:memory', 'watt:valkey']
-/** The long run is the slowest phase: it runs once per store, on the plugin. */
+/** The long run is the slowest phase: it runs once per store, on the plugin, in a fresh process. */
 const LONG_RUN_TARGETS = new Set(['fastify-ai:memory', 'fastify-ai:valkey'])
 
 const plan: Plan = { ...(values.quick ? QUICK_PLAN : FULL_PLAN) }
 if (values.seconds !== undefined) plan.throughputSeconds = Number(values.seconds)
 if (values['long-run-seconds'] !== undefined) plan.longRunSeconds = Number(values['long-run-seconds'])
+if (values['long-run-requests'] !== undefined) plan.longRunRequests = Number(values['long-run-requests'])
 const targets = values.only === undefined ? ALL_TARGETS : values.only.split(',')
 
 const resultsDir = join(import.meta.dirname, 'results')
@@ -71,6 +75,16 @@ const startedAt = Date.now()
 const children: BenchChild[] = []
 let valkey: TestValkeyServer | undefined
 
+/** A gateway in its own process, on an empty Valkey when it uses one. */
+async function startGateway (kind: string, store: string, mockUrl: string, logSuffix: string): Promise<BenchChild> {
+  await valkey?.flush()
+  return await forkChild(join(lib, 'gateway-process.ts'), {
+    args: [kind, store, mockUrl, plan.historyExpiration, valkey?.url ?? ''],
+    execArgv: ['--expose-gc'],
+    logFile: join(logsDir, `${kind}-${store}${logSuffix}.log`)
+  })
+}
+
 async function cleanup (): Promise<void> {
   await Promise.allSettled(children.map(function stop (child) { return child.stop() }))
   await valkey?.close()
@@ -104,15 +118,9 @@ try {
       skipped.push({ target, reason: 'no valkey-server or redis-server' })
       continue
     }
-    await valkey?.flush()
-    const execArgv = ['--expose-gc']
     let gateway: BenchChild
     try {
-      gateway = await forkChild(join(lib, 'gateway-process.ts'), {
-        args: [kind, store, mockUrl, valkey?.url ?? ''],
-        execArgv,
-        logFile: join(logsDir, `${kind}-${store}.log`)
-      })
+      gateway = await startGateway(kind, store, mockUrl, '')
     } catch (error) {
       log(`${target} did not start: ${(error as Error).message}`)
       skipped.push({ target, reason: (error as Error).message })
@@ -122,10 +130,18 @@ try {
     const name = kind === 'floor' ? 'floor' : target
     log(`${name} ${gateway.ready.url} (pid ${gateway.process.pid})…`)
     const profilePrefix = values.profile ? join(profilesDir, `${kind}-${store}`) : undefined
-    const measured = await measureGateway(name, gateway, load, mockUrl, plan, LONG_RUN_TARGETS.has(target), profilePrefix)
+    const measured = await measureGateway(name, gateway, load, mockUrl, plan, profilePrefix)
     results.push(measured)
     await gateway.stop()
     if (profilePrefix !== undefined) await writeProfileSummaries(profilePrefix, measured)
+    if (LONG_RUN_TARGETS.has(target) && plan.longRunRequests > 0 && plan.longRunSeconds > 0) {
+      // A fresh process: the sessions and garbage of the phases above must not count.
+      const fresh = await startGateway(kind, store, mockUrl, '-long-run')
+      children.push(fresh)
+      log(`${name} long run: fresh process ${fresh.process.pid}, up to ${plan.longRunRequests} requests or ${plan.longRunSeconds} s…`)
+      measured.longRun = await measureLongRun(fresh, load, plan)
+      await fresh.stop()
+    }
   }
 
   const tables = renderTables(results, direct, plan)
@@ -146,7 +162,9 @@ try {
   process.stdout.write(`Results written to ${file} (logs in ${logsDir}${values.profile ? `, CPU profiles in ${profilesDir}` : ''}) in ${report.seconds.toFixed(0)} s\n`)
   const failed = results.filter(function hadErrors (result) {
     const { prompt, stream } = result.throughput
-    return prompt.errors + stream.errors > 0.01 * (prompt.completed + stream.completed) || result.stalled.opened < result.stalled.count
+    const longRun = result.longRun
+    return prompt.errors + stream.errors > 0.01 * (prompt.completed + stream.completed) || result.stalled.opened < result.stalled.count ||
+      (longRun !== undefined && longRun.errors > 0.01 * longRun.completed)
   })
   if (failed.length > 0) {
     process.stdout.write(`requests failed on: ${failed.map(function nameOf (result) { return result.name }).join(', ')} (see the logs)\n`)

@@ -2,7 +2,7 @@
 // ai.ts, sessions.ts and the stream producer issue them, with strings of the real sizes),
 // timed in CPU µs per request, and the memory a live session keeps in the memory store.
 //
-//   node --expose-gc bench/store-bench.ts [--store memory|valkey] [--requests N] [--sessions N]
+//   node --expose-gc bench/store-bench.ts [--store memory|valkey] [--requests N] [--concurrency N] [--sessions N]
 //
 // Valkey runs against a private server (the test helper), so it needs valkey-server or
 // redis-server on PATH.
@@ -19,6 +19,8 @@ const { values } = parseArgs({
   options: {
     store: { type: 'string', default: 'memory' },
     requests: { type: 'string' },
+    /** Requests in flight at once (as concurrent clients of a gateway would make them). */
+    concurrency: { type: 'string', default: '1' },
     sessions: { type: 'string', default: '50000' }
   }
 })
@@ -65,15 +67,26 @@ function cpuMicros (): number {
   return usage.user + usage.system
 }
 
-/** CPU µs per request of `count` sequential requests of one shape: the median of 5 rounds, after a warm-up. */
+const concurrency = Number(values.concurrency)
+
+/** Run `shape` once for each id, `concurrency` at a time. */
+async function run (store: AiStore, shape: typeof prompt, ids: string[]): Promise<void> {
+  let next = 0
+  async function worker (): Promise<void> {
+    while (next < ids.length) await shape(store, ids[next++])
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+}
+
+/** CPU µs per request of `count` requests of one shape: the median of 5 rounds, after a warm-up. */
 async function time (store: AiStore, shape: typeof prompt, count: number): Promise<{ cpu: number, wall: number }> {
-  for (let i = 0; i < Math.min(2000, count); i++) await shape(store, randomUUID())
+  await run(store, shape, Array.from({ length: Math.min(2000, count) }, function id () { return randomUUID() }))
   const rounds: Array<{ cpu: number, wall: number }> = []
   for (let round = 0; round < 5; round++) {
     const ids = Array.from({ length: count }, function id () { return randomUUID() })
     const cpuBefore = cpuMicros()
     const wallBefore = performance.now()
-    for (const id of ids) await shape(store, id)
+    await run(store, shape, ids)
     rounds.push({ cpu: (cpuMicros() - cpuBefore) / count, wall: (performance.now() - wallBefore) * 1000 / count })
   }
   rounds.sort(function byCpu (a, b) { return a.cpu - b.cpu })
@@ -114,7 +127,7 @@ try {
   const streams = await time(store, stream, Math.ceil(requests / 4))
   await store.close()
   const lines = [
-    `store: ${kind}`,
+    `store: ${kind}, concurrency ${concurrency}`,
     `prompt: ${prompts.cpu.toFixed(2)} µs CPU/request (${prompts.wall.toFixed(2)} µs wall)`,
     `stream: ${streams.cpu.toFixed(2)} µs CPU/request (${streams.wall.toFixed(2)} µs wall)`
   ]

@@ -1,5 +1,5 @@
 // One gateway in its own process, so its CPU and memory are its own:
-//   node gateway-process.ts <fastify-ai|watt|floor> <memory|valkey> <mockUrl> [valkeyUrl]
+//   node gateway-process.ts <fastify-ai|watt|floor> <memory|valkey> <mockUrl> <historyExpiration> [valkeyUrl]
 // It answers the bench's `sample` (CPU, memory) and `gc` requests over IPC.
 
 import { Session } from 'node:inspector/promises'
@@ -9,13 +9,13 @@ import { Fastify } from './deps.ts'
 import { aiOptions } from './setup.ts'
 import { announceReady, serveParent } from './ipc.ts'
 
-const [kind, storeType, mockUrl, valkeyUrl] = process.argv.slice(2)
+const [kind, storeType, mockUrl, historyExpiration, valkeyUrl] = process.argv.slice(2)
 const storage = storeType === 'valkey' ? { type: 'valkey' as const, url: valkeyUrl } : { type: 'memory' as const }
 
 async function startPlugin (): Promise<{ url: string, close: () => Promise<void> }> {
   const { default: fastifyAi } = await import('../../packages/fastify-ai/src/index.ts')
   const app = Fastify({ logger: { level: 'warn' } })
-  await app.register(fastifyAi, aiOptions(mockUrl, storage))
+  await app.register(fastifyAi, aiOptions(mockUrl, storage, historyExpiration))
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   return { url, close: () => app.close() }
 }
@@ -24,7 +24,7 @@ async function startWatt (): Promise<{ url: string, close: () => Promise<void> }
   const { create } = await import('../../packages/ai-warp/src/index.ts')
   const app = await create(process.cwd(), {
     server: { hostname: '127.0.0.1', port: 0, logger: { level: 'warn' } },
-    ai: aiOptions(mockUrl, storage)
+    ai: aiOptions(mockUrl, storage, historyExpiration)
   })
   const url = String(await app.start({ listen: true }))
   return { url: url.replace('0.0.0.0', '127.0.0.1'), close: () => app.stop() }

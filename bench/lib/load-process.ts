@@ -111,6 +111,37 @@ async function closedLoop (target: Target, concurrency: number, seconds: number)
   return phaseResult(exchanges, errors, (performance.now() - startedAt) / 1000)
 }
 
+/**
+ * The long run: `concurrency` workers, each alternating between the targets (worker i starts at
+ * target i mod n, so the targets are in flight alike), until `requests` are done or `seconds` pass.
+ * Only counts and latencies are kept: a million exchanges would weigh on this process.
+ */
+async function mixedLoop (targets: Target[], concurrency: number, requests: number, seconds: number): Promise<PhaseResult[]> {
+  const pool = poolFor(targets[0].url, concurrency)
+  const payloads = targets.map(function payload (target) { return JSON.stringify(target.body) })
+  const latencies: number[][] = targets.map(function none () { return [] })
+  const errors = targets.map(function zero () { return 0 })
+  let started = 0
+  const startedAt = performance.now()
+  const deadline = startedAt + seconds * 1000
+  async function worker (index: number): Promise<void> {
+    let next = index % targets.length
+    while (started < requests && performance.now() < deadline) {
+      started++
+      const exchange = await send(pool, targets[next], payloads[next])
+      if (exchange.ok) latencies[next].push(exchange.total)
+      else errors[next]++
+      next = (next + 1) % targets.length
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, function start (_, index) { return worker(index) }))
+  const elapsed = (performance.now() - startedAt) / 1000
+  return latencies.map(function result (each, t) {
+    const latency = summarize(each)
+    return { completed: each.length, errors: errors[t], seconds: elapsed, requestsPerSecond: each.length / elapsed, latency, ttfb: latency, framesPerAnswer: 0 }
+  })
+}
+
 /** Open loop: requests start on a fixed schedule whatever the server does. */
 async function openLoop (target: Target, rate: number, seconds: number): Promise<PhaseResult> {
   const pool = poolFor(target.url, 256)
@@ -197,6 +228,8 @@ serveParent(async function run (message: IpcMessage) {
       return { result: await closedLoop(target, message.concurrency as number, message.seconds as number) }
     case 'open':
       return { result: await openLoop(target, message.rate as number, message.seconds as number) }
+    case 'mixed':
+      return { results: await mixedLoop(message.targets as Target[], message.concurrency as number, message.requests as number, message.seconds as number) }
     case 'pairs':
       return { results: await sequentialPairs(message.targets as Target[], message.count as number) }
     case 'hold':

@@ -37,8 +37,43 @@ export interface GatewayResult {
   throughput: { prompt: ThroughputResult, stream: ThroughputResult }
   open: { prompt: PhaseResult }
   stalled: { count: number, opened: number, rssPerStream: number, heapPerStream: number }
-  longRun?: { seconds: number, rssSamples: number[], heapSamples: number[], rssStart: number, rssEnd: number, rssMax: number, rssAfterGc: number, completed: number, errors: number }
   rssUnderLoad: number
+  /** Filled by measureLongRun, on a fresh gateway process. */
+  longRun?: LongRunResult
+}
+
+/** Memory over a long run of a fresh gateway (bytes; slopes in bytes per minute). */
+export interface LongRunResult {
+  /** Requests completed (prompts + streams) and failed. */
+  completed: number
+  errors: number
+  prompts: PhaseResult
+  streams: PhaseResult
+  seconds: number
+  requestsPerSecond: number
+  /** Seconds from the start after which sessions expire as fast as they are created. */
+  steadyFrom: number
+  /** Samples: seconds since the start, RSS and heap used. */
+  sampleSeconds: number[]
+  rssSamples: number[]
+  heapSamples: number[]
+  /** RSS: highest in the first tenth of the steady part, and in the last tenth of the run. */
+  rssStart: number
+  rssEnd: number
+  /**
+   * Heap: LOWEST in the same tenths. Heap used swings with the garbage between collections;
+   * its lowest samples follow what is alive (the sessions) and show a leak.
+   */
+  heapStart: number
+  heapEnd: number
+  rssMax: number
+  heapMax: number
+  /** Least-squares slope over the second half of the run (heap: of the lowest sample of each tenth of that half). */
+  rssSlopeSecondHalf: number
+  heapSlopeSecondHalf: number
+  /** After the run and a full GC. */
+  rssAfterGc: number
+  heapAfterGc: number
 }
 
 /** Request shapes against the gateway API and straight against the mock. */
@@ -77,22 +112,25 @@ function result (answer: IpcMessage): PhaseResult {
   return answer.result as PhaseResult
 }
 
-/** Run a load job while sampling the gateway's RSS every 250 ms. */
-async function withRssSampling<T> (gateway: BenchChild, job: Promise<T>): Promise<{ value: T, maxRss: number, samples: number[], heapSamples: number[] }> {
+/** Run a load job while sampling the gateway's RSS and heap every `intervalMs`. */
+async function withRssSampling<T> (gateway: BenchChild, job: Promise<T>, intervalMs = 250): Promise<{ value: T, maxRss: number, samples: number[], heapSamples: number[], times: number[] }> {
   const samples: number[] = []
   const heapSamples: number[] = []
+  const times: number[] = []
+  const startedAt = performance.now()
   const state = { done: false }
   const sampler = (async function sampleRss () {
     while (!state.done) {
       const { rss, heapUsed } = await sample(gateway)
       samples.push(rss)
       heapSamples.push(heapUsed)
-      await new Promise(function wait (resolve) { setTimeout(resolve, 250) })
+      times.push((performance.now() - startedAt) / 1000)
+      await new Promise(function wait (resolve) { setTimeout(resolve, intervalMs) })
     }
   })()
   const value = await job.finally(function stopSampling () { state.done = true })
   await sampler
-  return { value, maxRss: Math.max(...samples), samples, heapSamples }
+  return { value, maxRss: Math.max(...samples), samples, heapSamples, times }
 }
 
 /** Memory per open stream: hold `count` stalled streams and compare RSS and heap after GC. */
@@ -132,7 +170,7 @@ async function throughput (load: BenchChild, gateway: BenchChild, url: string, s
  * Every measurement of one running gateway. With `profilePrefix`, the throughput phases are
  * CPU-profiled into `<profilePrefix>-prompt.cpuprofile` and `-stream.cpuprofile`.
  */
-export async function measureGateway (name: string, gateway: BenchChild, load: BenchChild, mockUrl: string, plan: Plan, longRun: boolean, profilePrefix?: string): Promise<GatewayResult> {
+export async function measureGateway (name: string, gateway: BenchChild, load: BenchChild, mockUrl: string, plan: Plan, profilePrefix?: string): Promise<GatewayResult> {
   const url = gateway.ready.url as string
   // Warm-up, and a check that the answers are what the bench claims to measure.
   const warmStream = result(await load.call({ type: 'closed', target: gatewayTarget(url, true), concurrency: 2, seconds: plan.warmupSeconds }))
@@ -162,29 +200,86 @@ export async function measureGateway (name: string, gateway: BenchChild, load: B
     rssUnderLoad: Math.max(throughputPrompt.maxRss, throughputStream.maxRss)
   }
 
-  if (longRun && plan.longRunSeconds > 0) {
-    // Half prompts, half streams, every request a new session: sessions pile up and must expire.
-    const half = plan.longRunRate / 2
-    const jobs = Promise.all([
-      load.call({ type: 'open', target: gatewayTarget(url, false), rate: half, seconds: plan.longRunSeconds }),
-      load.call({ type: 'open', target: gatewayTarget(url, true), rate: half, seconds: plan.longRunSeconds })
-    ])
-    const { value, samples, heapSamples } = await withRssSampling(gateway, jobs)
-    const phases = value.map(result)
-    const tenth = Math.max(1, Math.floor(samples.length / 10))
-    measured.longRun = {
-      seconds: plan.longRunSeconds,
-      rssSamples: samples,
-      heapSamples,
-      rssStart: Math.max(...samples.slice(0, tenth)),
-      rssEnd: Math.max(...samples.slice(-tenth)),
-      rssMax: Math.max(...samples),
-      rssAfterGc: (await sample(gateway, 'gc')).rss,
-      completed: phases[0].completed + phases[1].completed,
-      errors: phases[0].errors + phases[1].errors
-    }
-  }
   return measured
+}
+
+/** Milliseconds of a duration written as the gateway's options take it ('10s', '500ms', '2m'). */
+function durationMs (text: string): number {
+  const match = /^(\d+)(ms|s|m)$/.exec(text)
+  if (match === null) throw new Error(`unsupported duration ${text}`)
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm']
+}
+
+/** Least-squares slope of y over x (per unit of x). */
+function slope (x: number[], y: number[]): number {
+  const n = x.length
+  if (n < 2) return Number.NaN
+  const meanX = x.reduce(function add (sum, value) { return sum + value }, 0) / n
+  const meanY = y.reduce(function add (sum, value) { return sum + value }, 0) / n
+  let covariance = 0
+  let variance = 0
+  for (let i = 0; i < n; i++) {
+    covariance += (x[i] - meanX) * (y[i] - meanY)
+    variance += (x[i] - meanX) ** 2
+  }
+  return covariance / variance
+}
+
+/** Slope of the lowest sample of each tenth (each at its own time). */
+function floorSlope (times: number[], values: number[]): number {
+  const size = Math.max(1, Math.floor(values.length / 10))
+  const x: number[] = []
+  const y: number[] = []
+  for (let start = 0; start + size <= values.length; start += size) {
+    const window = values.slice(start, start + size)
+    const lowest = Math.min(...window)
+    x.push(times[start + window.indexOf(lowest)])
+    y.push(lowest)
+  }
+  return slope(x, y)
+}
+
+/**
+ * The long run, on a FRESH gateway (nothing left by the other phases): prompts and streams
+ * alternating, closed loop, every request a new session, until `plan.longRunRequests` are done
+ * (or `plan.longRunSeconds` pass), sampling RSS and heap every `plan.longRunSampleMs`.
+ */
+export async function measureLongRun (gateway: BenchChild, load: BenchChild, plan: Plan): Promise<LongRunResult> {
+  const url = gateway.ready.url as string
+  const targets = [gatewayTarget(url, false), gatewayTarget(url, true)]
+  const job = load.call({ type: 'mixed', targets, concurrency: plan.longRunConcurrency, requests: plan.longRunRequests, seconds: plan.longRunSeconds })
+  const { value, samples, heapSamples, times } = await withRssSampling(gateway, job, plan.longRunSampleMs)
+  const [prompts, streams] = value.results as PhaseResult[]
+  const seconds = prompts.seconds
+  // Sessions start expiring one historyExpiration after the start; two more to settle.
+  const steadyFrom = 3 * durationMs(plan.historyExpiration) / 1000 < seconds / 2 ? 3 * durationMs(plan.historyExpiration) / 1000 : 0
+  const steady = times.findIndex(function isSteady (time) { return time >= steadyFrom })
+  const tenth = Math.max(1, Math.floor((samples.length - steady) / 10))
+  const half = times.findIndex(function inSecondHalf (time) { return time >= seconds / 2 })
+  const afterGc = await sample(gateway, 'gc')
+  const completed = prompts.completed + streams.completed
+  return {
+    completed,
+    errors: prompts.errors + streams.errors,
+    prompts,
+    streams,
+    seconds,
+    requestsPerSecond: completed / seconds,
+    steadyFrom,
+    sampleSeconds: times,
+    rssSamples: samples,
+    heapSamples,
+    rssStart: Math.max(...samples.slice(steady, steady + tenth)),
+    rssEnd: Math.max(...samples.slice(-tenth)),
+    heapStart: Math.min(...heapSamples.slice(steady, steady + tenth)),
+    heapEnd: Math.min(...heapSamples.slice(-tenth)),
+    rssMax: Math.max(...samples),
+    heapMax: Math.max(...heapSamples),
+    rssSlopeSecondHalf: slope(times.slice(half), samples.slice(half)) * 60,
+    heapSlopeSecondHalf: floorSlope(times.slice(half), heapSamples.slice(half)) * 60,
+    rssAfterGc: afterGc.rss,
+    heapAfterGc: afterGc.heapUsed
+  }
 }
 
 /** The mock's own figures at the same concurrency and rate (the ceiling, and the open-loop reference). */

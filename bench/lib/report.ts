@@ -33,7 +33,11 @@ export interface Direct {
   open: PhaseResult
 }
 
-/** Three tables: throughput and CPU, added latency, memory. */
+function mbPerMinute (bytesPerMinute: number): string {
+  return Number.isFinite(bytesPerMinute) ? (bytesPerMinute >= 0 ? '+' : '') + (bytesPerMinute / 1024 / 1024).toFixed(1) : '–'
+}
+
+/** Four tables: throughput and CPU, added latency, memory, and the long run. */
 export function renderTables (results: GatewayResult[], direct: Direct, plan: Plan): string {
   const floor = results.find(function isFloor (result) { return result.name === 'floor' })
   const lines: string[] = []
@@ -64,13 +68,24 @@ export function renderTables (results: GatewayResult[], direct: Direct, plan: Pl
   }
 
   lines.push('', '### Memory (RSS in MB; per open stream in KB)', '')
-  lines.push(row(['target', 'idle', 'under load (max)', 'long run start', 'long run end', 'after long run (GC)', 'per open stream (RSS)', 'per open stream (heap)']))
-  lines.push(row(Array(8).fill('---')))
+  lines.push(row(['target', 'idle', 'under load (max)', 'per open stream (RSS)', 'per open stream (heap)']))
+  lines.push(row(Array(5).fill('---')))
   for (const result of results) {
-    const long = result.longRun
-    lines.push(row([result.name, mb(result.rssIdle), mb(result.rssUnderLoad),
-      long === undefined ? '–' : mb(long.rssStart), long === undefined ? '–' : mb(long.rssEnd), long === undefined ? '–' : mb(long.rssAfterGc),
-      kb(result.stalled.rssPerStream), kb(result.stalled.heapPerStream)]))
+    lines.push(row([result.name, mb(result.rssIdle), mb(result.rssUnderLoad), kb(result.stalled.rssPerStream), kb(result.stalled.heapPerStream)]))
+  }
+
+  const longRuns = results.filter(function ranLong (result) { return result.longRun !== undefined })
+  if (longRuns.length > 0) {
+    lines.push('', `### Long run (fresh process; closed loop, concurrency ${plan.longRunConcurrency}, prompts and streams alternating, every request a new session, historyExpiration ${plan.historyExpiration}; MB, slope in MB/min over the second half)`, '')
+    lines.push(row(['target', 'requests', 'req/s', 'seconds', 'steady from (s)', 'RSS start', 'RSS end', 'RSS slope', 'heap low start', 'heap low end', 'heap low slope', 'after (GC) RSS / heap']))
+    lines.push(row(Array(12).fill('---')))
+    for (const result of longRuns) {
+      const long = result.longRun as NonNullable<GatewayResult['longRun']>
+      lines.push(row([result.name, String(long.completed), long.requestsPerSecond.toFixed(0), long.seconds.toFixed(0), long.steadyFrom.toFixed(0),
+        mb(long.rssStart), mb(long.rssEnd), mbPerMinute(long.rssSlopeSecondHalf),
+        mb(long.heapStart), mb(long.heapEnd), mbPerMinute(long.heapSlopeSecondHalf),
+        `${mb(long.rssAfterGc)} / ${mb(long.heapAfterGc)}`]))
+    }
   }
   return lines.join('\n')
 }

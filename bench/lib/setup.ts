@@ -17,11 +17,8 @@ export const MOCK_BEHAVIOURS: Record<string, MockBehaviour> = {
   [STALL_MODEL]: { text: ANSWER, stallAfter: 1 }
 }
 
-/** Sessions expire quickly so a long run shows whether memory comes back. */
-export const HISTORY_EXPIRATION = '10s'
-
-/** The `ai` options of fastify-ai and of the Watt service. */
-export function aiOptions (mockUrl: string, storage: { type: 'memory' } | { type: 'valkey', url: string }): Record<string, unknown> {
+/** The `ai` options of fastify-ai and of the Watt service; `historyExpiration` is the plan's. */
+export function aiOptions (mockUrl: string, storage: { type: 'memory' } | { type: 'valkey', url: string }, historyExpiration: string): Record<string, unknown> {
   return {
     providers: { openai: { apiKey: 'sk-bench', baseUrl: mockUrl } },
     models: [
@@ -30,7 +27,7 @@ export function aiOptions (mockUrl: string, storage: { type: 'memory' } | { type
       { provider: 'openai', model: STALL_MODEL, limits: { requestTimeout: 600_000 } }
     ],
     // A rate limit that never bites: the bench measures the gateway, not its limits.
-    limits: { rate: { max: 100_000_000, timeWindow: '1s' }, historyExpiration: HISTORY_EXPIRATION },
+    limits: { rate: { max: 100_000_000, timeWindow: '1s' }, historyExpiration },
     storage
   }
 }
@@ -61,10 +58,19 @@ export interface Plan {
   openSeconds: number
   /** Streams held open to measure memory per open stream. */
   stalledStreams: number
-  /** Seconds of the long run (0: skipped). */
+  /**
+   * Sessions' `historyExpiration` in every gateway: short, so the long run creates sessions much
+   * faster than they expire and shows whether their memory comes back.
+   */
+  historyExpiration: string
+  /** Requests of the long run (a fresh gateway; closed loop, prompts and streams alternating; 0: skipped). */
+  longRunRequests: number
+  /** Longest the long run may take, in seconds (it stops there with fewer requests). */
   longRunSeconds: number
-  /** Requests per second of the long run (open loop, prompts and streams alternating). */
-  longRunRate: number
+  /** Closed-loop concurrency of the long run. */
+  longRunConcurrency: number
+  /** Milliseconds between two memory samples of the long run. */
+  longRunSampleMs: number
 }
 
 export const FULL_PLAN: Plan = {
@@ -75,8 +81,11 @@ export const FULL_PLAN: Plan = {
   openRate: 200,
   openSeconds: 10,
   stalledStreams: 1000,
-  longRunSeconds: 75,
-  longRunRate: 400
+  historyExpiration: '10s',
+  longRunRequests: 1_000_000,
+  longRunSeconds: 300,
+  longRunConcurrency: 16,
+  longRunSampleMs: 1000
 }
 
 export const QUICK_PLAN: Plan = {
@@ -87,6 +96,9 @@ export const QUICK_PLAN: Plan = {
   openRate: 100,
   openSeconds: 1,
   stalledStreams: 50,
-  longRunSeconds: 2,
-  longRunRate: 100
+  historyExpiration: '1s',
+  longRunRequests: 100_000,
+  longRunSeconds: 4,
+  longRunConcurrency: 8,
+  longRunSampleMs: 250
 }

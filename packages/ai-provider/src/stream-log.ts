@@ -28,9 +28,14 @@ export function withId (event: LoggedEvent, id: number): AiStreamEvent {
   return { ...event, id: String(id) }
 }
 
-/** The stored form of an event: JSON.stringify(event), written by hand for content events. */
+/** The stored form of a content event: JSON.stringify({ type: 'content', text }), written by hand. */
+export function encodeContent (text: string): string {
+  return '{"type":"content","text":' + JSON.stringify(text) + '}'
+}
+
+/** The stored form of an event. */
 function encodeEvent (event: LoggedEvent): string {
-  if (event.type === 'content') return '{"type":"content","text":' + JSON.stringify(event.text) + '}'
+  if (event.type === 'content') return encodeContent(event.text)
   return JSON.stringify(event)
 }
 

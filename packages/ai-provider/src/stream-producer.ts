@@ -12,8 +12,8 @@ import type { LoggedEvent } from './stream-log.ts'
 import { AiAbortedError, AiProviderMalformedResponseError, AiShuttingDownError } from './errors.ts'
 import { recordFailure } from './fallback-chain.ts'
 import { createEventChannel } from './stream-channel.ts'
-import { appendStreamEvent, writeStreamState } from './stream-log.ts'
-import { sessionKeys } from './sessions.ts'
+import { appendStreamEvent, encodeContent, writeStreamState } from './stream-log.ts'
+import { eventsKey, sessionKeys } from './sessions.ts'
 
 export interface ProducerOptions {
   context: ChainContext
@@ -59,6 +59,7 @@ export function startProducer (options: ProducerOptions): Producer {
   let over = false
   let detachTimer: NodeJS.Timeout | undefined
   const channel = createEventChannel(onConsumerGone)
+  const logKey = eventsKey(session.id)
 
   function onConsumerGone (): void {
     if (over || detachTimer !== undefined) return
@@ -167,7 +168,11 @@ export function startProducer (options: ProducerOptions): Producer {
         }
         if (event.text.length > 0) {
           text += event.text
-          await emit({ type: 'content', text: event.text })
+          // The hot path (one pass per delta), written out rather than through emit(): no
+          // extra async frames, and the event is built once, with its id.
+          const id = await store.appendEvent(logKey, encodeContent(event.text), options.ttlMs)
+          lastId = id
+          channel.push({ type: 'content', text: event.text, id: String(id) })
         }
         step = await options.iterator.next()
       }

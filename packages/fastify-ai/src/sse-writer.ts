@@ -1,11 +1,18 @@
 import type { ServerResponse } from 'node:http'
 import type { AiStreamEvent } from '@platformatic/ai-provider'
-import type { ContentEventData, EndEventData, ErrorEventData } from './protocol.ts'
+import type { EndEventData, ErrorEventData } from './protocol.ts'
 
 /** Writes one Server-Sent Events answer on a raw response, with heartbeats and backpressure. */
 export interface SseWriter {
   /** Write a frame; resolves once the socket can take more. False when the client is gone. */
   write (frame: string): Promise<boolean>
+  /**
+   * Write a frame without a promise: true when the socket can take more at once; false when
+   * the caller must wait for `ready()` first (the socket is full, or the client is gone).
+   */
+  send (frame: string): boolean
+  /** Resolves true once the socket can take more, false when the client is gone. */
+  ready (): Promise<boolean>
   /** True once the client closed the connection (or the answer ended). */
   readonly closed: boolean
   /** Stop the heartbeat and end the answer. */
@@ -14,10 +21,11 @@ export interface SseWriter {
 
 /** The frame of one event: `id`, `event`, `data`, in that order (shared/SPEC.md §5). */
 export function formatEvent (event: AiStreamEvent): string {
-  let data: ContentEventData | EndEventData | ErrorEventData
-  if (event.type === 'content') {
-    data = { response: event.text }
-  } else if (event.type === 'end') {
+  // Content frames are most of a stream: concatenated around the one JSON string they carry,
+  // with the same bytes as the generic path below.
+  if (event.type === 'content') return 'id: ' + event.id + '\nevent: content\ndata: {"response":' + JSON.stringify(event.text) + '}\n\n'
+  let data: EndEventData | ErrorEventData
+  if (event.type === 'end') {
     data = { response: event.result, sessionId: event.sessionId, model: event.model }
     if (event.usage !== undefined) data.usage = event.usage
   } else {
@@ -72,6 +80,20 @@ export function openSse (raw: ServerResponse, headers: Record<string, string | s
     heartbeat.refresh()
   }
 
+  function send (frame: string): boolean {
+    if (closed) return false
+    heartbeat.refresh()
+    return raw.write(frame)
+  }
+
+  function ready (): Promise<boolean> {
+    if (closed) return NOT_WRITTEN
+    if (!raw.writableNeedDrain) return WRITTEN
+    return new Promise<boolean>(function waitForDrain (resolve) {
+      waiting.push(function drained () { resolve(!closed) })
+    })
+  }
+
   const heartbeat = setTimeout(ping, heartbeatInterval)
   heartbeat.unref()
   raw.on('close', onSocketClose)
@@ -86,13 +108,10 @@ export function openSse (raw: ServerResponse, headers: Record<string, string | s
       return closed
     },
     write (frame: string): Promise<boolean> {
-      if (closed) return NOT_WRITTEN
-      heartbeat.refresh()
-      if (raw.write(frame)) return WRITTEN
-      return new Promise<boolean>(function waitForDrain (resolve) {
-        waiting.push(function drained () { resolve(!closed) })
-      })
+      return send(frame) ? WRITTEN : ready()
     },
+    send,
+    ready,
     end (): void {
       if (closed) return
       closed = true

@@ -38,7 +38,8 @@ async function pipeEvents (request: FastifyRequest, reply: FastifyReply, respons
     while (!writer.closed) {
       const next = await events.next()
       if (next.done) break
-      if (!await writer.write(formatEvent(next.value))) break
+      // Waits only when the socket is full (or the client left): no promise per frame.
+      if (!writer.send(formatEvent(next.value)) && !await writer.ready()) break
       if (next.value.type !== 'content') {
         finished = true
         break

@@ -17,13 +17,13 @@ import {
   AiShuttingDownError
 } from './errors.ts'
 import { normalizeOptions } from './options.ts'
-import { systemClock } from './clock.ts'
+import { isoDate, systemClock } from './clock.ts'
 import { silentLogger } from './logger.ts'
 import { createStore } from './stores/create-store.ts'
 import { createProviderClient } from './provider-client.ts'
 import { createSessions, sessionKeys } from './sessions.ts'
 import { readCoolDowns, walkChain } from './fallback-chain.ts'
-import { listModelStatuses } from './model-state.ts'
+import { listModelStatuses, readCoolDown } from './model-state.ts'
 import { buildMessages, buildProviderInput } from './messages.ts'
 import { readStreamState, writeStreamState } from './stream-log.ts'
 import { startProducer } from './stream-producer.ts'
@@ -85,13 +85,18 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   async function request (request: AiRequest): Promise<AiResponse> {
     checkRequest(request)
     const candidates = candidatesOf(request.models)
-    const [session, coolDowns] = await Promise.all([sessions.open(request), readCoolDowns(context, candidates)])
+    // A new conversation reads nothing before the chain, which reads the state of the model it
+    // tries; a known one is read alongside the first candidate's state.
+    let session: OpenSession
+    const coolDowns: Array<CoolDown | undefined> = []
+    if (request.sessionId === undefined) session = sessions.create(request)
+    else [session, coolDowns[0]] = await Promise.all([sessions.open(request), readCoolDown(store, clock, candidates[0].name)])
     const messages = buildMessages(session.context, session.turns, request.prompt)
     const startedAt = clock.now()
     const { model, value: answer } = await walkChain(context, candidates, coolDowns, function completeWith (model, signal) {
       return client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
     }, request.signal)
-    const turn: AiTurn = { prompt: request.prompt, response: answer.text, model: model.name, result: answer.result, createdAt: new Date(startedAt).toISOString() }
+    const turn: AiTurn = { prompt: request.prompt, response: answer.text, model: model.name, result: answer.result, createdAt: isoDate(startedAt) }
     if (answer.usage !== undefined) turn.usage = answer.usage
     await sessions.saveTurn(session, turn)
     const response: AiResponse = { text: answer.text, result: answer.result, sessionId: session.id, model: model.name }

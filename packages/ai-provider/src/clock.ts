@@ -18,3 +18,17 @@ export async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
     throw new AiAbortedError({ cause: error })
   }
 }
+
+// The last date formatted: Date#toISOString costs about half a microsecond, and under load
+// many requests (and a session and its first turn) are stamped within the same millisecond.
+let lastIsoMs = Number.NaN
+let lastIso = ''
+
+/** `new Date(ms).toISOString()`, remembered for the last millisecond asked. */
+export function isoDate (ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIso = new Date(ms).toISOString()
+    lastIsoMs = ms
+  }
+  return lastIso
+}

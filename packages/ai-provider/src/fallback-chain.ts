@@ -86,9 +86,11 @@ function noModelsError (attempts: ChainAttempt[], readyInMs: number[], lastError
 
 /**
  * Walk `candidates` in order and resolve with the first model whose call succeeded.
- * `coolDowns` are the candidates' states (readCoolDowns), read beforehand so that read can run
- * alongside other store reads. Caller abort stops at once with AI_ABORTED; store failures and
- * unknown errors propagate as they are.
+ * `coolDowns` are the states of the first candidates (readCoolDowns), read beforehand so that
+ * read can run alongside other store reads; a candidate beyond them is read when the chain
+ * reaches it, so a request served by its first model reads one state, not every candidate's.
+ * Caller abort stops at once with AI_ABORTED; store failures and unknown errors propagate as
+ * they are.
  */
 export async function walkChain<T> (
   context: ChainContext,
@@ -103,7 +105,7 @@ export async function walkChain<T> (
   for (let index = 0; index < candidates.length; index++) {
     if (signal?.aborted) throw new AiAbortedError()
     const model = candidates[index]
-    const state = coolDowns[index]
+    const state = index < coolDowns.length ? coolDowns[index] : await readCoolDown(context.store, context.clock, model.name)
     const now = context.clock.now()
     if (state !== undefined && state.until > now) {
       attempts.push({ model: model.name, code: 'AI_MODEL_COOLING_DOWN' })

@@ -7,6 +7,7 @@ import type { AiStore } from './store.ts'
 import type { AiRequest, AiSession, AiTurn, Clock } from './types.ts'
 import type { NormalizedSessionLimits } from './options.ts'
 import { AiSessionHistoryConflictError, AiSessionNotFoundError } from './errors.ts'
+import { isoDate } from './clock.ts'
 
 interface SessionMeta {
   context?: string
@@ -33,11 +34,21 @@ export function eventsKey (sessionId: string): string {
   return `events:${sessionId}`
 }
 
+/** Store key of a session's meta (on the prompt path: built alone, not with every other key). */
+function metaKey (sessionId: string): string {
+  return `session:${sessionId}`
+}
+
+/** Store key of a session's turns. */
+function turnsKey (sessionId: string): string {
+  return `turns:${sessionId}`
+}
+
 /** Every store key of a session. */
 export function sessionKeys (sessionId: string): { session: string, turns: string, events: string, stream: string, attach: string } {
   return {
-    session: `session:${sessionId}`,
-    turns: `turns:${sessionId}`,
+    session: metaKey(sessionId),
+    turns: turnsKey(sessionId),
     events: eventsKey(sessionId),
     stream: `stream:${sessionId}`,
     attach: `attach:${sessionId}`
@@ -45,6 +56,8 @@ export function sessionKeys (sessionId: string): { session: string, turns: strin
 }
 
 export interface Sessions {
+  /** A new session for a request without `sessionId`; nothing is read or written yet. */
+  create (request: AiRequest): OpenSession
   /** Open the request's session: a new one, or the stored one (404 when unknown, expired or not the owner's). */
   open (request: AiRequest): Promise<OpenSession>
   /** Write the session's meta (and pending history) so it exists before its first turn ends. */
@@ -57,24 +70,24 @@ export interface Sessions {
 
 export function createSessions (store: AiStore, clock: Clock, limits: NormalizedSessionLimits): Sessions {
   async function readMeta (sessionId: string, owner: string | undefined): Promise<SessionMeta> {
-    const stored = await store.get(sessionKeys(sessionId).session)
+    const stored = await store.get(metaKey(sessionId))
     const meta = stored === undefined ? undefined : JSON.parse(stored) as SessionMeta
     if (meta === undefined || meta.owner !== owner) throw new AiSessionNotFoundError(sessionId)
     return meta
   }
 
   async function readTurns (sessionId: string): Promise<AiTurn[]> {
-    const stored = await store.listRange(sessionKeys(sessionId).turns)
+    const stored = await store.listRange(turnsKey(sessionId))
     return stored.map(function parseTurn (turn) { return JSON.parse(turn) as AiTurn })
   }
 
   function writeMeta (session: OpenSession): Promise<void> {
     const meta: SessionMeta = { context: session.context, owner: session.owner, createdAt: session.createdAt, updatedAt: clock.now() }
-    return store.set(sessionKeys(session.id).session, JSON.stringify(meta), limits.historyExpiration)
+    return store.set(metaKey(session.id), JSON.stringify(meta), limits.historyExpiration)
   }
 
   async function writePending (session: OpenSession): Promise<void> {
-    const key = sessionKeys(session.id).turns
+    const key = turnsKey(session.id)
     // One by one: the order of the list is the order of the history.
     for (const turn of session.pending) {
       await store.listPush(key, JSON.stringify(turn), limits.historyLength, limits.historyExpiration)
@@ -82,16 +95,23 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
     session.pending = []
   }
 
+  function create (request: AiRequest): OpenSession {
+    const createdAt = isoDate(clock.now())
+    if (request.history === undefined || request.history.length === 0) {
+      return { id: randomUUID(), context: request.context, owner: request.owner, createdAt, turns: [], pending: [] }
+    }
+    const history = request.history.slice(-limits.historyLength)
+    const turns = history.map(function toTurn (entry): AiTurn {
+      return { prompt: entry.prompt, response: entry.response, result: 'COMPLETE', createdAt }
+    })
+    return { id: randomUUID(), context: request.context, owner: request.owner, createdAt, turns, pending: turns.slice() }
+  }
+
   return {
+    create,
+
     async open (request: AiRequest): Promise<OpenSession> {
-      if (request.sessionId === undefined) {
-        const createdAt = new Date(clock.now()).toISOString()
-        const history = (request.history ?? []).slice(-limits.historyLength)
-        const turns = history.map(function toTurn (entry): AiTurn {
-          return { prompt: entry.prompt, response: entry.response, result: 'COMPLETE', createdAt }
-        })
-        return { id: randomUUID(), context: request.context, owner: request.owner, createdAt, turns, pending: turns.slice() }
-      }
+      if (request.sessionId === undefined) return create(request)
       if (request.history !== undefined) throw new AiSessionHistoryConflictError()
       const [meta, turns] = await Promise.all([readMeta(request.sessionId, request.owner), readTurns(request.sessionId)])
       return {
@@ -111,10 +131,9 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
 
     async saveTurn (session: OpenSession, turn: AiTurn): Promise<void> {
       if (session.pending.length > 0) await writePending(session)
-      const key = sessionKeys(session.id).turns
       await Promise.all([
         writeMeta(session),
-        store.listPush(key, JSON.stringify(turn), limits.historyLength, limits.historyExpiration)
+        store.listPush(turnsKey(session.id), JSON.stringify(turn), limits.historyLength, limits.historyExpiration)
       ])
     },
 

@@ -23,6 +23,7 @@ import {
 } from './errors.ts'
 import { errorObject, parseErrorBody, shortMessage, withCause } from './providers/upstream-error.ts'
 import { createSseParser } from './sse-parser.ts'
+import { CompleteCall } from './complete-call.ts'
 
 /** Most bytes of an error body read to build the error message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
@@ -77,6 +78,11 @@ class UpstreamCall {
     this.controller.abort()
   }
 
+  /** The exchange was aborted from this side. */
+  get aborted (): boolean {
+    return this.controller.signal.aborted
+  }
+
   /** Upstream spoke: restart the silence window. */
   touch (): void {
     this.timer.refresh()
@@ -99,6 +105,7 @@ function onCallTimeout (call: UpstreamCall): void {
 export function createTransport (options: TransportOptions): Transport {
   const { name, adapter, dispatcher, basePath, headers, logger } = options
   const inFlight = new Set<AbortController>()
+  const completes = new Set<CompleteCall>()
   let closing = false
 
   function start (model: string, callOptions: ProviderCallOptions): UpstreamCall {
@@ -115,9 +122,9 @@ export function createTransport (options: TransportOptions): Transport {
   }
 
   /** Whatever went wrong, as the AI_* error that says why. */
-  function failure (call: UpstreamCall, error: unknown): Error {
+  function failure (call: UpstreamCall | CompleteCall, error: unknown): Error {
     let result: Error
-    if (closing && call.controller.signal.aborted) {
+    if (closing && call.aborted) {
       result = withCause(new AiShuttingDownError(), error)
     } else if (call.timedOut) {
       result = withCause(new AiProviderTimeoutError(call.label, call.timeout), error)
@@ -146,24 +153,37 @@ export function createTransport (options: TransportOptions): Transport {
   }
 
   async function complete (model: string, input: ProviderInput, callOptions: ProviderCallOptions): Promise<ProviderAnswer> {
-    const call = start(model, callOptions)
+    if (closing) throw new AiShuttingDownError()
+    if (callOptions.signal?.aborted === true) throw withCause(new AiAbortedError(), callOptions.signal.reason)
+    const call = new CompleteCall(name + ':' + model, callOptions)
+    completes.add(call)
     try {
-      const response = await send(call, adapter.completePath(basePath, model), adapter.buildBody(model, input, false))
-      if (response.statusCode < 200 || response.statusCode > 299) throw await readFailure(adapter, call, response)
-      const text = await response.body.text()
+      dispatcher.dispatch({
+        path: adapter.completePath(basePath, model),
+        method: 'POST',
+        headers,
+        body: adapter.buildBody(model, input, false),
+        // The call's own timer bounds the whole call; undici's timers would only duplicate it.
+        headersTimeout: 0,
+        bodyTimeout: 0
+      }, call)
+      // Settles once the exchange is over: nothing is left upstream to abort after this.
+      const response = await call.response
+      if (response.statusCode < 200 || response.statusCode > 299) {
+        throw adapter.readError(response.statusCode, response.body, call.label, retryAfterMs(response.headers))
+      }
       let json: unknown
       try {
-        json = JSON.parse(text)
+        json = JSON.parse(response.body)
       } catch (error) {
         throw withCause(new AiProviderMalformedResponseError(call.label, 'answer is not JSON'), error)
       }
       return adapter.readAnswer(json, call.label)
     } catch (error) {
-      // Abort in any case: a no-op when the exchange is over, the upstream stop otherwise.
-      call.controller.abort()
       throw failure(call, error)
     } finally {
-      end(call)
+      call.finish()
+      completes.delete(call)
     }
   }
 
@@ -196,6 +216,7 @@ export function createTransport (options: TransportOptions): Transport {
         // After the terminator only the end of the body is awaited, so the socket can be reused.
         if (ending !== undefined) continue
         parser.push(chunk)
+        let yielded = false
         for (let i = 0; i < frames.length; i++) {
           const event = adapter.readStreamEvent(frames[i], state, call.label)
           if (event === undefined) continue
@@ -204,12 +225,16 @@ export function createTransport (options: TransportOptions): Transport {
             break
           }
           sawText = true
+          yielded = true
           call.paused = true
           yield event
           call.paused = false
-          call.touch()
         }
         frames.length = 0
+        // The silence window restarts once the chunk's events were taken, not after each one:
+        // the timer cannot fire between two of them (no macrotask runs while this code does),
+        // and one spent while paused is re-armed here.
+        if (yielded) call.touch()
         if (ending !== undefined) {
           if (!sawText) throw new AiProviderEmptyResponseError(call.label)
           call.paused = true
@@ -242,6 +267,7 @@ export function createTransport (options: TransportOptions): Transport {
     shutdown: function shutdown (): void {
       closing = true
       for (const controller of inFlight) controller.abort()
+      for (const call of completes) call.abort(new DOMException('The transport shut down', 'AbortError'))
     }
   }
 }

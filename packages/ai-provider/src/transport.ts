@@ -23,7 +23,6 @@ import {
 } from './errors.ts'
 import { errorObject, parseErrorBody, shortMessage, withCause } from './providers/upstream-error.ts'
 import { createSseParser } from './sse-parser.ts'
-import { CompleteCall } from './complete-call.ts'
 
 /** Most bytes of an error body read to build the error message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
@@ -78,11 +77,6 @@ class UpstreamCall {
     this.controller.abort()
   }
 
-  /** The exchange was aborted from this side. */
-  get aborted (): boolean {
-    return this.controller.signal.aborted
-  }
-
   /** Upstream spoke: restart the silence window. */
   touch (): void {
     this.timer.refresh()
@@ -105,7 +99,6 @@ function onCallTimeout (call: UpstreamCall): void {
 export function createTransport (options: TransportOptions): Transport {
   const { name, adapter, dispatcher, basePath, headers, logger } = options
   const inFlight = new Set<AbortController>()
-  const completes = new Set<CompleteCall>()
   let closing = false
 
   function start (model: string, callOptions: ProviderCallOptions): UpstreamCall {
@@ -122,9 +115,9 @@ export function createTransport (options: TransportOptions): Transport {
   }
 
   /** Whatever went wrong, as the AI_* error that says why. */
-  function failure (call: UpstreamCall | CompleteCall, error: unknown): Error {
+  function failure (call: UpstreamCall, error: unknown): Error {
     let result: Error
-    if (closing && call.aborted) {
+    if (closing && call.controller.signal.aborted) {
       result = withCause(new AiShuttingDownError(), error)
     } else if (call.timedOut) {
       result = withCause(new AiProviderTimeoutError(call.label, call.timeout), error)
@@ -153,37 +146,24 @@ export function createTransport (options: TransportOptions): Transport {
   }
 
   async function complete (model: string, input: ProviderInput, callOptions: ProviderCallOptions): Promise<ProviderAnswer> {
-    if (closing) throw new AiShuttingDownError()
-    if (callOptions.signal?.aborted === true) throw withCause(new AiAbortedError(), callOptions.signal.reason)
-    const call = new CompleteCall(name + ':' + model, callOptions)
-    completes.add(call)
+    const call = start(model, callOptions)
     try {
-      dispatcher.dispatch({
-        path: adapter.completePath(basePath, model),
-        method: 'POST',
-        headers,
-        body: adapter.buildBody(model, input, false),
-        // The call's own timer bounds the whole call; undici's timers would only duplicate it.
-        headersTimeout: 0,
-        bodyTimeout: 0
-      }, call)
-      // Settles once the exchange is over: nothing is left upstream to abort after this.
-      const response = await call.response
-      if (response.statusCode < 200 || response.statusCode > 299) {
-        throw adapter.readError(response.statusCode, response.body, call.label, retryAfterMs(response.headers))
-      }
+      const response = await send(call, adapter.completePath(basePath, model), adapter.buildBody(model, input, false))
+      if (response.statusCode < 200 || response.statusCode > 299) throw await readFailure(adapter, call, response)
+      const text = await response.body.text()
       let json: unknown
       try {
-        json = JSON.parse(response.body)
+        json = JSON.parse(text)
       } catch (error) {
         throw withCause(new AiProviderMalformedResponseError(call.label, 'answer is not JSON'), error)
       }
       return adapter.readAnswer(json, call.label)
     } catch (error) {
+      // Abort in any case: a no-op when the exchange is over, the upstream stop otherwise.
+      call.controller.abort()
       throw failure(call, error)
     } finally {
-      call.finish()
-      completes.delete(call)
+      end(call)
     }
   }
 
@@ -267,7 +247,6 @@ export function createTransport (options: TransportOptions): Transport {
     shutdown: function shutdown (): void {
       closing = true
       for (const controller of inFlight) controller.abort()
-      for (const call of completes) call.abort(new DOMException('The transport shut down', 'AbortError'))
     }
   }
 }

@@ -21,6 +21,8 @@ interface Sample {
   cpuMicros: number
   rss: number
   heapUsed: number
+  /** Heap the V8 has reserved (used or not): most of RSS. */
+  heapTotal: number
 }
 
 export interface ThroughputResult extends PhaseResult {
@@ -68,6 +70,19 @@ export interface LongRunResult {
   heapEnd: number
   rssMax: number
   heapMax: number
+  /** Committed heap (V8's reservation) at the same samples: what RSS follows. */
+  heapTotalSamples: number[]
+  /**
+   * Live heap: heap used right after a full GC, forced every `plan.longRunGcSeconds` (seconds
+   * since the start, and bytes). The one figure without garbage in it: flat = no leak.
+   */
+  gcSeconds: number[]
+  liveHeapSamples: number[]
+  /** Live heap at the first forced GC after `steadyFrom`, and at the last one. */
+  liveHeapStart: number
+  liveHeapEnd: number
+  /** Least-squares slope of the live heap over the second half. */
+  liveHeapSlopeSecondHalf: number
   /** Least-squares slope over the second half of the run (heap: of the lowest sample of each tenth of that half). */
   rssSlopeSecondHalf: number
   heapSlopeSecondHalf: number
@@ -112,25 +127,38 @@ function result (answer: IpcMessage): PhaseResult {
   return answer.result as PhaseResult
 }
 
-/** Run a load job while sampling the gateway's RSS and heap every `intervalMs`. */
-async function withRssSampling<T> (gateway: BenchChild, job: Promise<T>, intervalMs = 250): Promise<{ value: T, maxRss: number, samples: number[], heapSamples: number[], times: number[] }> {
+/**
+ * Run a load job while sampling the gateway's RSS and heap every `intervalMs`; with
+ * `gcEverySeconds`, also force a full GC that often and record the heap left after it.
+ */
+async function withRssSampling<T> (gateway: BenchChild, job: Promise<T>, intervalMs = 250, gcEverySeconds = 0) {
   const samples: number[] = []
   const heapSamples: number[] = []
+  const heapTotalSamples: number[] = []
   const times: number[] = []
+  const gcTimes: number[] = []
+  const liveHeapSamples: number[] = []
   const startedAt = performance.now()
+  let lastGc = startedAt
   const state = { done: false }
   const sampler = (async function sampleRss () {
     while (!state.done) {
-      const { rss, heapUsed } = await sample(gateway)
+      const { rss, heapUsed, heapTotal } = await sample(gateway)
       samples.push(rss)
       heapSamples.push(heapUsed)
+      heapTotalSamples.push(heapTotal)
       times.push((performance.now() - startedAt) / 1000)
+      if (gcEverySeconds > 0 && performance.now() - lastGc >= gcEverySeconds * 1000) {
+        lastGc = performance.now()
+        liveHeapSamples.push((await sample(gateway, 'gc')).heapUsed)
+        gcTimes.push((performance.now() - startedAt) / 1000)
+      }
       await new Promise(function wait (resolve) { setTimeout(resolve, intervalMs) })
     }
   })()
   const value = await job.finally(function stopSampling () { state.done = true })
   await sampler
-  return { value, maxRss: Math.max(...samples), samples, heapSamples, times }
+  return { value, maxRss: Math.max(...samples), samples, heapSamples, heapTotalSamples, times, gcTimes, liveHeapSamples }
 }
 
 /** Memory per open stream: hold `count` stalled streams and compare RSS and heap after GC. */
@@ -248,7 +276,7 @@ export async function measureLongRun (gateway: BenchChild, load: BenchChild, pla
   const url = gateway.ready.url as string
   const targets = [gatewayTarget(url, false), gatewayTarget(url, true)]
   const job = load.call({ type: 'mixed', targets, concurrency: plan.longRunConcurrency, requests: plan.longRunRequests, seconds: plan.longRunSeconds })
-  const { value, samples, heapSamples, times } = await withRssSampling(gateway, job, plan.longRunSampleMs)
+  const { value, samples, heapSamples, heapTotalSamples, times, gcTimes, liveHeapSamples } = await withRssSampling(gateway, job, plan.longRunSampleMs, plan.longRunGcSeconds)
   const [prompts, streams] = value.results as PhaseResult[]
   const seconds = prompts.seconds
   // Sessions start expiring one historyExpiration after the start; two more to settle.
@@ -257,6 +285,9 @@ export async function measureLongRun (gateway: BenchChild, load: BenchChild, pla
   const tenth = Math.max(1, Math.floor((samples.length - steady) / 10))
   const half = times.findIndex(function inSecondHalf (time) { return time >= seconds / 2 })
   const afterGc = await sample(gateway, 'gc')
+  let steadyGc = gcTimes.findIndex(function isSteady (time) { return time >= steadyFrom })
+  if (steadyGc === -1) steadyGc = 0
+  const halfGc = gcTimes.findIndex(function inSecondHalf (time) { return time >= seconds / 2 })
   const completed = prompts.completed + streams.completed
   return {
     completed,
@@ -269,6 +300,12 @@ export async function measureLongRun (gateway: BenchChild, load: BenchChild, pla
     sampleSeconds: times,
     rssSamples: samples,
     heapSamples,
+    heapTotalSamples,
+    gcSeconds: gcTimes,
+    liveHeapSamples,
+    liveHeapStart: liveHeapSamples.length === 0 ? Number.NaN : liveHeapSamples[steadyGc],
+    liveHeapEnd: liveHeapSamples.length === 0 ? Number.NaN : liveHeapSamples[liveHeapSamples.length - 1],
+    liveHeapSlopeSecondHalf: halfGc === -1 ? Number.NaN : slope(gcTimes.slice(halfGc), liveHeapSamples.slice(halfGc)) * 60,
     rssStart: Math.max(...samples.slice(steady, steady + tenth)),
     rssEnd: Math.max(...samples.slice(-tenth)),
     heapStart: Math.min(...heapSamples.slice(steady, steady + tenth)),

@@ -77,13 +77,14 @@ export function renderTables (results: GatewayResult[], direct: Direct, plan: Pl
   const longRuns = results.filter(function ranLong (result) { return result.longRun !== undefined })
   if (longRuns.length > 0) {
     lines.push('', `### Long run (fresh process; closed loop, concurrency ${plan.longRunConcurrency}, prompts and streams alternating, every request a new session, historyExpiration ${plan.historyExpiration}; MB, slope in MB/min over the second half)`, '')
-    lines.push(row(['target', 'requests', 'req/s', 'seconds', 'steady from (s)', 'RSS start', 'RSS end', 'RSS slope', 'heap low start', 'heap low end', 'heap low slope', 'after (GC) RSS / heap']))
-    lines.push(row(Array(12).fill('---')))
+    lines.push(row(['target', 'requests', 'req/s', 'seconds', 'steady from (s)', 'RSS start', 'RSS end', 'RSS slope', 'heap low start', 'heap low end', 'heap low slope', 'live heap start', 'live heap end', 'live heap slope', 'after (GC) RSS / heap']))
+    lines.push(row(Array(15).fill('---')))
     for (const result of longRuns) {
       const long = result.longRun as NonNullable<GatewayResult['longRun']>
       lines.push(row([result.name, String(long.completed), long.requestsPerSecond.toFixed(0), long.seconds.toFixed(0), long.steadyFrom.toFixed(0),
         mb(long.rssStart), mb(long.rssEnd), mbPerMinute(long.rssSlopeSecondHalf),
         mb(long.heapStart), mb(long.heapEnd), mbPerMinute(long.heapSlopeSecondHalf),
+        mb(long.liveHeapStart), mb(long.liveHeapEnd), mbPerMinute(long.liveHeapSlopeSecondHalf),
         `${mb(long.rssAfterGc)} / ${mb(long.heapAfterGc)}`]))
     }
   }

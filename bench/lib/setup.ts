@@ -71,6 +71,8 @@ export interface Plan {
   longRunConcurrency: number
   /** Milliseconds between two memory samples of the long run. */
   longRunSampleMs: number
+  /** Seconds between two forced full GCs of the long run (live heap); 0: none. */
+  longRunGcSeconds: number
 }
 
 export const FULL_PLAN: Plan = {
@@ -85,7 +87,8 @@ export const FULL_PLAN: Plan = {
   longRunRequests: 1_000_000,
   longRunSeconds: 300,
   longRunConcurrency: 16,
-  longRunSampleMs: 1000
+  longRunSampleMs: 1000,
+  longRunGcSeconds: 15
 }
 
 export const QUICK_PLAN: Plan = {
@@ -100,5 +103,6 @@ export const QUICK_PLAN: Plan = {
   longRunRequests: 100_000,
   longRunSeconds: 4,
   longRunConcurrency: 8,
-  longRunSampleMs: 250
+  longRunSampleMs: 250,
+  longRunGcSeconds: 1
 }

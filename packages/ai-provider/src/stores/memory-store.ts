@@ -24,7 +24,8 @@ export interface MemoryStoreOptions {
   /**
    * Most keys kept at once; the least recently written is evicted beyond it. Default 500000:
    * 100000 sessions of five keys (the default `storage.maxSessions`), a few hundred MB at most
-   * for short answers.
+   * for short answers (about 1.3 KB per prompt session, 4 KB per 16-delta stream, ~100 B per
+   * further delta).
    */
   maxKeys?: number
   /** Milliseconds between sweeps of expired keys: how late an expired key can be reclaimed. Default 1000. */

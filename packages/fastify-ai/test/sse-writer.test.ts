@@ -69,3 +69,29 @@ test('frames put id, event and data in that order; end carries usage only when k
   )
   assert.equal(formatEvent({ type: 'error', id: '9', code: 'AI_X', message: 'm' }), 'id: 9\nevent: error\ndata: {"code":"AI_X","message":"m"}\n\n')
 })
+
+test('send writes without a promise until the socket is full; ready() waits for drain, and is false once the client left', async (t) => {
+  const { writer, client, closed } = await serveOne(t, 60000)
+  t.after(() => client.destroy())
+  client.pause()
+  const frame = `data: ${'z'.repeat(1024 * 1024)}\n\n`
+  let pending: Promise<boolean> | undefined
+  for (let i = 0; i < 200 && pending === undefined; i++) {
+    if (writer.send(frame)) {
+      await tick()
+      continue
+    }
+    // Asked at once: by the next turn the kernel may have taken the bytes already.
+    let settled = false
+    const ready = writer.ready().then((value) => { settled = true; return value })
+    await tick()
+    if (!settled) pending = ready
+  }
+  assert.ok(pending, 'ready() waited for a full socket')
+  client.resume()
+  assert.equal(await pending, true)
+  client.destroy()
+  await closed
+  assert.equal(writer.send('data: {}\n\n'), false)
+  assert.equal(await writer.ready(), false)
+})

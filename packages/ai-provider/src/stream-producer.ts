@@ -12,6 +12,7 @@ import type { LoggedEvent } from './stream-log.ts'
 import { AiAbortedError, AiProviderMalformedResponseError, AiShuttingDownError } from './errors.ts'
 import { recordFailure } from './fallback-chain.ts'
 import { createEventChannel } from './stream-channel.ts'
+import { isBatchIterator } from './event-batches.ts'
 import { appendStreamEvent, encodeContent, writeStreamState } from './stream-log.ts'
 import { eventsKey, sessionKeys } from './sessions.ts'
 
@@ -153,28 +154,52 @@ export function startProducer (options: ProducerOptions): Producer {
     }
   }
 
+  // The provider stream a chunk's events at a time when it can (the transport's does).
+  function readBatch (): Promise<ProviderStreamEvent[] | undefined> {
+    const iterator = options.iterator
+    if (isBatchIterator(iterator)) return iterator.nextBatch()
+    return iterator.next().then(function asBatch (step) { return step.done === true ? undefined : [step.value] })
+  }
+
   async function run (): Promise<void> {
-    let step: IteratorResult<ProviderStreamEvent> = { value: options.first, done: false }
+    let batch: ProviderStreamEvent[] | undefined = [options.first]
     try {
       while (true) {
         if (stopCode !== undefined) throw new AiAbortedError()
-        if (step.done === true) throw new AiProviderMalformedResponseError(model.name, 'the stream ended without a finish event')
-        const event = step.value
-        if (event.type === 'end') {
-          await finish(event)
+        if (batch === undefined) throw new AiProviderMalformedResponseError(model.name, 'the stream ended without a finish event')
+        // The hot path, written out rather than through emit(): the content deltas of one
+        // upstream chunk are appended together and delivered together once all are in the
+        // log (one await and one hand-off per chunk instead of per delta; ids in order).
+        const appends: Array<Promise<number>> = []
+        let ending: Extract<ProviderStreamEvent, { type: 'end' }> | undefined
+        for (const event of batch) {
+          if (event.type === 'end') {
+            ending = event
+            break
+          }
+          if (event.text.length > 0) appends.push(store.appendEvent(logKey, encodeContent(event.text), options.ttlMs))
+        }
+        if (appends.length > 0) {
+          const ids = await Promise.all(appends)
+          const delivered: AiStreamEvent[] = []
+          let index = 0
+          for (const event of batch) {
+            if (event.type === 'end') break
+            if (event.text.length === 0) continue
+            text += event.text
+            delivered.push({ type: 'content', text: event.text, id: String(ids[index++]) })
+          }
+          lastId = ids[ids.length - 1]
+          channel.pushBatch(delivered)
+        }
+        if (ending !== undefined) {
+          if (stopCode !== undefined) throw new AiAbortedError()
+          await finish(ending)
           channel.close()
           await drainUpstream()
           return
         }
-        if (event.text.length > 0) {
-          text += event.text
-          // The hot path (one pass per delta), written out rather than through emit(): no
-          // extra async frames, and the event is built once, with its id.
-          const id = await store.appendEvent(logKey, encodeContent(event.text), options.ttlMs)
-          lastId = id
-          channel.push({ type: 'content', text: event.text, id: String(id) })
-        }
-        step = await options.iterator.next()
+        batch = await readBatch()
       }
     } catch (error) {
       await fail(error)

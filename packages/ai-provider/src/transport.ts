@@ -23,6 +23,8 @@ import {
 } from './errors.ts'
 import { errorObject, parseErrorBody, shortMessage, withCause } from './providers/upstream-error.ts'
 import { createSseParser } from './sse-parser.ts'
+import type { BatchIterator } from './event-batches.ts'
+import { eventBatches } from './event-batches.ts'
 
 /** Most bytes of an error body read to build the error message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
@@ -44,7 +46,8 @@ export interface TransportOptions {
 /** Calls of one provider; the provider client wraps it. */
 export interface Transport {
   complete (model: string, input: ProviderInput, options: ProviderCallOptions): Promise<ProviderAnswer>
-  stream (model: string, input: ProviderInput, options: ProviderCallOptions): AsyncGenerator<ProviderStreamEvent, void, undefined>
+  /** The provider stream; its iterator can also be read a chunk's events at a time (`nextBatch`). */
+  stream (model: string, input: ProviderInput, options: ProviderCallOptions): BatchIterator<ProviderStreamEvent>
   /** Aborts every call in flight (they fail with AI_SHUTTING_DOWN) and refuses new ones. */
   shutdown (): void
 }
@@ -167,7 +170,13 @@ export function createTransport (options: TransportOptions): Transport {
     }
   }
 
-  async function * stream (model: string, input: ProviderInput, callOptions: ProviderCallOptions): AsyncGenerator<ProviderStreamEvent, void, undefined> {
+  /** The public contract (one event at a time), with `nextBatch()` for the stream producer. */
+  function stream (model: string, input: ProviderInput, callOptions: ProviderCallOptions): BatchIterator<ProviderStreamEvent> {
+    return eventBatches(streamBatches(model, input, callOptions))
+  }
+
+  // Yields all the events parsed from one network chunk together (never an empty batch).
+  async function * streamBatches (model: string, input: ProviderInput, callOptions: ProviderCallOptions): AsyncGenerator<ProviderStreamEvent[], void, undefined> {
     const call = start(model, callOptions)
     let bodyComplete = false
     try {
@@ -196,32 +205,36 @@ export function createTransport (options: TransportOptions): Transport {
         // After the terminator only the end of the body is awaited, so the socket can be reused.
         if (ending !== undefined) continue
         parser.push(chunk)
-        let yielded = false
-        for (let i = 0; i < frames.length; i++) {
-          const event = adapter.readStreamEvent(frames[i], state, call.label)
-          if (event === undefined) continue
-          if (event.type === 'end') {
-            ending = event
-            break
+        const batch: ProviderStreamEvent[] = []
+        let failed = false
+        let parseError: unknown
+        try {
+          for (let i = 0; i < frames.length; i++) {
+            const event = adapter.readStreamEvent(frames[i], state, call.label)
+            if (event === undefined) continue
+            if (event.type === 'end') {
+              ending = event
+              break
+            }
+            sawText = true
+            batch.push(event)
           }
-          sawText = true
-          yielded = true
-          call.paused = true
-          yield event
-          call.paused = false
+        } catch (error) {
+          // The events read before the bad frame still go out, then the failure.
+          failed = true
+          parseError = error
         }
         frames.length = 0
-        // The silence window restarts once the chunk's events were taken, not after each one:
-        // the timer cannot fire between two of them (no macrotask runs while this code does),
-        // and one spent while paused is re-armed here.
-        if (yielded) call.touch()
-        if (ending !== undefined) {
-          if (!sawText) throw new AiProviderEmptyResponseError(call.label)
+        if (ending !== undefined && !sawText) throw new AiProviderEmptyResponseError(call.label)
+        if (ending !== undefined) batch.push(ending)
+        if (batch.length > 0) {
           call.paused = true
-          yield ending
+          yield batch
           call.paused = false
+          // The silence window restarts once the chunk's events were taken, not after each one.
           call.touch()
         }
+        if (failed) throw parseError
       }
       bodyComplete = true
       if (ending !== undefined) return
@@ -230,7 +243,7 @@ export function createTransport (options: TransportOptions): Transport {
       ending = adapter.readStreamEnd(state, call.label)
       if (ending === undefined) throw new AiProviderNetworkError(call.label, 'the stream ended before its terminator')
       if (!sawText) throw new AiProviderEmptyResponseError(call.label)
-      yield ending
+      yield [ending]
     } catch (error) {
       call.controller.abort()
       throw failure(call, error)

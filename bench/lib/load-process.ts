@@ -5,9 +5,9 @@
 import type { Dispatcher, Pool } from 'undici'
 import { undici } from './deps.ts'
 import { summarize } from './stats.ts'
-import type { LatencySummary } from './stats.ts'
 import { announceReady, serveParent } from './ipc.ts'
 import type { IpcMessage } from './ipc.ts'
+import type { PhaseResult } from './phases.ts'
 
 /** One kind of request to send. */
 export interface Target {
@@ -67,16 +67,6 @@ async function send (pool: Dispatcher, target: Target, payload: string, startedA
   } catch {
     return { ok: false, ttfb: 0, total: performance.now() - startedAt, frames: 0 }
   }
-}
-
-interface PhaseResult {
-  completed: number
-  errors: number
-  seconds: number
-  requestsPerSecond: number
-  latency: LatencySummary
-  ttfb: LatencySummary
-  framesPerAnswer: number
 }
 
 function phaseResult (exchanges: Exchange[], errors: number, seconds: number): PhaseResult {

@@ -1272,11 +1272,11 @@ export interface Ai {
               /**
                * Requests admitted per window. Default 200.
                */
-              max: number;
+              max?: number;
               /**
                * Window length. Default "30s". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
                */
-              timeWindow: number | string;
+              timeWindow?: number | string;
             };
             /**
              * Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000.
@@ -1289,11 +1289,11 @@ export interface Ai {
               /**
                * Extra attempts after the first one. Default 1.
                */
-              max: number;
+              max?: number;
               /**
                * Milliseconds between attempts. Default 1000.
                */
-              interval: number;
+              interval?: number;
             };
           };
           /**
@@ -1349,11 +1349,11 @@ export interface Ai {
               /**
                * Requests admitted per window. Default 200.
                */
-              max: number;
+              max?: number;
               /**
                * Window length. Default "30s". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
                */
-              timeWindow: number | string;
+              timeWindow?: number | string;
             };
             /**
              * Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000.
@@ -1366,11 +1366,11 @@ export interface Ai {
               /**
                * Extra attempts after the first one. Default 1.
                */
-              max: number;
+              max?: number;
               /**
                * Milliseconds between attempts. Default 1000.
                */
-              interval: number;
+              interval?: number;
             };
           };
           /**
@@ -1416,11 +1416,11 @@ export interface Ai {
       /**
        * Requests admitted per window. Default 200.
        */
-      max: number;
+      max?: number;
       /**
        * Window length. Default "30s". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
        */
-      timeWindow: number | string;
+      timeWindow?: number | string;
     };
     /**
      * Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000.
@@ -1433,11 +1433,11 @@ export interface Ai {
       /**
        * Extra attempts after the first one. Default 1.
        */
-      max: number;
+      max?: number;
       /**
        * Milliseconds between attempts. Default 1000.
        */
-      interval: number;
+      interval?: number;
     };
     /**
      * A session expires this long after its last write. Default "1d".

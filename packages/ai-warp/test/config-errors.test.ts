@@ -49,3 +49,19 @@ test('auth: JWKS without trusted issuers and jwt without key are refused', async
   const nothing = await startFails({ ai: { providers, models: ['openai:x'] }, auth: { jwt: {} } })
   assert.match(nothing.message, /\/auth\/jwt/)
 })
+
+test('a model overrides one field of the global rate and retry limits (regression: the schema required both)', async () => {
+  const app = await create(import.meta.dirname, {
+    server: silent,
+    ai: {
+      providers,
+      models: [{ provider: 'openai', model: 'gpt-4o-mini', limits: { rate: { max: 5 }, retry: { max: 0 } } }],
+      limits: { rate: { max: 100, timeWindow: '1m' }, retry: { max: 2, interval: 10 } }
+    }
+  })
+  await app.start({ listen: false })
+  const response = await app.inject({ method: 'GET', url: '/api/v1/models' })
+  await app.stop()
+  assert.strictEqual(response.statusCode, 200)
+  assert.strictEqual(JSON.parse(response.body as unknown as string).models[0].name, 'openai:gpt-4o-mini')
+})

@@ -14,7 +14,7 @@ const rate = {
   type: 'object',
   description: 'A fixed-window request budget, counted in the store (shared by every instance with Valkey).',
   additionalProperties: false,
-  required: ['max', 'timeWindow'],
+  // No `required`: a model's limits override the global ones field by field (SPEC §2).
   properties: {
     max: { type: 'integer', minimum: 1, description: 'Requests admitted per window. Default 200.' },
     timeWindow: { ...timeWindow, description: 'Window length. Default "30s". ' + timeWindow.description }
@@ -25,7 +25,6 @@ const retry = {
   type: 'object',
   description: 'Retries of transient failures (network errors, 5xx, 429) on the same model.',
   additionalProperties: false,
-  required: ['max', 'interval'],
   properties: {
     max: { type: 'integer', minimum: 0, description: 'Extra attempts after the first one. Default 1.' },
     interval: { type: 'integer', minimum: 0, description: 'Milliseconds between attempts. Default 1000.' }

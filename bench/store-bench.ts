@@ -33,7 +33,7 @@ const PROMPT = 'Explain in one sentence how a warp drive moves a ship.'
 // Built once: the timings are the store's, not JSON.stringify's (bytesPerSession copies them).
 const META = JSON.stringify({ createdAt: new Date().toISOString(), updatedAt: Date.now() })
 const TURN = JSON.stringify({ prompt: PROMPT, response: ANSWER, result: 'COMPLETE', createdAt: new Date().toISOString() })
-const CONTENT = WORDS.map(function contentEvent (word) { return '{"type":"content","text":' + JSON.stringify(word + ' ') + '}' })
+const CONTENT = WORDS.map(function contentEvent (word) { return JSON.stringify(word + ' ') })
 let copies = false
 
 /** The stored strings: shared in the timings, own copies per session when measuring memory. */

@@ -28,9 +28,13 @@ export function withId (event: LoggedEvent, id: number): AiStreamEvent {
   return { ...event, id: String(id) }
 }
 
-/** The stored form of a content event: JSON.stringify({ type: 'content', text }), written by hand. */
+/**
+ * The stored form of a content event: its text as a JSON string. The other events are JSON
+ * objects. Content is most of a log, kept until the session expires: one flat string of the
+ * text's size, not an object's JSON (half the bytes for a word-sized delta).
+ */
 export function encodeContent (text: string): string {
-  return '{"type":"content","text":' + JSON.stringify(text) + '}'
+  return JSON.stringify(text)
 }
 
 /** The stored form of an event. */
@@ -41,7 +45,10 @@ function encodeEvent (event: LoggedEvent): string {
 
 /** Decode a stored event. */
 export function decodeEvent (stored: StoredEvent): AiStreamEvent {
-  return withId(JSON.parse(stored.data) as LoggedEvent, stored.id)
+  const decoded = JSON.parse(stored.data) as LoggedEvent | string
+  // Logs written before content was stored as a bare string hold `{"type":"content",…}`.
+  if (typeof decoded === 'string') return { type: 'content', text: decoded, id: String(stored.id) }
+  return withId(decoded, stored.id)
 }
 
 /** True for the event that ends a stream. */

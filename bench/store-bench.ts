@@ -49,14 +49,15 @@ async function prompt (store: AiStore, id: string): Promise<void> {
   await Promise.all([store.set(`session:${id}`, own(META), TTL), store.listPush(`turns:${id}`, own(TURN), 100, TTL)])
 }
 
-/** What one stream of 16 deltas asks of the store: the prompt's, plus state, attach marker and 17 log events. */
+/** What one stream of 16 deltas asks of the store: the prompt's, plus state, attach marker, the 16 deltas in one append and the end event. */
 async function stream (store: AiStore, id: string): Promise<void> {
   await store.consume('rate:openai:gpt-bench', 100_000_000, 1000)
   await store.get('model:openai:gpt-bench')
   await store.set(`session:${id}`, own(META), TTL)
   await store.set(`stream:${id}`, '{"status":"running","startedAt":1700000000000,"model":"openai:gpt-bench"}', TTL)
   await store.get(`attach:${id}`)
-  for (const content of CONTENT) await store.appendEvent(`events:${id}`, own(content), TTL)
+  // The mock sends a short answer in one chunk: its deltas are appended together, as the producer does.
+  await store.appendEvents(`events:${id}`, CONTENT.map(own), TTL)
   await store.appendEvent(`events:${id}`, `{"type":"end","result":"COMPLETE","sessionId":"${id}","model":"openai:gpt-bench","usage":{"promptTokens":12,"completionTokens":16}}`, TTL)
   await store.set(`stream:${id}`, '{"status":"done","startedAt":1700000000000,"model":"openai:gpt-bench"}', TTL)
   await Promise.all([store.set(`session:${id}`, own(META), TTL), store.listPush(`turns:${id}`, own(TURN), 100, TTL)])

@@ -168,28 +168,27 @@ export function startProducer (options: ProducerOptions): Producer {
         if (stopCode !== undefined) throw new AiAbortedError()
         if (batch === undefined) throw new AiProviderMalformedResponseError(model.name, 'the stream ended without a finish event')
         // The hot path, written out rather than through emit(): the content deltas of one
-        // upstream chunk are appended together and delivered together once all are in the
-        // log (one await and one hand-off per chunk instead of per delta; ids in order).
-        const appends: Array<Promise<number>> = []
+        // upstream chunk are appended in one store operation and delivered together once they
+        // are in the log (one await and one hand-off per chunk instead of per delta).
+        const encoded: string[] = []
         let ending: Extract<ProviderStreamEvent, { type: 'end' }> | undefined
         for (const event of batch) {
           if (event.type === 'end') {
             ending = event
             break
           }
-          if (event.text.length > 0) appends.push(store.appendEvent(logKey, encodeContent(event.text), options.ttlMs))
+          if (event.text.length > 0) encoded.push(encodeContent(event.text))
         }
-        if (appends.length > 0) {
-          const ids = await Promise.all(appends)
+        if (encoded.length > 0) {
+          let id = await store.appendEvents(logKey, encoded, options.ttlMs)
           const delivered: AiStreamEvent[] = []
-          let index = 0
           for (const event of batch) {
             if (event.type === 'end') break
             if (event.text.length === 0) continue
             text += event.text
-            delivered.push({ type: 'content', text: event.text, id: String(ids[index++]) })
+            delivered.push({ type: 'content', text: event.text, id: String(id++) })
           }
-          lastId = ids[ids.length - 1]
+          lastId = id - 1
           channel.pushBatch(delivered)
         }
         if (ending !== undefined) {

@@ -62,6 +62,7 @@ test('a stream whose event log becomes unreachable ends with an AI_STORAGE_UNAVA
   const iterator = response.events[Symbol.asyncIterator]()
   const first = await iterator.next()
   failing.add('appendEvent')
+  failing.add('appendEvents')
   const events = [first.value, ...await collect({ [Symbol.asyncIterator]: () => iterator })]
   assert.equal(contentOf(events), 'a ')
   const last = events[events.length - 1]

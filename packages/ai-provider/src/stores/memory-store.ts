@@ -125,6 +125,28 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
     }
   }
 
+  /** Append to a log and tell its followers; returns the first id. */
+  function appendToLog (key: string, data: readonly string[], ttlMs: number): number {
+    const now = clock.now()
+    const slot = live(key, now)
+    let log = slot?.entry
+    if (log?.kind !== 'log') log = { kind: 'log', data: [], firstId: 1, sequence: 0 }
+    const first = log.sequence + 1
+    if (data.length === 0) return first
+    if (log.data.length === 0) log.firstId = first
+    for (let i = 0; i < data.length; i++) log.data.push(data[i])
+    log.sequence += data.length
+    write(slot, key, log, now + ttlMs)
+    const followers = listeners.get(key)
+    if (followers !== undefined) {
+      for (let i = 0; i < data.length; i++) {
+        const event = { id: first + i, data: data[i] }
+        for (const listener of followers) listener(event)
+      }
+    }
+    return first
+  }
+
   function expiry (ttlMs: number | undefined): number {
     return ttlMs === undefined ? FOREVER : clock.now() + ttlMs
   }
@@ -187,20 +209,11 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
     },
 
     async appendEvent (key: string, data: string, ttlMs: number): Promise<number> {
-      const now = clock.now()
-      const slot = live(key, now)
-      let log = slot?.entry
-      if (log?.kind !== 'log') log = { kind: 'log', data: [], firstId: 1, sequence: 0 }
-      const id = ++log.sequence
-      if (log.data.length === 0) log.firstId = id
-      log.data.push(data)
-      write(slot, key, log, now + ttlMs)
-      const followers = listeners.get(key)
-      if (followers !== undefined) {
-        const event = { id, data }
-        for (const listener of followers) listener(event)
-      }
-      return id
+      return appendToLog(key, [data], ttlMs)
+    },
+
+    async appendEvents (key: string, data: readonly string[], ttlMs: number): Promise<number> {
+      return appendToLog(key, data, ttlMs)
     },
 
     async readEvents (key: string, afterId: number): Promise<StoredEvent[]> {

@@ -50,19 +50,24 @@ return 1
 `)
 
 /**
- * Append to an event log. KEYS[1] log (sorted set scored by id), KEYS[2] sequence;
- * ARGV[1] data, ARGV[2] ttl ms, ARGV[3] channel. The entry and the published message are
- * both `<id>|<data>`. Publishing inside the script means a follower can never see an id
- * that is not stored yet, and ids are published in order.
+ * Append events to an event log. KEYS[1] log (sorted set scored by id), KEYS[2] sequence;
+ * ARGV[1] ttl ms, ARGV[2] channel, ARGV[3…] the events' data. They take consecutive ids; each
+ * entry and published message is `<id>|<data>`. Publishing inside the script means a follower
+ * can never see an id that is not stored yet, and ids are published in order. Returns the
+ * first id.
  */
-export const appendEventScript = defineScript('appendEvent', `
-local id = redis.call('INCR', KEYS[2])
-local entry = id .. '|' .. ARGV[1]
-redis.call('ZADD', KEYS[1], id, entry)
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
-redis.call('PUBLISH', ARGV[3], entry)
-return id
+export const appendEventsScript = defineScript('appendEvents', `
+local count = #ARGV - 2
+local last = redis.call('INCRBY', KEYS[2], count)
+local first = last - count + 1
+for i = 1, count do
+  local entry = (first + i - 1) .. '|' .. ARGV[i + 2]
+  redis.call('ZADD', KEYS[1], first + i - 1, entry)
+  redis.call('PUBLISH', ARGV[2], entry)
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return first
 `)
 
 /** Reset the TTL of existing keys. KEYS: the keys; ARGV[1] ttl ms. */

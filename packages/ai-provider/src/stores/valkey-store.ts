@@ -8,7 +8,7 @@ import type { AiStore, ConsumeResult, StoredEvent } from '../store.ts'
 import type { Logger, ValkeyStorageOptions } from '../types.ts'
 import { AiStorageUnavailableError } from '../errors.ts'
 import { buildClient, firstConnect, injectedClient, reconnectDelay, waitForReady, watchConnection } from './valkey-connection.ts'
-import { appendEventScript, consumeScript, expireScript, listPushScript, type ValkeyScript } from './valkey-scripts.ts'
+import { appendEventsScript, consumeScript, expireScript, listPushScript, type ValkeyScript } from './valkey-scripts.ts'
 
 const DEFAULT_KEY_PREFIX = 'aiwarp:'
 const DEFAULT_CONNECT_TIMEOUT = 5000
@@ -80,6 +80,12 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
     }
   }
 
+  async function appendEvents (operation: string, key: string, data: readonly string[], ttlMs: number): Promise<number> {
+    const logKey = keyOf(key)
+    const first = await guard(operation, () => runScript(appendEventsScript, [logKey, sequenceKeyOf(logKey)], [ttlMs, logKey, ...data]))
+    return Number(first)
+  }
+
   function subscriberConnection (): Valkey {
     if (subscriber !== undefined && subscriber.status !== 'end') return subscriber
     unwatchSubscriber?.()
@@ -148,9 +154,11 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
     },
 
     async appendEvent (key: string, data: string, ttlMs: number): Promise<number> {
-      const logKey = keyOf(key)
-      const id = await guard('appendEvent', () => runScript(appendEventScript, [logKey, sequenceKeyOf(logKey)], [data, ttlMs, logKey]))
-      return Number(id)
+      return await appendEvents('appendEvent', key, [data], ttlMs)
+    },
+
+    async appendEvents (key: string, data: readonly string[], ttlMs: number): Promise<number> {
+      return await appendEvents('appendEvents', key, data, ttlMs)
     },
 
     async readEvents (key: string, afterId: number): Promise<StoredEvent[]> {

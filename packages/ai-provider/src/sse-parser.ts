@@ -4,8 +4,9 @@
 // with LF, CRLF or CR, a leading BOM is dropped, comments are ignored, several `data:` lines
 // are joined with LF, and an event without its closing blank line is never dispatched.
 //
-// It is written for throughput: one TextDecoder per stream, no regular expressions, one small
-// object per dispatched event and nothing else allocated per chunk beyond the decoded string.
+// It is written for throughput: no regular expressions, one small object per dispatched event
+// and nothing else allocated per chunk beyond the decoded string; a TextDecoder only for a
+// stream whose chunks end inside a UTF-8 sequence.
 
 const LF = 10
 const COLON = 58
@@ -36,23 +37,65 @@ export interface SseParser {
 
 /** Builds a parser that calls `onEvent` for every complete event, in order. */
 export function createSseParser (onEvent: (event: SseEvent) => void): SseParser {
-  // ignoreBOM: keep it in the text so that exactly one leading BOM is dropped below, for bytes and strings alike.
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+  return new EventStreamParser(onEvent)
+}
+
+// A class rather than a closure returning an object literal: the `lastEventId` and `retry`
+// getters then live on the prototype, where a literal would define them on every parser
+// (a slow runtime path, paid per stream).
+class EventStreamParser implements SseParser {
+  readonly #onEvent: (event: SseEvent) => void
+  // Made on the first chunk that ends inside a UTF-8 sequence (rare): until then every chunk
+  // ends on a character boundary and is decoded on its own.
+  #decoder: TextDecoder | undefined
   // Text received but not yet ended by a line break.
-  let pending = ''
+  #pending = ''
   // The previous chunk ended with CR: a LF starting the next one belongs to the same line break.
-  let afterCR = false
-  let firstText = true
+  #afterCR = false
+  #firstText = true
+  #eventType = ''
+  #data = ''
+  #hasData = false
+  #lastEventId = ''
+  #retry: number | undefined
 
-  let eventType = ''
-  let data = ''
-  let hasData = false
-  let lastEventId = ''
-  let retry: number | undefined
+  constructor (onEvent: (event: SseEvent) => void) {
+    this.#onEvent = onEvent
+  }
 
-  function processLine (text: string, start: number, end: number): void {
+  get lastEventId (): string {
+    return this.#lastEventId
+  }
+
+  get retry (): number | undefined {
+    return this.#retry
+  }
+
+  push (chunk: Uint8Array | string): void {
+    this.#processText(typeof chunk === 'string' ? chunk : this.#decode(chunk))
+  }
+
+  end (): void {
+    if (this.#decoder !== undefined) this.#processText(this.#decoder.decode())
+    this.#pending = ''
+    this.#data = ''
+    this.#hasData = false
+    this.#eventType = ''
+  }
+
+  #decode (chunk: Uint8Array): string {
+    // A chunk ending with an ASCII byte does not end inside a multi-byte sequence.
+    if (this.#decoder === undefined && (chunk.length === 0 || chunk[chunk.length - 1] < 0x80)) {
+      return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8')
+    }
+    // ignoreBOM: keep it in the text so that exactly one leading BOM is dropped below, for bytes and strings alike.
+    this.#decoder ??= new TextDecoder('utf-8', { ignoreBOM: true })
+    return this.#decoder.decode(chunk, STREAM_OPTIONS)
+  }
+
+  #processLine (text: string, start: number, end: number): void {
     if (start === end) {
-      dispatch()
+      this.#dispatch()
       return
     }
     if (text.charCodeAt(start) === COLON) return // a comment, e.g. a keep-alive
@@ -72,49 +115,49 @@ export function createSseParser (onEvent: (event: SseEvent) => void): SseParser 
 
     switch (field) {
       case 'data':
-        if (hasData) {
-          data += '\n' + value
+        if (this.#hasData) {
+          this.#data += '\n' + value
         } else {
-          data = value
-          hasData = true
+          this.#data = value
+          this.#hasData = true
         }
         break
       case 'event':
-        eventType = value
+        this.#eventType = value
         break
       case 'id':
-        if (value.indexOf('\u0000') === -1) lastEventId = value
+        if (value.indexOf('\u0000') === -1) this.#lastEventId = value
         break
       case 'retry':
-        if (value.length > 0 && isAsciiDigits(value)) retry = Number(value)
+        if (value.length > 0 && isAsciiDigits(value)) this.#retry = Number(value)
         break
       default:
         // Unknown fields are ignored.
     }
   }
 
-  function dispatch (): void {
-    if (!hasData) {
-      eventType = ''
+  #dispatch (): void {
+    if (!this.#hasData) {
+      this.#eventType = ''
       return
     }
-    const event: SseEvent = { event: eventType === '' ? 'message' : eventType, data, id: lastEventId }
-    data = ''
-    hasData = false
-    eventType = ''
-    onEvent(event)
+    const event: SseEvent = { event: this.#eventType === '' ? 'message' : this.#eventType, data: this.#data, id: this.#lastEventId }
+    this.#data = ''
+    this.#hasData = false
+    this.#eventType = ''
+    this.#onEvent(event)
   }
 
-  function processText (text: string): void {
-    if (firstText && text.length > 0) {
-      firstText = false
+  #processText (text: string): void {
+    if (this.#firstText && text.length > 0) {
+      this.#firstText = false
       if (text.charCodeAt(0) === 0xFEFF) text = text.slice(1)
     }
     if (text.length === 0) return
 
     let position = 0
-    if (afterCR) {
-      afterCR = false
+    if (this.#afterCR) {
+      this.#afterCR = false
       if (text.charCodeAt(0) === LF) position = 1
     }
 
@@ -128,18 +171,18 @@ export function createSseParser (onEvent: (event: SseEvent) => void): SseParser 
       let i = isCR ? cr : lf
       // The pending piece of line is only joined when a line break arrives, so a frame split in
       // many small writes costs one concatenation per line, not one per write.
-      if (pending.length > 0) {
-        const line = pending + text.slice(lineStart, i)
-        pending = ''
-        processLine(line, 0, line.length)
+      if (this.#pending.length > 0) {
+        const line = this.#pending + text.slice(lineStart, i)
+        this.#pending = ''
+        this.#processLine(line, 0, line.length)
       } else {
-        processLine(text, lineStart, i)
+        this.#processLine(text, lineStart, i)
       }
       if (isCR) {
         if (i + 1 < length) {
           if (text.charCodeAt(i + 1) === LF) i++
         } else {
-          afterCR = true
+          this.#afterCR = true
         }
       }
       lineStart = i + 1
@@ -147,26 +190,7 @@ export function createSseParser (onEvent: (event: SseEvent) => void): SseParser 
       if (cr !== -1 && cr < lineStart) cr = text.indexOf('\r', lineStart)
     }
     if (lineStart < length) {
-      pending = pending.length > 0 ? pending + text.slice(lineStart) : text.slice(lineStart)
-    }
-  }
-
-  return {
-    push: function push (chunk: Uint8Array | string): void {
-      processText(typeof chunk === 'string' ? chunk : decoder.decode(chunk, STREAM_OPTIONS))
-    },
-    end: function end (): void {
-      processText(decoder.decode())
-      pending = ''
-      data = ''
-      hasData = false
-      eventType = ''
-    },
-    get lastEventId () {
-      return lastEventId
-    },
-    get retry () {
-      return retry
+      this.#pending = this.#pending.length > 0 ? this.#pending + text.slice(lineStart) : text.slice(lineStart)
     }
   }
 }

@@ -17,8 +17,6 @@ export interface EventChannel {
   pushBatch (events: AiStreamEvent[]): void
   /** No more events: the consumer drains the queue, then its loop ends. */
   close (): void
-  /** True once the consumer stopped (return(), or `abandon()`). */
-  readonly abandoned: boolean
   /** Stop delivering, as if the consumer had called return(). */
   abandon (): void
   /** The consumer's view; iterate it once. */
@@ -99,9 +97,6 @@ export function createEventChannel (onAbandoned: () => void): EventChannel {
       if (closed) return
       closed = true
       release()
-    },
-    get abandoned () {
-      return abandoned
     },
     abandon,
     events: iterator

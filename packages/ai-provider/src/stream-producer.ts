@@ -11,6 +11,7 @@ import type { OpenSession, Sessions } from './sessions.ts'
 import type { LoggedEvent } from './stream-log.ts'
 import { AiAbortedError, AiProviderMalformedResponseError, AiShuttingDownError } from './errors.ts'
 import { recordFailure } from './fallback-chain.ts'
+import { isoDate } from './clock.ts'
 import { createEventChannel } from './stream-channel.ts'
 import { isBatchIterator } from './event-batches.ts'
 import { appendStreamEvent, encodeContent, writeStreamState } from './stream-log.ts'
@@ -91,7 +92,7 @@ export function startProducer (options: ProducerOptions): Producer {
   }
 
   function turn (result: AiTurn['result']): AiTurn {
-    return { prompt: options.prompt, response: text, model: model.name, result, createdAt: new Date(options.startedAt).toISOString() }
+    return { prompt: options.prompt, response: text, model: model.name, result, createdAt: isoDate(options.startedAt) }
   }
 
   async function finish (event: Extract<ProviderStreamEvent, { type: 'end' }>): Promise<void> {

@@ -96,3 +96,14 @@ test('an error thrown by the event callback propagates out of push', function ()
   const parser = createSseParser(function explode () { throw new Error('boom') })
   assert.throws(function pushFrame () { parser.push('data: x\n\n') }, /boom/)
 })
+
+test('invalid UTF-8 becomes U+FFFD whether or not a chunk ends inside a sequence', function () {
+  const bytes = Buffer.concat([Buffer.from('data: a'), Buffer.from([0xff]), Buffer.from('b\n\ndata: é\n\n')])
+  const whole = parseChunks([bytes])
+  assert.deepEqual(whole.map((event) => event.data), ['a\uFFFDb', 'é'])
+  // Split inside `é` (0xC3 0xA9): the rest of the stream is decoded with the sequence kept.
+  const split = bytes.indexOf(0xc3) + 1
+  assert.deepEqual(parseChunks([bytes.subarray(0, split), bytes.subarray(split)]), whole)
+  // A chunk ending on a truncated sequence at the end of the stream is flushed as U+FFFD by end().
+  assert.deepEqual(parseChunks([Buffer.from('data: x\n\ndata: '), Buffer.from([0xe2, 0x82])]).map((event) => event.data), ['x'])
+})

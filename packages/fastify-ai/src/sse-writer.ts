@@ -56,70 +56,87 @@ function flushHeadersIfIdle (raw: ServerResponse): void {
  * before `end()`.
  */
 export function openSse (raw: ServerResponse, headers: Record<string, string | string[] | number>, heartbeatInterval: number, onClose: () => void): SseWriter {
-  let closed = false
-  let waiting: Array<() => void> = []
+  return new SseAnswer(raw, headers, heartbeatInterval, onClose)
+}
 
-  function release (): void {
-    const resolvers = waiting
-    waiting = []
-    for (const resolve of resolvers) resolve()
+// A class, not a closure returning an object literal: the `closed` getter then lives on the
+// prototype instead of being defined on every stream's writer (a slow runtime path).
+class SseAnswer implements SseWriter {
+  readonly #raw: ServerResponse
+  readonly #onClose: () => void
+  readonly #heartbeat: NodeJS.Timeout
+  #closed = false
+  #waiting: Array<() => void> = []
+
+  constructor (raw: ServerResponse, headers: Record<string, string | string[] | number>, heartbeatInterval: number, onClose: () => void) {
+    this.#raw = raw
+    this.#onClose = onClose
+    this.#heartbeat = setTimeout(ping, heartbeatInterval, this)
+    this.#heartbeat.unref()
+    raw.on('close', this.#onSocketClose)
+    raw.on('drain', this.#release)
+    raw.writeHead(200, headers)
+    // Not flushed now: when the first frame is written in this same tick (a new turn's first
+    // event usually is) the headers leave with it in one socket write instead of two.
+    process.nextTick(flushHeadersIfIdle, raw)
   }
 
-  function onSocketClose (): void {
-    if (closed) return
-    closed = true
-    clearTimeout(heartbeat)
-    release()
-    onClose()
+  get closed (): boolean {
+    return this.#closed
   }
 
-  function ping (): void {
-    if (closed) return
-    // A full socket is not idle: the client is just slow. Pinging would only grow the buffer.
-    if (waiting.length === 0) raw.write(PING)
-    heartbeat.refresh()
+  send (frame: string): boolean {
+    if (this.#closed) return false
+    this.#heartbeat.refresh()
+    return this.#raw.write(frame)
   }
 
-  function send (frame: string): boolean {
-    if (closed) return false
-    heartbeat.refresh()
-    return raw.write(frame)
-  }
-
-  function ready (): Promise<boolean> {
-    if (closed) return NOT_WRITTEN
-    if (!raw.writableNeedDrain) return WRITTEN
-    return new Promise<boolean>(function waitForDrain (resolve) {
-      waiting.push(function drained () { resolve(!closed) })
+  ready (): Promise<boolean> {
+    if (this.#closed) return NOT_WRITTEN
+    if (!this.#raw.writableNeedDrain) return WRITTEN
+    return new Promise<boolean>((resolve) => {
+      this.#waiting.push(() => { resolve(!this.#closed) })
     })
   }
 
-  const heartbeat = setTimeout(ping, heartbeatInterval)
-  heartbeat.unref()
-  raw.on('close', onSocketClose)
-  raw.on('drain', release)
-  raw.writeHead(200, headers)
-  // Not flushed now: when the first frame is written in this same tick (a new turn's first
-  // event usually is) the headers leave with it in one socket write instead of two.
-  process.nextTick(flushHeadersIfIdle, raw)
-
-  return {
-    get closed () {
-      return closed
-    },
-    write (frame: string): Promise<boolean> {
-      return send(frame) ? WRITTEN : ready()
-    },
-    send,
-    ready,
-    end (): void {
-      if (closed) return
-      closed = true
-      clearTimeout(heartbeat)
-      raw.off('close', onSocketClose)
-      raw.off('drain', release)
-      release()
-      raw.end()
-    }
+  write (frame: string): Promise<boolean> {
+    return this.send(frame) ? WRITTEN : this.ready()
   }
+
+  end (): void {
+    if (this.#closed) return
+    this.#closed = true
+    clearTimeout(this.#heartbeat)
+    this.#raw.off('close', this.#onSocketClose)
+    this.#raw.off('drain', this.#release)
+    this.#release()
+    this.#raw.end()
+  }
+
+  /** Keep-alive comment while idle. */
+  ping (): void {
+    if (this.#closed) return
+    // A full socket is not idle: the client is just slow. Pinging would only grow the buffer.
+    if (this.#waiting.length === 0) this.#raw.write(PING)
+    this.#heartbeat.refresh()
+  }
+
+  // Arrow properties: passed to on()/off() as listeners, bound to this writer.
+  readonly #release = (): void => {
+    const resolvers = this.#waiting
+    this.#waiting = []
+    for (const resolve of resolvers) resolve()
+  }
+
+  readonly #onSocketClose = (): void => {
+    if (this.#closed) return
+    this.#closed = true
+    clearTimeout(this.#heartbeat)
+    this.#release()
+    this.#onClose()
+  }
+}
+
+function ping (writer: SseAnswer): void {
+  writer.ping()
 }

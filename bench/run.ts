@@ -11,7 +11,9 @@ import { measureDirect, measureGateway, measureLongRun } from './lib/phases.ts'
 import type { GatewayResult } from './lib/phases.ts'
 import { FULL_PLAN, QUICK_PLAN } from './lib/setup.ts'
 import type { Plan } from './lib/setup.ts'
-import { renderTables } from './lib/report.ts'
+import { renderInterleaved, renderTables } from './lib/report.ts'
+import { measureInterleaved } from './lib/interleaved.ts'
+import type { InterleavedResult, InterleavedTarget } from './lib/interleaved.ts'
 import { summarize } from './profile-summary.ts'
 import type { Profile } from './profile-summary.ts'
 import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
@@ -111,6 +113,7 @@ try {
   const direct = await measureDirect(load, mockUrl, plan)
 
   const results: GatewayResult[] = []
+  const measuredGateways: InterleavedTarget[] = []
   const skipped: Array<{ target: string, reason: string }> = []
   for (const target of targets) {
     const [kind, store = 'memory'] = target.split(':')
@@ -132,7 +135,8 @@ try {
     const profilePrefix = values.profile ? join(profilesDir, `${kind}-${store}`) : undefined
     const measured = await measureGateway(name, gateway, load, mockUrl, plan, profilePrefix)
     results.push(measured)
-    await gateway.stop()
+    // Kept running (idle) for the interleaved rounds at the end.
+    measuredGateways.push({ name, child: gateway })
     if (profilePrefix !== undefined) await writeProfileSummaries(profilePrefix, measured)
     if (LONG_RUN_TARGETS.has(target) && plan.longRunRequests > 0 && plan.longRunSeconds > 0) {
       // A fresh process: the sessions and garbage of the phases above must not count.
@@ -144,7 +148,23 @@ try {
     }
   }
 
-  const tables = renderTables(results, direct, plan)
+  // CPU per request of every target again, in interleaved rounds: the phases above ran one
+  // target after the other, minutes apart, and a shared machine drifts by more than the
+  // differences measured. These rounds are what the ratios to the floor are read from.
+  let interleaved: InterleavedResult[] = []
+  if (measuredGateways.length > 0 && plan.interleavedRounds > 0) {
+    log(`interleaved rounds: ${measuredGateways.map(function nameOf (each) { return each.name }).join(', ')}…`)
+    interleaved = await measureInterleaved(load, measuredGateways, {
+      rounds: plan.interleavedRounds,
+      seconds: plan.interleavedSeconds,
+      warmupSeconds: Math.min(plan.warmupSeconds, 0.5),
+      concurrency: plan.concurrency
+    }, function progress (round) { log(`  round ${round}/${plan.interleavedRounds}`) })
+  }
+
+  const tables = renderTables(results, direct, plan) + (interleaved.length > 0
+    ? '\n\n' + renderInterleaved(interleaved, { rounds: plan.interleavedRounds, seconds: plan.interleavedSeconds, warmupSeconds: 0, concurrency: plan.concurrency })
+    : '')
   const report = {
     date: new Date(startedAt).toISOString(),
     mode: values.quick ? 'quick' : 'full',
@@ -153,6 +173,7 @@ try {
     plan,
     direct,
     results,
+    interleaved,
     skipped
   }
   const file = join(resultsDir, 'latest.json')

@@ -73,6 +73,10 @@ export interface Plan {
   longRunSampleMs: number
   /** Seconds between two forced full GCs of the long run (live heap); 0: none. */
   longRunGcSeconds: number
+  /** Rounds of the interleaved CPU measurement of every target (0: skipped). */
+  interleavedRounds: number
+  /** Seconds of each target's phase in a round. */
+  interleavedSeconds: number
 }
 
 export const FULL_PLAN: Plan = {
@@ -88,7 +92,9 @@ export const FULL_PLAN: Plan = {
   longRunSeconds: 300,
   longRunConcurrency: 16,
   longRunSampleMs: 1000,
-  longRunGcSeconds: 15
+  longRunGcSeconds: 15,
+  interleavedRounds: 5,
+  interleavedSeconds: 3
 }
 
 export const QUICK_PLAN: Plan = {
@@ -104,5 +110,7 @@ export const QUICK_PLAN: Plan = {
   longRunSeconds: 4,
   longRunConcurrency: 8,
   longRunSampleMs: 250,
-  longRunGcSeconds: 1
+  longRunGcSeconds: 1,
+  interleavedRounds: 1,
+  interleavedSeconds: 1
 }

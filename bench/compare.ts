@@ -1,0 +1,95 @@
+// `node bench/compare.ts`: CPU per request of several gateways measured in interleaved rounds,
+// so the machine's drift (other processes, thermal, the allocator) hits every one alike.
+// The steadiest way to check a change on a shared box; `pnpm bench` is the full report.
+//
+//   node bench/compare.ts [--targets floor,fastify-ai:memory] [--baseline <checkout>]
+//                         [--rounds 7] [--seconds 3] [--concurrency 32] [--node-flags=--trace-gc]
+//
+// `--baseline` adds `baseline:<store>` for each fastify-ai target: the same gateway started from
+// another checkout of this repository (with its dependencies installed), for before/after.
+
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { forkChild } from './lib/ipc.ts'
+import type { BenchChild } from './lib/ipc.ts'
+import { measureInterleaved } from './lib/interleaved.ts'
+import type { InterleavedTarget } from './lib/interleaved.ts'
+import { gatewayTarget } from './lib/phases.ts'
+import { renderInterleaved } from './lib/report.ts'
+import { FULL_PLAN, STALL_MODEL } from './lib/setup.ts'
+
+const { values } = parseArgs({
+  options: {
+    targets: { type: 'string', default: 'floor,fastify-ai:memory' },
+    baseline: { type: 'string' },
+    rounds: { type: 'string', default: '7' },
+    seconds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: String(FULL_PLAN.concurrency) },
+    /** Node.js flags of the gateway processes (`--cpu-prof`, `--trace-gc`…), space separated. */
+    'node-flags': { type: 'string', default: '' },
+    /** Sessions' historyExpiration in the gateways (how long what a request stored stays alive). */
+    'history-expiration': { type: 'string', default: FULL_PLAN.historyExpiration },
+    /** Streams held open on the stalling model (then released) before the rounds, as `pnpm bench` does. */
+    stalled: { type: 'string', default: '0' }
+  }
+})
+
+const logsDir = join(import.meta.dirname, 'results', 'logs')
+
+function log (message: string): void {
+  process.stderr.write(message + '\n')
+}
+
+const children: BenchChild[] = []
+try {
+  await mkdir(logsDir, { recursive: true })
+  const lib = join(import.meta.dirname, 'lib')
+  const mock = await forkChild(join(lib, 'mock-process.ts'), { logFile: join(logsDir, 'compare-mock.log') })
+  children.push(mock)
+  const load = await forkChild(join(lib, 'load-process.ts'), { logFile: join(logsDir, 'compare-load.log') })
+  children.push(load)
+  const mockUrl = mock.ready.url as string
+
+  const wanted = values.targets.split(',').map(function parse (target) {
+    const [kind, store = 'memory'] = target.split(':')
+    return { name: kind === 'floor' ? 'floor' : target, kind, store, root: import.meta.dirname }
+  })
+  if (values.baseline !== undefined) {
+    for (const { kind, store } of [...wanted]) {
+      if (kind === 'fastify-ai') wanted.push({ name: `baseline:${store}`, kind, store, root: join(values.baseline, 'bench') })
+    }
+  }
+  const targets: InterleavedTarget[] = []
+  for (const { name, kind, store, root } of wanted) {
+    if (store !== 'memory') throw new Error('compare runs the memory store only')
+    const child = await forkChild(join(root, 'lib', 'gateway-process.ts'), {
+      args: [kind, store, mockUrl, values['history-expiration'], ''],
+      execArgv: values['node-flags'].split(' ').filter(Boolean),
+      logFile: join(logsDir, `compare-${name.replace(':', '-')}.log`)
+    })
+    children.push(child)
+    targets.push({ name, child })
+  }
+
+  const stalled = Number(values.stalled)
+  if (stalled > 0) {
+    for (const { child } of targets) {
+      await load.call({ type: 'hold', target: gatewayTarget(child.ready.url as string, true, { models: [`openai:${STALL_MODEL}`] }), count: stalled })
+      await load.call({ type: 'release' })
+    }
+  }
+
+  const plan = { rounds: Number(values.rounds), seconds: Number(values.seconds), warmupSeconds: 0.5, concurrency: Number(values.concurrency) }
+  const results = await measureInterleaved(load, targets, plan, function progress (round, so) {
+    log(`round ${round}/${plan.rounds}: ` + so.map(function show (each) {
+      return `${each.name} ${each.prompt.at(-1)?.toFixed(1)} / ${each.stream.at(-1)?.toFixed(1)}`
+    }).join(', '))
+  })
+  process.stdout.write(renderInterleaved(results, plan) + '\n')
+} catch (error) {
+  log((error as Error).stack ?? String(error))
+  process.exitCode = 1
+} finally {
+  await Promise.allSettled(children.map(function stop (child) { return child.stop() }))
+}

@@ -19,16 +19,28 @@ export async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
   }
 }
 
-// The last date formatted: Date#toISOString costs about half a microsecond, and under load
-// many requests (and a session and its first turn) are stamped within the same millisecond.
+// Date#toISOString costs about a microsecond. Under load many requests (and a session and its
+// first turn) are stamped within the same millisecond, and nearly all within the same second:
+// the date is remembered for the last millisecond asked, and the text up to the seconds for
+// the last second, so a new millisecond only appends its three digits.
 let lastIsoMs = Number.NaN
 let lastIso = ''
+let lastSecond = Number.NaN
+let lastSecondPrefix = ''
 
-/** `new Date(ms).toISOString()`, remembered for the last millisecond asked. */
+/** `new Date(ms).toISOString()`, for the last millisecond and second asked without a Date. */
 export function isoDate (ms: number): string {
-  if (ms !== lastIsoMs) {
+  if (ms === lastIsoMs) return lastIso
+  const second = Math.floor(ms / 1000)
+  const millis = ms - second * 1000
+  if (second !== lastSecond || !Number.isInteger(millis)) {
     lastIso = new Date(ms).toISOString()
-    lastIsoMs = ms
+    // Years 0–9999 format as 24 characters ending in `.mmmZ`; others keep the generic path.
+    lastSecond = lastIso.length === 24 ? second : Number.NaN
+    lastSecondPrefix = lastIso.slice(0, 20)
+  } else {
+    lastIso = lastSecondPrefix + (millis < 10 ? '00' : millis < 100 ? '0' : '') + millis + 'Z'
   }
+  lastIsoMs = ms
   return lastIso
 }

@@ -76,6 +76,20 @@ async function callWithRetries<T> (model: NormalizedModel, call: ModelCall<T>, s
   }
 }
 
+/** The candidates that did not answer, and when each is ready again. */
+interface Misses {
+  attempts: ChainAttempt[]
+  readyInMs: number[]
+}
+
+/** Record a candidate that did not answer; the record is made on the first (not on the common path). */
+function addMiss (misses: Misses | undefined, model: string, code: string, readyInMs: number): Misses {
+  const result = misses ?? { attempts: [], readyInMs: [] }
+  result.attempts.push({ model, code })
+  result.readyInMs.push(readyInMs)
+  return result
+}
+
 function noModelsError (attempts: ChainAttempt[], readyInMs: number[], lastError: unknown): Error {
   const retryAfter = Math.max(1, Math.ceil(Math.min(...readyInMs) / 1000))
   const summary = attempts.map(function describeAttempt (attempt) { return `${attempt.model} (${attempt.code})` }).join(', ')
@@ -99,8 +113,7 @@ export async function walkChain<T> (
   call: ModelCall<T>,
   signal?: AbortSignal
 ): Promise<{ model: NormalizedModel, value: T }> {
-  const attempts: ChainAttempt[] = []
-  const readyInMs: number[] = []
+  let misses: Misses | undefined
   let lastError: unknown
   for (let index = 0; index < candidates.length; index++) {
     if (signal?.aborted) throw new AiAbortedError()
@@ -108,15 +121,13 @@ export async function walkChain<T> (
     const state = index < coolDowns.length ? coolDowns[index] : await readCoolDown(context.store, context.clock, model.name)
     const now = context.clock.now()
     if (state !== undefined && state.until > now) {
-      attempts.push({ model: model.name, code: 'AI_MODEL_COOLING_DOWN' })
-      readyInMs.push(state.until - now)
+      misses = addMiss(misses, model.name, 'AI_MODEL_COOLING_DOWN', state.until - now)
       continue
     }
     const unit = await takeRateUnit(context.store, model)
     if (!unit.allowed) {
       // Our own window restores the model by itself: no cool-down.
-      attempts.push({ model: model.name, code: 'AI_MODEL_RATE_LIMITED' })
-      readyInMs.push(unit.resetInMs)
+      misses = addMiss(misses, model.name, 'AI_MODEL_RATE_LIMITED', unit.resetInMs)
       continue
     }
     try {
@@ -126,9 +137,8 @@ export async function walkChain<T> (
       if (isAbort(failure, signal)) throw failure.code === 'AI_ABORTED' ? error : new AiAbortedError({ cause: error })
       if (policyFor(failure.code) === undefined) throw error
       lastError = error
-      attempts.push({ model: model.name, code: String(failure.code) })
-      readyInMs.push(await recordFailure(context, model, failure))
+      misses = addMiss(misses, model.name, String(failure.code), await recordFailure(context, model, failure))
     }
   }
-  throw noModelsError(attempts, readyInMs, lastError)
+  throw noModelsError(misses?.attempts ?? [], misses?.readyInMs ?? [], lastError)
 }

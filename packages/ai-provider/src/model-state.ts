@@ -14,9 +14,17 @@ export interface CoolDown {
   reason: string
 }
 
+// Built once per model name (the configured models), as the rate keys are.
+const stateKeys = new Map<string, string>()
+
 /** Store key of a model's cool-down state. */
 export function modelStateKey (modelName: string): string {
-  return `model:${modelName}`
+  let key = stateKeys.get(modelName)
+  if (key === undefined) {
+    key = `model:${modelName}`
+    stateKeys.set(modelName, key)
+  }
+  return key
 }
 
 /** The model's current cool-down, or undefined when it is ready. */

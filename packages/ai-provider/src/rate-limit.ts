@@ -1,9 +1,18 @@
 import type { AiStore, ConsumeResult } from './store.ts'
 import type { NormalizedModel } from './options.ts'
 
+// Keys of the configured models, built once: a key built per request is a new string the
+// store must flatten and hash on every lookup.
+const rateKeys = new Map<string, string>()
+
 /** Store key of a model's rate window. */
 export function rateKey (modelName: string): string {
-  return `rate:${modelName}`
+  let key = rateKeys.get(modelName)
+  if (key === undefined) {
+    key = `rate:${modelName}`
+    rateKeys.set(modelName, key)
+  }
+  return key
 }
 
 /**

@@ -31,7 +31,9 @@ const { values } = parseArgs({
     /** Sessions' historyExpiration in the gateways (how long what a request stored stays alive). */
     'history-expiration': { type: 'string', default: FULL_PLAN.historyExpiration },
     /** Streams held open on the stalling model (then released) before the rounds, as `pnpm bench` does. */
-    stalled: { type: 'string', default: '0' }
+    stalled: { type: 'string', default: '0' },
+    /** `prompt` or `stream`: measure only that (a profile of one path). */
+    only: { type: 'string' }
   }
 })
 
@@ -80,7 +82,7 @@ try {
     }
   }
 
-  const plan = { rounds: Number(values.rounds), seconds: Number(values.seconds), warmupSeconds: 0.5, concurrency: Number(values.concurrency) }
+  const plan = { rounds: Number(values.rounds), seconds: Number(values.seconds), warmupSeconds: 0.5, concurrency: Number(values.concurrency), only: values.only as 'prompt' | 'stream' | undefined }
   const results = await measureInterleaved(load, targets, plan, function progress (round, so) {
     log(`round ${round}/${plan.rounds}: ` + so.map(function show (each) {
       return `${each.name} ${each.prompt.at(-1)?.toFixed(1)} / ${each.stream.at(-1)?.toFixed(1)}`

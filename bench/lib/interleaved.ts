@@ -29,6 +29,8 @@ export interface InterleavedPlan {
   /** Seconds of the warm-up before each phase (not measured). */
   warmupSeconds: number
   concurrency: number
+  /** Measure only prompts or only streams (default: both). */
+  only?: 'prompt' | 'stream'
 }
 
 export function median (numbers: number[]): number {
@@ -66,8 +68,8 @@ export async function measureInterleaved (load: BenchChild, targets: Interleaved
     const order = targets.map(function index (_target, i) { return i })
     if (round % 2 === 0) order.reverse()
     for (const i of order) {
-      results[i].prompt.push(await phase(load, targets[i], false, plan))
-      results[i].stream.push(await phase(load, targets[i], true, plan))
+      if (plan.only !== 'stream') results[i].prompt.push(await phase(load, targets[i], false, plan))
+      if (plan.only !== 'prompt') results[i].stream.push(await phase(load, targets[i], true, plan))
     }
     onRound?.(round, results)
   }

@@ -9,7 +9,7 @@
 // rate counter, written by every request) makes its chain, and each write, O(writes since the
 // last rehash) — tens of microseconds per write with 50k keys.
 //
-// Memory of a session (bench/store-bench.ts): about 1.3 KB for a prompt's two keys and 4 KB
+// Memory of a session (bench/store-bench.ts): about 1.3 KB for a prompt's two keys and 2.7 KB
 // for a stream of 16 deltas, most of it the stored strings themselves.
 
 import type { AiStore, ConsumeResult, StoredEvent } from '../store.ts'
@@ -24,28 +24,45 @@ export interface MemoryStoreOptions {
   /**
    * Most keys kept at once; the least recently written is evicted beyond it. Default 500000:
    * 100000 sessions of five keys (the default `storage.maxSessions`), a few hundred MB at most
-   * for short answers (about 1.3 KB per prompt session, 4 KB per 16-delta stream, ~100 B per
-   * further delta).
+   * for short answers (about 1.3 KB per prompt session, 2.7 KB per 16-delta stream, ~50 B per
+   * further word-sized delta).
    */
   maxKeys?: number
   /** Milliseconds between sweeps of expired keys: how late an expired key can be reclaimed. Default 1000. */
   sweepInterval?: number
 }
 
-type Entry =
-  | { kind: 'value', value: string }
-  | { kind: 'counter', count: number }
-  | { kind: 'list', items: string[] }
-  // Ids are consecutive (one sequence per log), so only the data is kept: the event at index i
-  // has id firstId + i. The sequence lives here so clearEvents can keep it.
-  | { kind: 'log', data: string[], firstId: number, sequence: number }
+/**
+ * An event log. Ids are consecutive (one sequence per log), so only the data is kept: the event
+ * at index i has id firstId + i. The sequence lives here so clearEvents can keep it.
+ */
+interface EventLog {
+  data: string[]
+  firstId: number
+  sequence: number
+}
+
+/** What a key holds, by kind: a value, a counter, a list or an event log. */
+interface Held {
+  value: string
+  counter: number
+  list: string[]
+  log: EventLog
+}
+
+type Kind = keyof Held
 
 type EventListener = (event: StoredEvent) => void
 
-/** A key: its entry, its expiry and its place in the write order (oldest write to newest). */
+/**
+ * A key: what it holds, its expiry and its place in the write order (oldest write to newest).
+ * The held data sits on the slot itself (one object per key, not a slot and an entry): a
+ * session keeps several keys until it expires, and each object kept is one more for the GC.
+ */
 interface Slot {
   key: string
-  entry: Entry
+  kind: Kind
+  data: Held[Kind]
   expiresAt: number
   /** Owned by the expiry wheel. */
   bucket: number
@@ -98,17 +115,17 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
     return slot
   }
 
-  /** The live entry of `key` when it has the wanted kind. */
-  function read<K extends Entry['kind']> (key: string, kind: K): Extract<Entry, { kind: K }> | undefined {
-    const entry = live(key, clock.now())?.entry
-    return entry?.kind === kind ? entry as Extract<Entry, { kind: K }> : undefined
+  /** What the live `key` holds when it is of the wanted kind. */
+  function read<K extends Kind> (key: string, kind: K): Held[K] | undefined {
+    const slot = live(key, clock.now())
+    return slot?.kind === kind ? slot.data as Held[K] : undefined
   }
 
   // Writes take the slot their caller already looked up (or undefined for a new key): one Map
   // lookup per operation. A write makes the key the newest; beyond maxKeys the oldest go.
-  function write (slot: Slot | undefined, key: string, entry: Entry, expiresAt: number): void {
+  function write<K extends Kind> (slot: Slot | undefined, key: string, kind: K, data: Held[K], expiresAt: number): void {
     if (slot === undefined) {
-      const created: Slot = { key, entry, expiresAt, bucket: NOT_QUEUED, older: undefined, newer: undefined }
+      const created: Slot = { key, kind, data, expiresAt, bucket: NOT_QUEUED, older: undefined, newer: undefined }
       slots.set(key, created)
       append(created)
       wheel.schedule(created)
@@ -116,7 +133,8 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
       while (slots.size > maxKeys) remove(oldest as Slot)
       return
     }
-    slot.entry = entry
+    slot.kind = kind
+    slot.data = data
     slot.expiresAt = expiresAt
     wheel.schedule(slot)
     if (slot !== newest) {
@@ -129,14 +147,13 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
   function appendToLog (key: string, data: readonly string[], ttlMs: number): number {
     const now = clock.now()
     const slot = live(key, now)
-    let log = slot?.entry
-    if (log?.kind !== 'log') log = { kind: 'log', data: [], firstId: 1, sequence: 0 }
+    const log = slot?.kind === 'log' ? slot.data as EventLog : { data: [], firstId: 1, sequence: 0 }
     const first = log.sequence + 1
     if (data.length === 0) return first
     if (log.data.length === 0) log.firstId = first
     for (let i = 0; i < data.length; i++) log.data.push(data[i])
     log.sequence += data.length
-    write(slot, key, log, now + ttlMs)
+    write(slot, key, 'log', log, now + ttlMs)
     const followers = listeners.get(key)
     if (followers !== undefined) {
       for (let i = 0; i < data.length; i++) {
@@ -155,25 +172,24 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
     async consume (key: string, max: number, windowMs: number): Promise<ConsumeResult> {
       const now = clock.now()
       const slot = live(key, now)
-      const counter = slot?.entry
-      if (slot === undefined || counter?.kind !== 'counter') {
-        write(slot, key, { kind: 'counter', count: 1 }, now + windowMs)
+      if (slot === undefined || slot.kind !== 'counter') {
+        write(slot, key, 'counter', 1, now + windowMs)
         return { allowed: max >= 1, count: 1, resetInMs: windowMs }
       }
       const resetInMs = slot.expiresAt - now
-      if (counter.count >= max) return { allowed: false, count: counter.count, resetInMs }
-      counter.count++
-      write(slot, key, counter, slot.expiresAt)
-      return { allowed: true, count: counter.count, resetInMs }
+      const count = slot.data as number
+      if (count >= max) return { allowed: false, count, resetInMs }
+      write(slot, key, 'counter', count + 1, slot.expiresAt)
+      return { allowed: true, count: count + 1, resetInMs }
     },
 
     async get (key: string): Promise<string | undefined> {
-      return read(key, 'value')?.value
+      return read(key, 'value')
     },
 
     async set (key: string, value: string, ttlMs?: number): Promise<void> {
       // Overwritten whatever it held, expired or not: no need to check.
-      write(slots.get(key), key, { kind: 'value', value }, expiry(ttlMs))
+      write(slots.get(key), key, 'value', value, expiry(ttlMs))
     },
 
     async delete (keys: string[]): Promise<void> {
@@ -187,25 +203,25 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
       const now = clock.now()
       for (const key of keys) {
         const slot = live(key, now)
-        if (slot !== undefined) write(slot, key, slot.entry, now + ttlMs)
+        if (slot !== undefined) write(slot, key, slot.kind, slot.data, now + ttlMs)
       }
     },
 
     async listPush (key: string, value: string, maxLength: number, ttlMs: number): Promise<void> {
       const now = clock.now()
       const slot = live(key, now)
-      const list = slot?.entry
-      if (list?.kind !== 'list') {
-        write(slot, key, { kind: 'list', items: maxLength >= 1 ? [value] : [] }, now + ttlMs)
+      if (slot?.kind !== 'list') {
+        write(slot, key, 'list', maxLength >= 1 ? [value] : [], now + ttlMs)
         return
       }
-      list.items.push(value)
-      if (list.items.length > maxLength) list.items.splice(0, list.items.length - maxLength)
-      write(slot, key, list, now + ttlMs)
+      const items = slot.data as string[]
+      items.push(value)
+      if (items.length > maxLength) items.splice(0, items.length - maxLength)
+      write(slot, key, 'list', items, now + ttlMs)
     },
 
     async listRange (key: string): Promise<string[]> {
-      return read(key, 'list')?.items.slice() ?? []
+      return read(key, 'list')?.slice() ?? []
     },
 
     async appendEvent (key: string, data: string, ttlMs: number): Promise<number> {

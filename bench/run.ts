@@ -152,14 +152,21 @@ try {
   // target after the other, minutes apart, and a shared machine drifts by more than the
   // differences measured. These rounds are what the ratios to the floor are read from.
   let interleaved: InterleavedResult[] = []
+  let interleavedError: string | undefined
   if (measuredGateways.length > 0 && plan.interleavedRounds > 0) {
     log(`interleaved rounds: ${measuredGateways.map(function nameOf (each) { return each.name }).join(', ')}…`)
-    interleaved = await measureInterleaved(load, measuredGateways, {
-      rounds: plan.interleavedRounds,
-      seconds: plan.interleavedSeconds,
-      warmupSeconds: Math.min(plan.warmupSeconds, 0.5),
-      concurrency: plan.concurrency
-    }, function progress (round) { log(`  round ${round}/${plan.interleavedRounds}`) })
+    try {
+      interleaved = await measureInterleaved(load, measuredGateways, {
+        rounds: plan.interleavedRounds,
+        seconds: plan.interleavedSeconds,
+        warmupSeconds: Math.min(plan.warmupSeconds, 0.5),
+        concurrency: plan.concurrency
+      }, function progress (round) { log(`  round ${round}/${plan.interleavedRounds}`) })
+    } catch (error) {
+      // What was measured before still gets written; the run fails at the end.
+      interleavedError = (error as Error).message
+      log(`interleaved rounds failed: ${interleavedError}`)
+    }
   }
 
   const tables = renderTables(results, direct, plan) + (interleaved.length > 0
@@ -174,6 +181,7 @@ try {
     direct,
     results,
     interleaved,
+    interleavedError,
     skipped
   }
   const file = join(resultsDir, 'latest.json')
@@ -187,6 +195,10 @@ try {
     return prompt.errors + stream.errors > 0.01 * (prompt.completed + stream.completed) || result.stalled.opened < result.stalled.count ||
       (longRun !== undefined && longRun.errors > 0.01 * longRun.completed)
   })
+  if (interleavedError !== undefined) {
+    process.stdout.write(`interleaved rounds failed: ${interleavedError}\n`)
+    process.exitCode = 1
+  }
   if (failed.length > 0) {
     process.stdout.write(`requests failed on: ${failed.map(function nameOf (result) { return result.name }).join(', ')} (see the logs)\n`)
     process.exitCode = 1

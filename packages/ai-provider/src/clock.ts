@@ -33,10 +33,12 @@ export function isoDate (ms: number): string {
   if (ms === lastIsoMs) return lastIso
   const second = Math.floor(ms / 1000)
   const millis = ms - second * 1000
-  if (second !== lastSecond || !Number.isInteger(millis)) {
+  if (second !== lastSecond || !Number.isInteger(ms)) {
     lastIso = new Date(ms).toISOString()
-    // Years 0–9999 format as 24 characters ending in `.mmmZ`; others keep the generic path.
-    lastSecond = lastIso.length === 24 ? second : Number.NaN
+    // Years 0–9999 format as 24 characters ending in `.mmmZ`; others keep the generic path. A
+    // fractional ms is not cached: Date truncates it toward zero, so before 1970 its second is
+    // not floor(ms / 1000).
+    lastSecond = lastIso.length === 24 && Number.isInteger(ms) ? second : Number.NaN
     lastSecondPrefix = lastIso.slice(0, 20)
   } else {
     lastIso = lastSecondPrefix + (millis < 10 ? '00' : millis < 100 ? '0' : '') + millis + 'Z'

@@ -52,9 +52,10 @@ export interface AiStore {
   /**
    * Append several events to the log `key` in one atomic step, as `appendEvent` does for one:
    * they get consecutive ids, in order, and are published in that order. Returns the id of the
-   * first (with no events: the id the next one will get, and nothing is stored).
+   * first (with no events: the id the next one will get, and nothing is stored). Both built-in
+   * stores have it; a store of your own without it gets one `appendEvent` per event.
    */
-  appendEvents (key: string, data: readonly string[], ttlMs: number): Promise<number>
+  appendEvents? (key: string, data: readonly string[], ttlMs: number): Promise<number>
   /** Events of the log with an id greater than `afterId`, in order ([] when missing). */
   readEvents (key: string, afterId: number): Promise<StoredEvent[]>
   /** Drop the events of a log but keep its sequence, so later ids keep growing. */

@@ -62,6 +62,18 @@ export async function appendStreamEvent (store: AiStore, sessionId: string, even
   return withId(event, id)
 }
 
+/**
+ * Append events to a log together and resolve with the first one's id (the others follow it:
+ * one producer appends to a log at a time). A store without `appendEvents` gets them one by
+ * one, in order.
+ */
+export async function appendEvents (store: AiStore, key: string, data: readonly string[], ttlMs: number): Promise<number> {
+  if (store.appendEvents !== undefined) return await store.appendEvents(key, data, ttlMs)
+  const first = await store.appendEvent(key, data[0], ttlMs)
+  for (let i = 1; i < data.length; i++) await store.appendEvent(key, data[i], ttlMs)
+  return first
+}
+
 export async function readStreamState (store: AiStore, sessionId: string): Promise<StreamState | undefined> {
   const stored = await store.get(sessionKeys(sessionId).stream)
   return stored === undefined ? undefined : JSON.parse(stored) as StreamState

@@ -14,7 +14,7 @@ import { recordFailure } from './fallback-chain.ts'
 import { isoDate } from './clock.ts'
 import { createEventChannel } from './stream-channel.ts'
 import { isBatchIterator } from './event-batches.ts'
-import { appendStreamEvent, encodeContent, writeStreamState } from './stream-log.ts'
+import { appendEvents, appendStreamEvent, encodeContent, writeStreamState } from './stream-log.ts'
 import { eventsKey, sessionKeys } from './sessions.ts'
 
 export interface ProducerOptions {
@@ -181,7 +181,7 @@ export function startProducer (options: ProducerOptions): Producer {
           if (event.text.length > 0) encoded.push(encodeContent(event.text))
         }
         if (encoded.length > 0) {
-          let id = await store.appendEvents(logKey, encoded, options.ttlMs)
+          let id = await appendEvents(store, logKey, encoded, options.ttlMs)
           const delivered: AiStreamEvent[] = []
           for (const event of batch) {
             if (event.type === 'end') break

@@ -22,6 +22,24 @@ function createOutageStore (): { store: AiStore, failing: Set<keyof AiStore> } {
   return { store: store as unknown as AiStore, failing }
 }
 
+test('a store of its own without appendEvents still logs every delta in order', async (t) => {
+  const mock = await createMockProvider()
+  const { store } = createOutageStore()
+  const { appendEvents: _batch, ...single } = store
+  const ai = await createAi({ providers: { openai: { apiKey: 'k', baseUrl: mock.url } }, models: ['openai:a'] }, { store: single })
+  t.after(async () => {
+    await ai.close()
+    await mock.close()
+  })
+  mock.enqueue('a', { deltas: ['a ', 'b ', 'c'] })
+  const response = await ai.stream({ prompt: 'x' })
+  const events = await collect(response.events)
+  assert.equal(contentOf(events), 'a b c')
+  assert.deepEqual(events.map((event) => event.id), ['1', '2', '3', '4'])
+  const stored = await single.readEvents(`events:${response.sessionId}`, 0)
+  assert.deepEqual(stored.map((event) => event.id), [1, 2, 3, 4])
+})
+
 async function setupOutage (t: import('node:test').TestContext) {
   const mock = await createMockProvider()
   const { store, failing } = createOutageStore()

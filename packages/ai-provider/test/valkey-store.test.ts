@@ -49,6 +49,19 @@ describe('valkey store', () => {
     }
   })
 
+  test('appendEvents with no events writes nothing: no sequence is created, no TTL is changed', async () => {
+    await server.flush()
+    const store = await createValkeyStore({ type: 'valkey', url: server.url, keyPrefix: 'empty:' }, { logger: silent })
+    assert.equal(await store.appendEvents?.('events:none', [], 5_000), 1)
+    assert.equal(await store.appendEvents?.('events:z', ['a', 'b'], 100_000), 1)
+    assert.equal(await store.appendEvents?.('events:z', [], 5_000), 3)
+    await store.close()
+    const inspector = new Valkey(server.url)
+    after(() => inspector.quit())
+    assert.deepEqual((await inspector.keys('*')).sort(), ['empty:events:z', 'empty:events:z:seq'])
+    assert.ok(await inspector.pttl('empty:events:z') > 50_000, 'the log keeps its TTL')
+  })
+
   test('the default prefix is aiwarp: and host/port/database options are honoured', async () => {
     await server.flush()
     const store = await createValkeyStore({ type: 'valkey', host: '127.0.0.1', port: server.port, database: 3 }, { logger: silent })

@@ -58,6 +58,9 @@ return 1
  */
 export const appendEventsScript = defineScript('appendEvents', `
 local count = #ARGV - 2
+if count == 0 then
+  return (tonumber(redis.call('GET', KEYS[2])) or 0) + 1
+end
 local last = redis.call('INCRBY', KEYS[2], count)
 local first = last - count + 1
 for i = 1, count do

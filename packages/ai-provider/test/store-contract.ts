@@ -143,6 +143,22 @@ export function storeContract (name: string, factory: () => Promise<StoreUnderTe
         assert.deepEqual(await store.listRange('list:a'), ['3', '4', '5'])
       })
 
+      test('a list capped at one item keeps the last; listRange returns a copy', async () => {
+        await store.listPush('list:c', 'one', 1, 10_000)
+        const first = await store.listRange('list:c')
+        assert.deepEqual(first, ['one'])
+        first.push('not stored')
+        await store.listPush('list:c', 'two', 1, 10_000)
+        assert.deepEqual(await store.listRange('list:c'), ['two'])
+        await store.listPush('list:c', 'three', 5, 10_000)
+        const both = await store.listRange('list:c')
+        assert.deepEqual(both, ['two', 'three'])
+        both.length = 0
+        assert.deepEqual(await store.listRange('list:c'), ['two', 'three'])
+        await store.listPush('list:d', 'nothing kept', 0, 10_000)
+        assert.deepEqual(await store.listRange('list:d'), [])
+      })
+
       test('a list expires after its TTL, and every push renews it', async () => {
         await store.listPush('list:b', 'first', 10, WINDOW)
         await advance(WINDOW - 50)

@@ -42,11 +42,15 @@ interface EventLog {
   sequence: number
 }
 
-/** What a key holds, by kind: a value, a counter, a list or an event log. */
+/**
+ * What a key holds, by kind: a value, a counter, a list or an event log. A list of one item is
+ * kept as the item itself: most sessions hold one turn until they expire, and every object a
+ * kept session adds is one more for the GC to copy and mark.
+ */
 interface Held {
   value: string
   counter: number
-  list: string[]
+  list: string | string[]
   log: EventLog
 }
 
@@ -211,17 +215,25 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
       const now = clock.now()
       const slot = live(key, now)
       if (slot?.kind !== 'list') {
-        write(slot, key, 'list', maxLength >= 1 ? [value] : [], now + ttlMs)
+        write(slot, key, 'list', maxLength >= 1 ? value : [], now + ttlMs)
         return
       }
-      const items = slot.data as string[]
-      items.push(value)
+      const held = slot.data as Held['list']
+      let items: string[]
+      if (typeof held === 'string') {
+        items = [held, value]
+      } else {
+        items = held
+        items.push(value)
+      }
       if (items.length > maxLength) items.splice(0, items.length - maxLength)
-      write(slot, key, 'list', items, now + ttlMs)
+      write(slot, key, 'list', items.length === 1 ? items[0] : items, now + ttlMs)
     },
 
     async listRange (key: string): Promise<string[]> {
-      return read(key, 'list')?.slice() ?? []
+      const held = read(key, 'list')
+      if (held === undefined) return []
+      return typeof held === 'string' ? [held] : held.slice()
     },
 
     async appendEvent (key: string, data: string, ttlMs: number): Promise<number> {

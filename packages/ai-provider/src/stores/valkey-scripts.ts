@@ -43,6 +43,10 @@ return {allowed, count, ttl}
 
 /** Capped list. KEYS[1] list; ARGV[1] value, ARGV[2] max length, ARGV[3] ttl ms. */
 export const listPushScript = defineScript('listPush', `
+if tonumber(ARGV[2]) < 1 then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
 redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])

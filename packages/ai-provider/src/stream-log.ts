@@ -46,7 +46,8 @@ function encodeEvent (event: LoggedEvent): string {
 /** Decode a stored event. */
 export function decodeEvent (stored: StoredEvent): AiStreamEvent {
   const decoded = JSON.parse(stored.data) as LoggedEvent | string
-  // Logs written before content was stored as a bare string hold `{"type":"content",…}`.
+  // A bare string is a content event. The other events are objects, and so is content logged
+  // by earlier versions (`{"type":"content","text":…}`).
   if (typeof decoded === 'string') return { type: 'content', text: decoded, id: String(stored.id) }
   return withId(decoded, stored.id)
 }

@@ -3,9 +3,11 @@
 // The steadiest way to check a change on a shared box; `pnpm bench` is the full report.
 //
 //   node bench/compare.ts [--targets floor,fastify-ai:memory] [--baseline <checkout>]
-//                         [--rounds 7] [--seconds 3] [--concurrency 32] [--node-flags=--trace-gc]
+//                         [--rounds 7] [--seconds 3] [--concurrency 32] [--only prompt|stream]
+//                         [--stalled 1000] [--history-expiration 10s] [--node-flags='--cpu-prof …']
 //
-// `--baseline` adds `baseline:<store>` for each fastify-ai target: the same gateway started from
+// `--stalled N` holds N streams on the stalling model and releases them before the rounds (as
+// `pnpm bench` does before its throughput phases). `--baseline` adds `baseline:<store>` for each fastify-ai target: the same gateway started from
 // another checkout of this repository (with its dependencies installed), for before/after.
 
 import { mkdir } from 'node:fs/promises'

@@ -7,8 +7,9 @@
 //                         [--stalled 1000] [--history-expiration 10s] [--node-flags='--cpu-prof …']
 //
 // `--stalled N` holds N streams on the stalling model and releases them before the rounds (as
-// `pnpm bench` does before its throughput phases). `--baseline` adds `baseline:<store>` for each fastify-ai target: the same gateway started from
-// another checkout of this repository (with its dependencies installed), for before/after.
+// `pnpm bench` does before its throughput phases). `--baseline` adds `baseline:<store>` for each
+// fastify-ai target: the same gateway started from another checkout of this repository (with
+// its dependencies installed), for before/after.
 
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'

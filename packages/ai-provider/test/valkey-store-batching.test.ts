@@ -2,10 +2,12 @@
 // command was most of its CPU), without changing their order or their replies.
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
+import type { TestContext } from 'node:test'
 import type { Socket } from 'node:net'
 import { Valkey } from 'iovalkey'
 import { createValkeyStore } from '../src/stores/valkey-store.ts'
 import type { Logger } from '../src/types.ts'
+import type { AiStore } from '../src/store.ts'
 import { startValkeyServer } from './helpers/valkey-server.ts'
 
 const silent: Logger = { debug () {}, info () {}, warn () {}, error () {} }
@@ -29,13 +31,19 @@ function countWrites (socket: Socket): { count: number } {
   return counter
 }
 
-test('the valkey store sends the commands of one tick in one socket write, in order, with their own replies', async (t) => {
+/** A store on an empty server, over a client of the test's own (its socket is the one counted). */
+async function connectedStore (t: TestContext): Promise<{ client: Valkey, store: AiStore }> {
   await server.flush()
   const client = new Valkey(server.url)
   t.after(() => client.quit())
   await client.ping()
   const store = await createValkeyStore({ type: 'valkey', url: server.url, client }, { logger: silent })
   t.after(() => store.close())
+  return { client, store }
+}
+
+test('the valkey store sends the commands of one tick in one socket write, in order, with their own replies', async (t) => {
+  const { client, store } = await connectedStore(t)
   // Scripts loaded (a new server answers NOSCRIPT to the first EVALSHA of each).
   await store.appendEvent('events:warm', 'w', 10_000)
   await store.consume('rate:warm', 10, 10_000)
@@ -60,12 +68,7 @@ test('the valkey store sends the commands of one tick in one socket write, in or
 })
 
 test('the valkey store still sends a lone command at once (no wait for a batch)', async (t) => {
-  await server.flush()
-  const client = new Valkey(server.url)
-  t.after(() => client.quit())
-  await client.ping()
-  const store = await createValkeyStore({ type: 'valkey', url: server.url, client }, { logger: silent })
-  t.after(() => store.close())
+  const { client, store } = await connectedStore(t)
   const writes = countWrites(client.stream as Socket)
   for (let i = 0; i < 5; i++) await store.set(`value:${i}`, 'v', 10_000)
   assert.equal(writes.count, 5)

@@ -50,7 +50,7 @@ const gateway = await starter()
 function sample (): Record<string, unknown> {
   const cpu = process.cpuUsage()
   const memory = process.memoryUsage()
-  return { cpuMicros: cpu.user + cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, at: performance.now() }
+  return { cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system, rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, at: performance.now() }
 }
 
 // CPU profiles of single phases (`pnpm bench --profile`), taken in-process through the inspector.

@@ -20,6 +20,17 @@ export interface InterleavedResult {
   stream: number[]
   promptMedian: number
   streamMedian: number
+  /** The part of each round's CPU µs per request spent in the kernel (system time). */
+  promptSystem: number[]
+  streamSystem: number[]
+  promptSystemMedian: number
+  streamSystemMedian: number
+}
+
+/** CPU µs per request of one phase, and the kernel's part of it. */
+interface PhaseCpu {
+  total: number
+  system: number
 }
 
 export interface InterleavedPlan {
@@ -40,12 +51,34 @@ export function median (numbers: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-async function cpuMicros (child: BenchChild): Promise<number> {
-  return (await child.call({ type: 'sample' })).cpuMicros as number
+/** Quartiles of a sorted list (linear interpolation). */
+function quantile (sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN
+  const at = (sorted.length - 1) * q
+  const low = Math.floor(at)
+  const high = Math.ceil(at)
+  return sorted[low] + (sorted[high] - sorted[low]) * (at - low)
+}
+
+/**
+ * The ratio of a target to the floor, round by round: each round's phases run next to each other,
+ * so the speed of a shared machine (which moves by 2x from one second to the next here) is
+ * nearly the same in both, and the ratio of one round is steadier than the ratio of two medians.
+ * The median of the rounds' ratios, with the first and third quartiles.
+ */
+export function pairedRatios (values: number[], floor: number[] | undefined): { median: number, low: number, high: number } {
+  if (floor === undefined || floor.length !== values.length) return { median: Number.NaN, low: Number.NaN, high: Number.NaN }
+  const ratios = values.map(function each (value, round) { return value / floor[round] }).sort(function ascending (a, b) { return a - b })
+  return { median: quantile(ratios, 0.5), low: quantile(ratios, 0.25), high: quantile(ratios, 0.75) }
+}
+
+async function cpuMicros (child: BenchChild): Promise<PhaseCpu> {
+  const sample = await child.call({ type: 'sample' })
+  return { total: sample.cpuMicros as number, system: sample.systemMicros as number }
 }
 
 /** CPU µs per request of one closed-loop phase, after its warm-up. */
-async function phase (load: BenchChild, target: InterleavedTarget, stream: boolean, plan: InterleavedPlan): Promise<number> {
+async function phase (load: BenchChild, target: InterleavedTarget, stream: boolean, plan: InterleavedPlan): Promise<PhaseCpu> {
   const request = gatewayTarget(target.child.ready.url as string, stream)
   if (plan.warmupSeconds > 0) await load.call({ type: 'closed', target: request, concurrency: plan.concurrency, seconds: plan.warmupSeconds })
   const before = await cpuMicros(target.child)
@@ -55,27 +88,47 @@ async function phase (load: BenchChild, target: InterleavedTarget, stream: boole
   if (result.errors > 0.01 * result.completed || result.completed === 0) {
     throw new Error(`${target.name}: ${result.errors} of ${result.completed + result.errors} requests failed in an interleaved round`)
   }
-  return (after - before) / result.completed
+  return { total: (after.total - before.total) / result.completed, system: (after.system - before.system) / result.completed }
 }
 
 /** Run the rounds; `onRound` is told of each finished round (progress). */
 export async function measureInterleaved (load: BenchChild, targets: InterleavedTarget[], plan: InterleavedPlan, onRound?: (round: number, results: InterleavedResult[]) => void): Promise<InterleavedResult[]> {
   const results: InterleavedResult[] = targets.map(function empty (target) {
-    return { name: target.name, prompt: [], stream: [], promptMedian: Number.NaN, streamMedian: Number.NaN }
+    return {
+      name: target.name,
+      prompt: [],
+      stream: [],
+      promptMedian: Number.NaN,
+      streamMedian: Number.NaN,
+      promptSystem: [],
+      streamSystem: [],
+      promptSystemMedian: Number.NaN,
+      streamSystemMedian: Number.NaN
+    }
   })
   for (let round = 1; round <= plan.rounds; round++) {
     // Alternate the order, so no target always runs right after the same one.
     const order = targets.map(function index (_target, i) { return i })
     if (round % 2 === 0) order.reverse()
     for (const i of order) {
-      if (plan.only !== 'stream') results[i].prompt.push(await phase(load, targets[i], false, plan))
-      if (plan.only !== 'prompt') results[i].stream.push(await phase(load, targets[i], true, plan))
+      if (plan.only !== 'stream') {
+        const cpu = await phase(load, targets[i], false, plan)
+        results[i].prompt.push(cpu.total)
+        results[i].promptSystem.push(cpu.system)
+      }
+      if (plan.only !== 'prompt') {
+        const cpu = await phase(load, targets[i], true, plan)
+        results[i].stream.push(cpu.total)
+        results[i].streamSystem.push(cpu.system)
+      }
     }
     onRound?.(round, results)
   }
   for (const result of results) {
     result.promptMedian = median(result.prompt)
     result.streamMedian = median(result.stream)
+    result.promptSystemMedian = median(result.promptSystem)
+    result.streamSystemMedian = median(result.streamSystem)
   }
   return results
 }

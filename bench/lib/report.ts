@@ -3,6 +3,7 @@
 import type { GatewayResult, PhaseResult } from './phases.ts'
 import type { Plan } from './setup.ts'
 import type { InterleavedPlan, InterleavedResult } from './interleaved.ts'
+import { pairedRatios } from './interleaved.ts'
 
 function ms (value: number): string {
   return Number.isFinite(value) ? value.toFixed(value < 10 ? 2 : 1) : '–'
@@ -18,10 +19,6 @@ function mb (bytes: number): string {
 
 function kb (bytes: number): string {
   return Number.isFinite(bytes) ? (bytes / 1024).toFixed(1) : '–'
-}
-
-function ratio (value: number, floor: number | undefined): string {
-  return floor === undefined || !Number.isFinite(value) ? '–' : (value / floor).toFixed(2) + '×'
 }
 
 function row (cells: string[]): string {
@@ -92,22 +89,27 @@ export function renderTables (results: GatewayResult[], direct: Direct, plan: Pl
   return lines.join('\n')
 }
 
-/** CPU per request in interleaved rounds, and each target's ratio to the floor. */
+/**
+ * CPU per request in interleaved rounds, and each target's ratio to the floor: the median of
+ * the rounds' own ratios (pairedRatios), with their first and third quartiles.
+ */
 export function renderInterleaved (results: InterleavedResult[], plan: InterleavedPlan): string {
   const floor = results.find(function isFloor (result) { return result.name === 'floor' })
   const lines = [
-    `### CPU per request, interleaved (µs; median of ${plan.rounds} rounds of ${plan.seconds} s per target, closed loop, concurrency ${plan.concurrency})`,
+    `### CPU per request, interleaved (µs, median of ${plan.rounds} rounds of ${plan.seconds} s per target, closed loop, concurrency ${plan.concurrency}; vs floor: median of the rounds' ratios, quartiles beside it)`,
     '',
-    row(['target', 'prompt', 'vs floor', 'prompt rounds', 'stream', 'vs floor', 'stream rounds']),
-    row(Array(7).fill('---'))
+    row(['target', 'prompt', 'of it kernel', 'vs floor', 'quartiles', 'stream', 'of it kernel', 'vs floor', 'quartiles']),
+    row(Array(9).fill('---'))
   ]
-  function rounds (values: number[]): string {
-    return values.map(function fixed (value) { return value.toFixed(0) }).join(', ')
+  function times (value: number): string {
+    return Number.isNaN(value) ? '–' : value.toFixed(2) + '×'
   }
   for (const result of results) {
+    const prompt = pairedRatios(result.prompt, floor?.prompt)
+    const stream = pairedRatios(result.stream, floor?.stream)
     lines.push(row([result.name,
-      result.promptMedian.toFixed(1), ratio(result.promptMedian, floor?.promptMedian), rounds(result.prompt),
-      result.streamMedian.toFixed(1), ratio(result.streamMedian, floor?.streamMedian), rounds(result.stream)]))
+      result.promptMedian.toFixed(1), result.promptSystemMedian.toFixed(1), times(prompt.median), `${times(prompt.low)}–${times(prompt.high)}`,
+      result.streamMedian.toFixed(1), result.streamSystemMedian.toFixed(1), times(stream.median), `${times(stream.low)}–${times(stream.high)}`]))
   }
   return lines.join('\n')
 }

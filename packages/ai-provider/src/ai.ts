@@ -47,7 +47,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   const store = deps.store ?? await createStore(config.storage, { logger, clock })
   const clients = new Map<string, ProviderClient>()
   for (const provider of Object.values(config.providers)) {
-    clients.set(provider.name, createProviderClient(provider, { logger }))
+    clients.set(provider.name, createProviderClient(provider, { logger, dispatcher: deps.dispatchers?.[provider.name] }))
   }
   const context: ChainContext = { store, clock, logger }
   const sessions = createSessions(store, clock, config.limits)

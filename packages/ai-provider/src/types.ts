@@ -287,6 +287,11 @@ export interface AiDependencies {
   clock?: Clock
   /** A store to use instead of the one `options.storage` describes (it is closed by `close()`). */
   store?: import('./store.ts').AiStore
+  /**
+   * undici dispatchers to reach providers through, by provider name, instead of the Pool each
+   * provider gets by default (a proxy agent, an in-memory double). They are not closed by `close()`.
+   */
+  dispatchers?: Record<string, import('undici').Dispatcher>
 }
 
 /** The gateway core, built by `createAi`. */

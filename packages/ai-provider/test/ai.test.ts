@@ -1,5 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { Pool } from 'undici'
+import { createMockProvider } from '@platformatic/ai-mock-provider'
+import { createAi } from '../src/ai.ts'
 import { setup, collect, contentOf } from './helpers/ai.ts'
 
 test('request answers through the first model and stores the turn', async (t) => {
@@ -57,4 +60,35 @@ test('an empty prompt is a 400 and calls nobody', async (t) => {
   const { ai, mock } = await setup(t)
   await assert.rejects(ai.request({ prompt: '' }), { code: 'AI_BAD_REQUEST', statusCode: 400 })
   assert.equal(mock.requests.length, 0)
+})
+
+test('a provider given a dispatcher is reached through it, and close() leaves it open', async (t) => {
+  const mock = await createMockProvider()
+  mock.setBehaviour('a', { deltas: ['Through ', 'the pool'] })
+  // The base URL names no reachable host: only the dispatcher knows where the provider is.
+  const pool = new Pool(mock.url)
+  t.after(async () => { await pool.close(); await mock.close() })
+  const ai = await createAi({
+    providers: { openai: { apiKey: 'sk-test', baseUrl: 'http://provider.invalid' } },
+    models: ['openai:a']
+  }, { dispatchers: { openai: pool } })
+
+  const answer = await ai.request({ prompt: 'Hi' })
+  assert.equal(answer.text, 'Through the pool')
+  const streamed = await ai.stream({ prompt: 'Again' })
+  assert.equal(contentOf(await collect(streamed.events)), 'Through the pool')
+  assert.equal(mock.requests.length, 2)
+  assert.equal(mock.requests[0].path, '/v1/chat/completions')
+
+  await ai.close()
+  assert.equal(pool.closed, false)
+  const after = await pool.request({
+    path: '/v1/chat/completions',
+    method: 'POST',
+    headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'a', messages: [{ role: 'user', content: 'Still there?' }] })
+  })
+  await after.body.dump()
+  assert.equal(after.statusCode, 200)
+  assert.equal(mock.requests.length, 3)
 })

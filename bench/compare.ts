@@ -3,7 +3,7 @@
 // The steadiest way to check a change on a shared box; `pnpm bench` is the full report.
 //
 //   node bench/compare.ts [--targets floor,fastify-ai:memory] [--baseline <checkout>]
-//                         [--rounds 7] [--seconds 3] [--concurrency 32] [--only prompt|stream]
+//                         [--rounds 16] [--seconds 1] [--concurrency 32] [--only prompt|stream]
 //                         [--stalled 1000] [--history-expiration 10s] [--node-flags='--cpu-prof …']
 //
 // `--stalled N` holds N streams on the stalling model and releases them before the rounds (as
@@ -26,8 +26,8 @@ const { values } = parseArgs({
   options: {
     targets: { type: 'string', default: 'floor,fastify-ai:memory' },
     baseline: { type: 'string' },
-    rounds: { type: 'string', default: '7' },
-    seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '16' },
+    seconds: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: String(FULL_PLAN.concurrency) },
     /** Node.js flags of the gateway processes (`--cpu-prof`, `--trace-gc`…), space separated. */
     'node-flags': { type: 'string', default: '' },
@@ -86,12 +86,12 @@ try {
   }
 
   const plan = { rounds: Number(values.rounds), seconds: Number(values.seconds), warmupSeconds: 0.5, concurrency: Number(values.concurrency), only: values.only as 'prompt' | 'stream' | undefined }
-  const results = await measureInterleaved(load, targets, plan, function progress (round, so) {
+  const run = await measureInterleaved(load, targets, plan, function progress (round, so) {
     log(`round ${round}/${plan.rounds}: ` + so.map(function show (each) {
       return `${each.name} ${each.prompt.at(-1)?.toFixed(1)} / ${each.stream.at(-1)?.toFixed(1)}`
     }).join(', '))
   })
-  process.stdout.write(renderInterleaved(results, plan) + '\n')
+  process.stdout.write(renderInterleaved(run, plan) + '\n')
 } catch (error) {
   log((error as Error).stack ?? String(error))
   process.exitCode = 1

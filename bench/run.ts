@@ -13,7 +13,7 @@ import { FULL_PLAN, QUICK_PLAN } from './lib/setup.ts'
 import type { Plan } from './lib/setup.ts'
 import { renderInterleaved, renderTables } from './lib/report.ts'
 import { measureInterleaved } from './lib/interleaved.ts'
-import type { InterleavedResult, InterleavedTarget } from './lib/interleaved.ts'
+import type { InterleavedRun, InterleavedTarget } from './lib/interleaved.ts'
 import { summarize } from './profile-summary.ts'
 import type { Profile } from './profile-summary.ts'
 import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
@@ -151,7 +151,7 @@ try {
   // CPU per request of every target again, in interleaved rounds: the phases above ran one
   // target after the other, minutes apart, and a shared machine drifts by more than the
   // differences measured. These rounds are what the ratios to the floor are read from.
-  let interleaved: InterleavedResult[] = []
+  let interleaved: InterleavedRun = { results: [], probes: [] }
   let interleavedError: string | undefined
   if (measuredGateways.length > 0 && plan.interleavedRounds > 0) {
     log(`interleaved rounds: ${measuredGateways.map(function nameOf (each) { return each.name }).join(', ')}…`)
@@ -169,7 +169,7 @@ try {
     }
   }
 
-  const tables = renderTables(results, direct, plan) + (interleaved.length > 0
+  const tables = renderTables(results, direct, plan) + (interleaved.results.length > 0
     ? '\n\n' + renderInterleaved(interleaved, { rounds: plan.interleavedRounds, seconds: plan.interleavedSeconds, warmupSeconds: 0, concurrency: plan.concurrency })
     : '')
   const report = {
@@ -180,7 +180,8 @@ try {
     plan,
     direct,
     results,
-    interleaved,
+    interleaved: interleaved.results,
+    interleavedProbes: interleaved.probes,
     interleavedError,
     skipped
   }

@@ -91,8 +91,29 @@ async function phase (load: BenchChild, target: InterleavedTarget, stream: boole
   return { total: (after.total - before.total) / result.completed, system: (after.system - before.system) / result.completed }
 }
 
+/**
+ * CPU milliseconds of a fixed piece of pure JavaScript in this process: how fast the machine is
+ * at this moment. On a shared VM the same loop takes from 300 to 700 ms of CPU from one second
+ * to the next (another tenant on the sibling hyperthread), which no CPU-time figure can hide.
+ */
+export function speedProbe (): number {
+  const before = process.cpuUsage()
+  let sum = 0
+  for (let i = 0; i < 5_000_000; i++) sum = (sum + i * 7) % 1_000_003
+  const used = process.cpuUsage(before)
+  // Uses the sum, so the loop cannot be dropped.
+  return (used.user + used.system) / 1000 + (sum < 0 ? 1 : 0)
+}
+
+/** The rounds' results, and the speed probe (ms) taken before each phase. */
+export interface InterleavedRun {
+  results: InterleavedResult[]
+  probes: number[]
+}
+
 /** Run the rounds; `onRound` is told of each finished round (progress). */
-export async function measureInterleaved (load: BenchChild, targets: InterleavedTarget[], plan: InterleavedPlan, onRound?: (round: number, results: InterleavedResult[]) => void): Promise<InterleavedResult[]> {
+export async function measureInterleaved (load: BenchChild, targets: InterleavedTarget[], plan: InterleavedPlan, onRound?: (round: number, results: InterleavedResult[]) => void): Promise<InterleavedRun> {
+  const probes: number[] = []
   const results: InterleavedResult[] = targets.map(function empty (target) {
     return {
       name: target.name,
@@ -111,6 +132,7 @@ export async function measureInterleaved (load: BenchChild, targets: Interleaved
     const order = targets.map(function index (_target, i) { return i })
     if (round % 2 === 0) order.reverse()
     for (const i of order) {
+      probes.push(speedProbe())
       if (plan.only !== 'stream') {
         const cpu = await phase(load, targets[i], false, plan)
         results[i].prompt.push(cpu.total)
@@ -130,5 +152,5 @@ export async function measureInterleaved (load: BenchChild, targets: Interleaved
     result.promptSystemMedian = median(result.promptSystem)
     result.streamSystemMedian = median(result.streamSystem)
   }
-  return results
+  return { results, probes }
 }

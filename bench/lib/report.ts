@@ -2,8 +2,8 @@
 
 import type { GatewayResult, PhaseResult } from './phases.ts'
 import type { Plan } from './setup.ts'
-import type { InterleavedPlan, InterleavedResult } from './interleaved.ts'
-import { pairedRatios } from './interleaved.ts'
+import type { InterleavedPlan, InterleavedRun } from './interleaved.ts'
+import { median, pairedRatios } from './interleaved.ts'
 
 function ms (value: number): string {
   return Number.isFinite(value) ? value.toFixed(value < 10 ? 2 : 1) : '–'
@@ -93,7 +93,7 @@ export function renderTables (results: GatewayResult[], direct: Direct, plan: Pl
  * CPU per request in interleaved rounds, and each target's ratio to the floor: the median of
  * the rounds' own ratios (pairedRatios), with their first and third quartiles.
  */
-export function renderInterleaved (results: InterleavedResult[], plan: InterleavedPlan): string {
+export function renderInterleaved ({ results, probes }: InterleavedRun, plan: InterleavedPlan): string {
   const floor = results.find(function isFloor (result) { return result.name === 'floor' })
   const lines = [
     `### CPU per request, interleaved (µs, median of ${plan.rounds} rounds of ${plan.seconds} s per target, closed loop, concurrency ${plan.concurrency}; vs floor: median of the rounds' ratios, quartiles beside it)`,
@@ -110,6 +110,11 @@ export function renderInterleaved (results: InterleavedResult[], plan: Interleav
     lines.push(row([result.name,
       result.promptMedian.toFixed(1), result.promptSystemMedian.toFixed(1), times(prompt.median), `${times(prompt.low)}–${times(prompt.high)}`,
       result.streamMedian.toFixed(1), result.streamSystemMedian.toFixed(1), times(stream.median), `${times(stream.low)}–${times(stream.high)}`]))
+  }
+  if (probes.length > 0) {
+    const fastest = Math.min(...probes)
+    const slowest = Math.max(...probes)
+    lines.push('', `Speed of the machine during the rounds: the same loop of pure JavaScript took ${fastest.toFixed(1)} to ${slowest.toFixed(1)} ms of CPU (median ${median(probes).toFixed(1)}, ${(slowest / fastest).toFixed(2)}× apart) over ${probes.length} probes.`)
   }
   return lines.join('\n')
 }

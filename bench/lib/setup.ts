@@ -93,8 +93,8 @@ export const FULL_PLAN: Plan = {
   longRunConcurrency: 16,
   longRunSampleMs: 1000,
   longRunGcSeconds: 15,
-  interleavedRounds: 5,
-  interleavedSeconds: 3
+  interleavedRounds: 16,
+  interleavedSeconds: 1
 }
 
 export const QUICK_PLAN: Plan = {

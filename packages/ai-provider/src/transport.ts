@@ -8,6 +8,7 @@
 // Every failure, timeout, abort and early exit of the consumer aborts the upstream request;
 // bodies are always read to their end or destroyed, so no socket is leaked.
 
+import type { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import type { Logger } from './types.ts'
 import type { ProviderAnswer, ProviderCallOptions, ProviderInput, ProviderStreamEvent } from './provider.ts'
@@ -25,6 +26,8 @@ import { errorObject, parseErrorBody, shortMessage, withCause } from './provider
 import { createSseParser } from './sse-parser.ts'
 import type { BatchIterator } from './event-batches.ts'
 import { eventBatches } from './event-batches.ts'
+import type { Deadline, DeadlineQueue } from './deadlines.ts'
+import { DeadlineQueues } from './deadlines.ts'
 
 /** Most bytes of an error body read to build the error message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
@@ -52,75 +55,125 @@ export interface Transport {
   shutdown (): void
 }
 
+/** undici's abort listener on a call (it adds one per request). */
+type AbortListener = () => void
+
 /**
- * The bookkeeping of one upstream call: its AbortController, its timer and the caller's signal.
- * It is its own listener (`handleEvent`) and the timer gets it as argument, so a call allocates
- * no closures.
+ * The bookkeeping of one upstream call: its deadline, the caller's signal and the abort of the
+ * exchange. It is also the `signal` undici gets: undici takes an EventEmitter-shaped signal
+ * (`aborted`, `reason`, `once`/`removeListener` of 'abort'), which costs two fields where an
+ * AbortController's EventTarget costs half a microsecond per listener added and removed. It is
+ * its own listener on the caller's signal (`handleEvent`) and its own deadline (`expire`), so a
+ * call allocates nothing beyond itself.
  */
-class UpstreamCall {
-  readonly controller = new AbortController()
+class UpstreamCall implements Deadline {
   readonly label: string
   readonly timeout: number
   readonly callerSignal: AbortSignal | undefined
-  readonly timer: NodeJS.Timeout
+  readonly deadlines: DeadlineQueue
+  deadline = 0
+  earlier: Deadline | undefined = undefined
+  later: Deadline | undefined = undefined
+  queued = false
   timedOut = false
   /** The consumer holds an event: upstream silence is not being measured. */
   paused = false
+  /** The exchange was stopped (timeout, caller, shutdown, early exit). Read by undici. */
+  aborted = false
+  /** Read by undici, which then fails the exchange with its own RequestAbortedError. */
+  readonly reason: undefined = undefined
+  private listener: AbortListener | undefined = undefined
+  private moreListeners: AbortListener[] | undefined = undefined
 
-  constructor (label: string, options: ProviderCallOptions) {
+  constructor (label: string, options: ProviderCallOptions, deadlines: DeadlineQueue) {
     this.label = label
     this.timeout = options.timeout
     this.callerSignal = options.signal
-    this.timer = setTimeout(onCallTimeout, options.timeout, this)
+    this.deadlines = deadlines
+    deadlines.arm(this)
     if (options.signal !== undefined) options.signal.addEventListener('abort', this)
   }
 
   /** The caller's signal fired. */
   handleEvent (): void {
-    this.controller.abort()
+    this.abort()
+  }
+
+  /** The deadline passed. While paused it is simply spent; resuming re-arms it. */
+  expire (): void {
+    if (this.paused) return
+    this.timedOut = true
+    this.abort()
   }
 
   /** Upstream spoke: restart the silence window. */
   touch (): void {
-    this.timer.refresh()
+    this.deadlines.arm(this)
+  }
+
+  /** Stop the exchange (undici destroys its body); once. */
+  abort (): void {
+    if (this.aborted) return
+    this.aborted = true
+    const listener = this.listener
+    const more = this.moreListeners
+    this.listener = undefined
+    this.moreListeners = undefined
+    listener?.()
+    if (more !== undefined) for (const each of more) each()
+  }
+
+  // The EventEmitter side undici uses: it only ever listens to 'abort'.
+  on (_event: 'abort', listener: AbortListener): this {
+    if (this.listener === undefined) this.listener = listener
+    else (this.moreListeners ??= []).push(listener)
+    return this
+  }
+
+  once (event: 'abort', listener: AbortListener): this {
+    return this.on(event, listener)
+  }
+
+  removeListener (_event: 'abort', listener: AbortListener): this {
+    if (this.listener === listener) this.listener = undefined
+    else if (this.moreListeners !== undefined) this.moreListeners = this.moreListeners.filter(function other (each) { return each !== listener })
+    return this
+  }
+
+  off (event: 'abort', listener: AbortListener): this {
+    return this.removeListener(event, listener)
   }
 
   finish (): void {
-    clearTimeout(this.timer)
+    this.deadlines.disarm(this)
     if (this.callerSignal !== undefined) this.callerSignal.removeEventListener('abort', this)
   }
-}
-
-function onCallTimeout (call: UpstreamCall): void {
-  // While paused, the timer is simply spent; resuming refreshes (re-arms) it.
-  if (call.paused) return
-  call.timedOut = true
-  call.controller.abort()
 }
 
 /** Builds the transport of one provider. */
 export function createTransport (options: TransportOptions): Transport {
   const { name, adapter, dispatcher, basePath, headers, logger } = options
-  const inFlight = new Set<AbortController>()
+  const inFlight = new Set<UpstreamCall>()
+  const deadlines = new DeadlineQueues()
   let closing = false
 
   function start (model: string, callOptions: ProviderCallOptions): UpstreamCall {
     if (closing) throw new AiShuttingDownError()
     if (callOptions.signal?.aborted === true) throw withCause(new AiAbortedError(), callOptions.signal.reason)
-    const call = new UpstreamCall(name + ':' + model, callOptions)
-    inFlight.add(call.controller)
+    const call = new UpstreamCall(name + ':' + model, callOptions, deadlines.of(callOptions.timeout))
+    inFlight.add(call)
     return call
   }
 
   function end (call: UpstreamCall): void {
     call.finish()
-    inFlight.delete(call.controller)
+    inFlight.delete(call)
   }
 
   /** Whatever went wrong, as the AI_* error that says why. */
   function failure (call: UpstreamCall, error: unknown): Error {
     let result: Error
-    if (closing && call.controller.signal.aborted) {
+    if (closing && call.aborted) {
       result = withCause(new AiShuttingDownError(), error)
     } else if (call.timedOut) {
       result = withCause(new AiProviderTimeoutError(call.label, call.timeout), error)
@@ -141,8 +194,9 @@ export function createTransport (options: TransportOptions): Transport {
       method: 'POST',
       headers,
       body,
-      signal: call.controller.signal,
-      // The call's own timer bounds the wait; undici's timers would only duplicate it.
+      // An EventEmitter-shaped signal, which undici takes (see UpstreamCall).
+      signal: call as unknown as EventEmitter,
+      // The call's own deadline bounds the wait; undici's timers would only duplicate it.
       headersTimeout: 0,
       bodyTimeout: 0
     })
@@ -163,7 +217,7 @@ export function createTransport (options: TransportOptions): Transport {
       return adapter.readAnswer(json, call.label)
     } catch (error) {
       // Abort in any case: a no-op when the exchange is over, the upstream stop otherwise.
-      call.controller.abort()
+      call.abort()
       throw failure(call, error)
     } finally {
       end(call)
@@ -245,11 +299,11 @@ export function createTransport (options: TransportOptions): Transport {
       if (!sawText) throw new AiProviderEmptyResponseError(call.label)
       yield [ending]
     } catch (error) {
-      call.controller.abort()
+      call.abort()
       throw failure(call, error)
     } finally {
       // The consumer stopped early (return()/break) or something failed: stop upstream.
-      if (!bodyComplete) call.controller.abort()
+      if (!bodyComplete) call.abort()
       end(call)
     }
   }
@@ -259,7 +313,7 @@ export function createTransport (options: TransportOptions): Transport {
     stream,
     shutdown: function shutdown (): void {
       closing = true
-      for (const controller of inFlight) controller.abort()
+      for (const call of inFlight) call.abort()
     }
   }
 }

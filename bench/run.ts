@@ -29,7 +29,9 @@ const { values } = parseArgs({
     /** Cap of the long run in seconds (0 skips it). */
     'long-run-seconds': { type: 'string' },
     /** Requests of the long run. */
-    'long-run-requests': { type: 'string' }
+    'long-run-requests': { type: 'string' },
+    /** Seconds between the long run's forced full GCs (0: none, RSS as V8 sizes the heap by itself). */
+    'long-run-gc-seconds': { type: 'string' }
   }
 })
 
@@ -41,6 +43,7 @@ const plan: Plan = { ...(values.quick ? QUICK_PLAN : FULL_PLAN) }
 if (values.seconds !== undefined) plan.throughputSeconds = Number(values.seconds)
 if (values['long-run-seconds'] !== undefined) plan.longRunSeconds = Number(values['long-run-seconds'])
 if (values['long-run-requests'] !== undefined) plan.longRunRequests = Number(values['long-run-requests'])
+if (values['long-run-gc-seconds'] !== undefined) plan.longRunGcSeconds = Number(values['long-run-gc-seconds'])
 const targets = values.only === undefined ? ALL_TARGETS : values.only.split(',')
 
 const resultsDir = join(import.meta.dirname, 'results')

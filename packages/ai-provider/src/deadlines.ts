@@ -22,6 +22,8 @@ export class DeadlineQueue {
   private earliest: Deadline | undefined = undefined
   private latest: Deadline | undefined = undefined
   private timer: NodeJS.Timeout | undefined = undefined
+  /** expireDue is running: it arms the timer itself once it is done. */
+  private expiring = false
 
   constructor (timeout: number) {
     this.timeout = timeout
@@ -34,10 +36,15 @@ export class DeadlineQueue {
     item.queued = true
     item.earlier = this.latest
     item.later = undefined
-    if (this.latest === undefined) this.earliest = item
-    else this.latest.later = item
+    if (this.latest === undefined) {
+      this.earliest = item
+      // Armed deadlines keep the process up, as a timer of their own would.
+      this.timer?.ref()
+    } else {
+      this.latest.later = item
+    }
     this.latest = item
-    if (this.timer === undefined) this.wakeAt(item.deadline)
+    if (this.timer === undefined && !this.expiring) this.wakeAt(item.deadline)
   }
 
   /** Stop the item's deadline (a no-op when it is not armed). */
@@ -53,26 +60,40 @@ export class DeadlineQueue {
     item.earlier = undefined
     item.later = undefined
     item.queued = false
+    // Nothing armed: the timer may still fire (and find nothing) but holds the process no more.
+    if (this.earliest === undefined) this.timer?.unref()
   }
 
-  // The timer is unref'd: an armed call has a socket (or its own handle) keeping the process up.
   private wakeAt (deadline: number): void {
     this.timer = setTimeout(wake, Math.max(1, Math.ceil(deadline - performance.now())), this)
-    this.timer.unref()
   }
 
   /** The timer fired: expire what is due, sleep until the next deadline. */
   expireDue (): void {
     this.timer = undefined
+    this.expiring = true
     const now = performance.now()
     let item = this.earliest
-    while (item !== undefined && item.deadline <= now) {
-      this.unlink(item)
-      item.expire()
-      item = this.earliest
+    try {
+      while (item !== undefined && item.deadline <= now) {
+        this.unlink(item)
+        try {
+          item.expire()
+        } catch (error) {
+          // The others still expire; the error surfaces as it would from a timer of its own.
+          process.nextTick(rethrow, error)
+        }
+        item = this.earliest
+      }
+    } finally {
+      this.expiring = false
+      if (this.earliest !== undefined) this.wakeAt(this.earliest.deadline)
     }
-    if (item !== undefined && this.timer === undefined) this.wakeAt(item.deadline)
   }
+}
+
+function rethrow (error: unknown): never {
+  throw error
 }
 
 function wake (queue: DeadlineQueue): void {

@@ -117,6 +117,15 @@ function positiveInteger (value: unknown, path: string): number {
   return value
 }
 
+/** The longest delay a Node.js timer takes (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2_147_483_647
+
+function timeoutMs (value: unknown, path: string): number {
+  const ms = positiveInteger(value, path)
+  if (ms > MAX_TIMEOUT_MS) fail(`${path} must be at most ${MAX_TIMEOUT_MS} ms, got ${describeValue(value)}`)
+  return ms
+}
+
 function nonNegativeInteger (value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(`${path} must be a non-negative integer, got ${describeValue(value)}`)
   return value
@@ -174,7 +183,7 @@ function mergeLimits (value: unknown, path: string, base: NormalizedModelLimits,
   const limits: NormalizedModelLimits = {
     maxTokens: input.maxTokens === undefined ? base.maxTokens : positiveInteger(input.maxTokens, `${path}.maxTokens`),
     rate: base.rate,
-    requestTimeout: input.requestTimeout === undefined ? base.requestTimeout : positiveInteger(input.requestTimeout, `${path}.requestTimeout`),
+    requestTimeout: input.requestTimeout === undefined ? base.requestTimeout : timeoutMs(input.requestTimeout, `${path}.requestTimeout`),
     retry: base.retry
   }
   if (input.rate !== undefined) {

@@ -119,8 +119,8 @@ class UpstreamCall implements Deadline {
     const more = this.moreListeners
     this.listener = undefined
     this.moreListeners = undefined
-    listener?.()
-    if (more !== undefined) for (const each of more) each()
+    if (listener !== undefined) callListener(listener)
+    if (more !== undefined) for (const each of more) callListener(each)
   }
 
   // The EventEmitter side undici uses: it only ever listens to 'abort'.
@@ -147,6 +147,15 @@ class UpstreamCall implements Deadline {
   finish (): void {
     this.deadlines.disarm(this)
     if (this.callerSignal !== undefined) this.callerSignal.removeEventListener('abort', this)
+  }
+}
+
+/** An abort listener that throws does not stop the others (as with an AbortSignal): its error surfaces on its own. */
+function callListener (listener: AbortListener): void {
+  try {
+    listener()
+  } catch (error) {
+    process.nextTick(function rethrow () { throw error })
   }
 }
 

@@ -1,6 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import type { Deadline } from '../src/deadlines.ts'
 import { DeadlineQueue, DeadlineQueues } from '../src/deadlines.ts'
 
@@ -24,14 +26,15 @@ test('armed items expire in deadline order, not before their timeout', async () 
   const expired: string[] = []
   const first = item('first', expired)
   const second = item('second', expired)
-  const armedAt = performance.now()
+  const firstArmedAt = performance.now()
   queue.arm(first)
   await sleep(15)
+  const secondArmedAt = performance.now()
   queue.arm(second)
   await sleep(100)
   assert.deepEqual(expired, ['first', 'second'])
-  assert.ok((first.expiredAt as number) - armedAt >= 39, 'not before its timeout')
-  assert.ok((second.expiredAt as number) - (first.expiredAt as number) >= 10, 'the second later, by its own deadline')
+  assert.ok((first.expiredAt as number) - firstArmedAt >= 39, 'not before its timeout')
+  assert.ok((second.expiredAt as number) - secondArmedAt >= 39, 'nor the second, armed later')
   assert.equal(first.queued, false)
   assert.equal(second.queued, false)
 })
@@ -86,4 +89,51 @@ test('each timeout has its own queue', async () => {
   queues.of(25).arm(item('fast', expired))
   await sleep(80)
   assert.deepEqual(expired, ['fast'])
+})
+
+test('an item armed while others expire does not hold back the ones due before it', async () => {
+  const queue = new DeadlineQueue(100)
+  const expired: string[] = []
+  const late = item('late', expired)
+  const first = item('first', expired)
+  // Expiring the first arms another (deadline 200 ms): the second (140 ms) must not wait for it.
+  first.expire = function armAnother () {
+    expired.push('first')
+    queue.arm(late)
+  }
+  const second = item('second', expired)
+  queue.arm(first)
+  await sleep(40)
+  const secondArmedAt = performance.now()
+  queue.arm(second)
+  await sleep(220)
+  assert.deepEqual(expired.slice(0, 2), ['first', 'second'])
+  // Held back, it would expire with the late one, 160 ms after it was armed.
+  assert.ok((second.expiredAt as number) - secondArmedAt < 150, 'the second expired on its own deadline')
+})
+
+const run = promisify(execFile)
+const deadlinesModule = new URL('../src/deadlines.ts', import.meta.url).href
+
+test('an armed deadline keeps the process up until it expires; an expire that throws does not stop the others', async () => {
+  // A child with nothing but the queue: it must wait for the deadlines, then fail on the throw.
+  const script = `
+    import { DeadlineQueue } from ${JSON.stringify(deadlinesModule)}
+    const queue = new DeadlineQueue(50)
+    const item = (expire) => ({ deadline: 0, earlier: undefined, later: undefined, queued: false, expire })
+    queue.arm(item(() => { throw new Error('listener failed') }))
+    queue.arm(item(() => { console.log('second expired') }))
+  `
+  const failure = await run(process.execPath, ['--input-type=module', '-e', script]).then(() => undefined, (error: { code: number, stdout: string, stderr: string }) => error)
+  assert.ok(failure !== undefined, 'the throw surfaces')
+  assert.match(failure.stdout, /second expired/)
+  assert.match(failure.stderr, /listener failed/)
+
+  const quiet = `
+    import { DeadlineQueue } from ${JSON.stringify(deadlinesModule)}
+    const queue = new DeadlineQueue(50)
+    queue.arm({ deadline: 0, earlier: undefined, later: undefined, queued: false, expire () { console.log('expired') } })
+  `
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', quiet])
+  assert.equal(stdout.trim(), 'expired')
 })

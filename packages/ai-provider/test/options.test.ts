@@ -19,6 +19,7 @@ const badOptions: Array<[string, unknown, RegExp]> = [
   ['negative retry', { providers, models: ['openai:a'], limits: { retry: { max: -1 } } }, /limits\.retry\.max must be a non-negative integer, got -1/],
   ['fractional historyLength', { providers, models: ['openai:a'], limits: { historyLength: 1.5 } }, /limits\.historyLength must be a positive integer, got 1.5/],
   ['requestTimeout as string', { providers, models: ['openai:a'], limits: { requestTimeout: '30s' } }, /limits\.requestTimeout must be a positive integer, got "30s"/],
+  ['requestTimeout beyond a timer', { providers, models: ['openai:a'], limits: { requestTimeout: 2 ** 31 } }, /limits\.requestTimeout must be at most 2147483647 ms, got 2147483648/],
   ['unknown top-level key', { providers, models: ['openai:a'], limit: {} }, /options\.limit is not a known option/],
   ['unknown limits key', { providers, models: ['openai:a'], limits: { maxToken: 5 } }, /limits\.maxToken is not a known option/],
   ['session limits in a model', { providers, models: [{ provider: 'openai', model: 'a', limits: { historyLength: 5 } }] }, /models\[0\]\.limits\.historyLength is not a known option/],

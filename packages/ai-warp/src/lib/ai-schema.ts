@@ -34,7 +34,7 @@ const retry = {
 const modelLimits = {
   maxTokens: { type: 'integer', minimum: 1, description: 'Upper bound of output tokens; a request\'s `maxTokens` is capped by it.' },
   rate,
-  requestTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000.' },
+  requestTimeout: { type: 'integer', minimum: 1, maximum: 2147483647, description: 'Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000.' },
   retry
 }
 

@@ -62,8 +62,8 @@ function quantile (sorted: number[], q: number): number {
 
 /**
  * The ratio of a target to the floor, round by round: each round's phases run next to each other,
- * so the speed of a shared machine (which moves by 2x from one second to the next here) is
- * nearly the same in both, and the ratio of one round is steadier than the ratio of two medians.
+ * so the speed of a shared machine (which moved by up to 2x within seconds here) is nearly the
+ * same in both, and the ratio of one round is steadier than the ratio of two medians.
  * The median of the rounds' ratios, with the first and third quartiles.
  */
 export function pairedRatios (values: number[], floor: number[] | undefined): { median: number, low: number, high: number } {
@@ -93,8 +93,8 @@ async function phase (load: BenchChild, target: InterleavedTarget, stream: boole
 
 /**
  * CPU milliseconds of a fixed piece of pure JavaScript in this process: how fast the machine is
- * at this moment. On a shared VM the same loop takes from 300 to 700 ms of CPU from one second
- * to the next (another tenant on the sibling hyperthread), which no CPU-time figure can hide.
+ * at this moment. On the shared VM of docs/benchmarks.md one loop of pure arithmetic took 300 ms
+ * of CPU in one run and 700 ms in another a few seconds later: every CPU-time figure moves with it.
  */
 export function speedProbe (): number {
   const before = process.cpuUsage()

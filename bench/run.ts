@@ -13,7 +13,7 @@ import { FULL_PLAN, QUICK_PLAN } from './lib/setup.ts'
 import type { Plan } from './lib/setup.ts'
 import { renderInterleaved, renderTables } from './lib/report.ts'
 import { measureInterleaved } from './lib/interleaved.ts'
-import type { InterleavedRun, InterleavedTarget } from './lib/interleaved.ts'
+import type { InterleavedPlan, InterleavedRun, InterleavedTarget } from './lib/interleaved.ts'
 import { summarize } from './profile-summary.ts'
 import type { Profile } from './profile-summary.ts'
 import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
@@ -155,16 +155,17 @@ try {
   // target after the other, minutes apart, and a shared machine drifts by more than the
   // differences measured. These rounds are what the ratios to the floor are read from.
   let interleaved: InterleavedRun = { results: [], probes: [] }
+  const interleavedPlan: InterleavedPlan = {
+    rounds: plan.interleavedRounds,
+    seconds: plan.interleavedSeconds,
+    warmupSeconds: Math.min(plan.warmupSeconds, 0.5),
+    concurrency: plan.concurrency
+  }
   let interleavedError: string | undefined
   if (measuredGateways.length > 0 && plan.interleavedRounds > 0) {
     log(`interleaved rounds: ${measuredGateways.map(function nameOf (each) { return each.name }).join(', ')}…`)
     try {
-      interleaved = await measureInterleaved(load, measuredGateways, {
-        rounds: plan.interleavedRounds,
-        seconds: plan.interleavedSeconds,
-        warmupSeconds: Math.min(plan.warmupSeconds, 0.5),
-        concurrency: plan.concurrency
-      }, function progress (round) { log(`  round ${round}/${plan.interleavedRounds}`) })
+      interleaved = await measureInterleaved(load, measuredGateways, interleavedPlan, function progress (round) { log(`  round ${round}/${plan.interleavedRounds}`) })
     } catch (error) {
       // What was measured before still gets written; the run fails at the end.
       interleavedError = (error as Error).message
@@ -173,7 +174,7 @@ try {
   }
 
   const tables = renderTables(results, direct, plan) + (interleaved.results.length > 0
-    ? '\n\n' + renderInterleaved(interleaved, { rounds: plan.interleavedRounds, seconds: plan.interleavedSeconds, warmupSeconds: 0, concurrency: plan.concurrency })
+    ? '\n\n' + renderInterleaved(interleaved, interleavedPlan)
     : '')
   const report = {
     date: new Date(startedAt).toISOString(),

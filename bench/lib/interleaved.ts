@@ -1,7 +1,8 @@
 // CPU per request measured in interleaved rounds: every target runs a short closed-loop phase in
 // turn, round after round, so the drift of a shared machine (other tenants, frequency, the
 // allocator) hits every target alike. A target's figure is the median of its rounds; its ratio
-// to the floor's median is the figure the targets of SPEC §9 are judged on.
+// to the floor (pairedRatios: the median of the rounds' own ratios) is the figure the targets
+// of SPEC §9 are judged on.
 
 import type { BenchChild } from './ipc.ts'
 import type { PhaseResult } from './phases.ts'
@@ -61,13 +62,14 @@ function quantile (sorted: number[], q: number): number {
 }
 
 /**
- * The ratio of a target to the floor, round by round: each round's phases run next to each other,
- * so the speed of a shared machine (which moved by up to 2x within seconds here) is nearly the
- * same in both, and the ratio of one round is steadier than the ratio of two medians.
- * The median of the rounds' ratios, with the first and third quartiles.
+ * The ratio of a target to the floor, round by round: a round's phases run a few seconds apart,
+ * so a drift of the machine that lasts longer than that hits both alike and leaves the round's
+ * ratio alone. The median of the rounds' ratios, with the first and third quartiles (NaN
+ * without a floor). How much this narrows the spread on a given box is in docs/benchmarks.md.
  */
 export function pairedRatios (values: number[], floor: number[] | undefined): { median: number, low: number, high: number } {
-  if (floor === undefined || floor.length !== values.length) return { median: Number.NaN, low: Number.NaN, high: Number.NaN }
+  if (floor === undefined) return { median: Number.NaN, low: Number.NaN, high: Number.NaN }
+  if (floor.length !== values.length) throw new Error(`paired ratios need as many rounds as the floor's (${values.length} against ${floor.length})`)
   const ratios = values.map(function each (value, round) { return value / floor[round] }).sort(function ascending (a, b) { return a - b })
   return { median: quantile(ratios, 0.5), low: quantile(ratios, 0.25), high: quantile(ratios, 0.75) }
 }
@@ -114,6 +116,8 @@ export interface InterleavedRun {
 /** Run the rounds; `onRound` is told of each finished round (progress). */
 export async function measureInterleaved (load: BenchChild, targets: InterleavedTarget[], plan: InterleavedPlan, onRound?: (round: number, results: InterleavedResult[]) => void): Promise<InterleavedRun> {
   const probes: number[] = []
+  // The first run of the probe includes its compilation: not a reading.
+  speedProbe()
   const results: InterleavedResult[] = targets.map(function empty (target) {
     return {
       name: target.name,

@@ -96,25 +96,31 @@ export function renderTables (results: GatewayResult[], direct: Direct, plan: Pl
 export function renderInterleaved ({ results, probes }: InterleavedRun, plan: InterleavedPlan): string {
   const floor = results.find(function isFloor (result) { return result.name === 'floor' })
   const lines = [
-    `### CPU per request, interleaved (µs, median of ${plan.rounds} rounds of ${plan.seconds} s per target, closed loop, concurrency ${plan.concurrency}; vs floor: median of the rounds' ratios, quartiles beside it)`,
+    `### CPU per request, interleaved (µs, median of ${plan.rounds} rounds of ${plan.seconds} s per target after ${plan.warmupSeconds} s of warm-up each, closed loop, concurrency ${plan.concurrency}; vs floor: median of the rounds' ratios, quartiles beside it)`,
     '',
     row(['target', 'prompt', 'of it kernel', 'vs floor', 'quartiles', 'stream', 'of it kernel', 'vs floor', 'quartiles']),
     row(Array(9).fill('---'))
   ]
   function times (value: number): string {
-    return Number.isNaN(value) ? '–' : value.toFixed(2) + '×'
+    return Number.isFinite(value) ? value.toFixed(2) + '×' : '–'
+  }
+  function micros (value: number): string {
+    return Number.isFinite(value) ? value.toFixed(1) : '–'
+  }
+  function spread (low: number, high: number): string {
+    return Number.isFinite(low) && Number.isFinite(high) ? `${times(low)}–${times(high)}` : '–'
   }
   for (const result of results) {
     const prompt = pairedRatios(result.prompt, floor?.prompt)
     const stream = pairedRatios(result.stream, floor?.stream)
     lines.push(row([result.name,
-      result.promptMedian.toFixed(1), result.promptSystemMedian.toFixed(1), times(prompt.median), `${times(prompt.low)}–${times(prompt.high)}`,
-      result.streamMedian.toFixed(1), result.streamSystemMedian.toFixed(1), times(stream.median), `${times(stream.low)}–${times(stream.high)}`]))
+      micros(result.promptMedian), micros(result.promptSystemMedian), times(prompt.median), spread(prompt.low, prompt.high),
+      micros(result.streamMedian), micros(result.streamSystemMedian), times(stream.median), spread(stream.low, stream.high)]))
   }
   if (probes.length > 0) {
     const fastest = Math.min(...probes)
     const slowest = Math.max(...probes)
-    lines.push('', `Speed of the machine during the rounds: the same loop of pure JavaScript took ${fastest.toFixed(1)} to ${slowest.toFixed(1)} ms of CPU (median ${median(probes).toFixed(1)}, ${(slowest / fastest).toFixed(2)}× apart) over ${probes.length} probes.`)
+    lines.push('', `Speed of the machine during the rounds: the same loop of pure JavaScript took ${fastest.toFixed(1)} to ${slowest.toFixed(1)} ms of CPU (median ${median(probes).toFixed(1)}, ${(slowest / fastest).toFixed(2)}× apart) over ${probes.length} probes, one before each target's phases of a round.`)
   }
   return lines.join('\n')
 }

@@ -31,8 +31,14 @@ export class DeadlineQueue {
 
   /** (Re)start the item's deadline: `timeout` milliseconds from now. */
   arm (item: Deadline): void {
+    const deadline = performance.now() + this.timeout
+    // The latest stays the latest with a later deadline (a lone stream's every chunk).
+    if (item.queued && item === this.latest) {
+      item.deadline = deadline
+      return
+    }
     if (item.queued) this.unlink(item)
-    item.deadline = performance.now() + this.timeout
+    item.deadline = deadline
     item.queued = true
     item.earlier = this.latest
     item.later = undefined

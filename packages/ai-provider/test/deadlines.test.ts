@@ -69,6 +69,22 @@ test('re-arming moves the deadline later (a stream that keeps speaking never tim
   assert.deepEqual(expired, ['silent'])
 })
 
+test('a lone item re-armed in place keeps its deadline moving, and expires once silent', async () => {
+  const queue = new DeadlineQueue(40)
+  const expired: string[] = []
+  const lone = item('lone', expired)
+  queue.arm(lone)
+  for (let i = 0; i < 6; i++) {
+    await sleep(15)
+    queue.arm(lone)
+  }
+  assert.deepEqual(expired, [])
+  const silentFrom = performance.now()
+  await sleep(100)
+  assert.deepEqual(expired, ['lone'])
+  assert.ok((lone.expiredAt as number) - silentFrom >= 20, 'its last deadline, not an earlier one')
+})
+
 test('an item armed again after it expired expires again', async () => {
   const queue = new DeadlineQueue(20)
   const expired: string[] = []

@@ -21,6 +21,14 @@ function item (name: string, expired: string[]): Deadline & { expiredAt?: number
   return result
 }
 
+/** Re-arm `target` every 15 ms, `times` times: a stream whose upstream keeps speaking. */
+async function keepSpeaking (queue: DeadlineQueue, target: Deadline, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    await sleep(15)
+    queue.arm(target)
+  }
+}
+
 test('armed items expire in deadline order, not before their timeout', async () => {
   const queue = new DeadlineQueue(40)
   const expired: string[] = []
@@ -59,10 +67,7 @@ test('re-arming moves the deadline later (a stream that keeps speaking never tim
   const silent = item('silent', expired)
   queue.arm(talking)
   queue.arm(silent)
-  for (let i = 0; i < 6; i++) {
-    await sleep(15)
-    queue.arm(talking)
-  }
+  await keepSpeaking(queue, talking, 6)
   assert.deepEqual(expired, ['silent'])
   queue.disarm(talking)
   await sleep(60)
@@ -74,10 +79,7 @@ test('a lone item re-armed in place keeps its deadline moving, and expires once 
   const expired: string[] = []
   const lone = item('lone', expired)
   queue.arm(lone)
-  for (let i = 0; i < 6; i++) {
-    await sleep(15)
-    queue.arm(lone)
-  }
+  await keepSpeaking(queue, lone, 6)
   assert.deepEqual(expired, [])
   const silentFrom = performance.now()
   await sleep(100)

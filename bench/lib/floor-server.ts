@@ -6,7 +6,6 @@
 
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import type { Dispatcher } from 'undici'
 import { Fastify, undici } from './deps.ts'
 import { MODEL } from './setup.ts'
 
@@ -27,9 +26,9 @@ function upstreamModel (body: FloorBody): string {
   return chosen === undefined ? MODEL : chosen.slice(chosen.indexOf(':') + 1)
 }
 
-/** Start the floor proxy in front of `mockUrl` (through `dispatcher` when given, which it does not close). */
-export async function startFloor (mockUrl: string, dispatcher?: Dispatcher): Promise<FastifyInstance> {
-  const pool = dispatcher ?? new undici.Pool(mockUrl, { connections: null })
+/** Start the floor proxy in front of `mockUrl`. */
+export async function startFloor (mockUrl: string): Promise<FastifyInstance> {
+  const pool = new undici.Pool(mockUrl, { connections: null })
   const app = Fastify({ logger: { level: 'warn' } })
   const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench' }
 
@@ -88,6 +87,6 @@ export async function startFloor (mockUrl: string, dispatcher?: Dispatcher): Pro
     raw.end()
   })
 
-  if (dispatcher === undefined) app.addHook('onClose', async function closePool () { await pool.close() })
+  app.addHook('onClose', async function closePool () { await pool.close() })
   return app
 }

@@ -87,7 +87,7 @@ export class DeadlineQueue {
           item.expire()
         } catch (error) {
           // The others still expire; the error surfaces as it would from a timer of its own.
-          process.nextTick(rethrow, error)
+          rethrowLater(error)
         }
         item = this.earliest
       }
@@ -96,6 +96,11 @@ export class DeadlineQueue {
       if (this.earliest !== undefined) this.wakeAt(this.earliest.deadline)
     }
   }
+}
+
+/** Throw `error` on the next tick, as an uncaught error of its own, without stopping the caller. */
+export function rethrowLater (error: unknown): void {
+  process.nextTick(rethrow, error)
 }
 
 function rethrow (error: unknown): never {

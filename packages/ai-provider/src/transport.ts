@@ -27,7 +27,7 @@ import { createSseParser } from './sse-parser.ts'
 import type { BatchIterator } from './event-batches.ts'
 import { eventBatches } from './event-batches.ts'
 import type { Deadline, DeadlineQueue } from './deadlines.ts'
-import { DeadlineQueues } from './deadlines.ts'
+import { DeadlineQueues, rethrowLater } from './deadlines.ts'
 
 /** Most bytes of an error body read to build the error message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
@@ -68,7 +68,6 @@ type AbortListener = () => void
  */
 class UpstreamCall implements Deadline {
   readonly label: string
-  readonly timeout: number
   readonly callerSignal: AbortSignal | undefined
   readonly deadlines: DeadlineQueue
   deadline = 0
@@ -87,7 +86,6 @@ class UpstreamCall implements Deadline {
 
   constructor (label: string, options: ProviderCallOptions, deadlines: DeadlineQueue) {
     this.label = label
-    this.timeout = options.timeout
     this.callerSignal = options.signal
     this.deadlines = deadlines
     deadlines.arm(this)
@@ -140,10 +138,6 @@ class UpstreamCall implements Deadline {
     return this
   }
 
-  off (event: 'abort', listener: AbortListener): this {
-    return this.removeListener(event, listener)
-  }
-
   finish (): void {
     this.deadlines.disarm(this)
     if (this.callerSignal !== undefined) this.callerSignal.removeEventListener('abort', this)
@@ -155,7 +149,7 @@ function callListener (listener: AbortListener): void {
   try {
     listener()
   } catch (error) {
-    process.nextTick(function rethrow () { throw error })
+    rethrowLater(error)
   }
 }
 
@@ -185,7 +179,7 @@ export function createTransport (options: TransportOptions): Transport {
     if (closing && call.aborted) {
       result = withCause(new AiShuttingDownError(), error)
     } else if (call.timedOut) {
-      result = withCause(new AiProviderTimeoutError(call.label, call.timeout), error)
+      result = withCause(new AiProviderTimeoutError(call.label, call.deadlines.timeout), error)
     } else if (call.callerSignal?.aborted === true) {
       result = withCause(new AiAbortedError(), error)
     } else if (isAiError(error)) {

@@ -57,7 +57,8 @@ async function stream (store: AiStore, id: string): Promise<void> {
   await store.set(`stream:${id}`, '{"status":"running","startedAt":1700000000000,"model":"openai:gpt-bench"}', TTL)
   await store.get(`attach:${id}`)
   // The mock sends a short answer in one chunk: its deltas are appended together, as the producer does.
-  await store.appendEvents(`events:${id}`, CONTENT.map(own), TTL)
+  // Both stores measured here have appendEvents (it is optional for stores of one's own).
+  await store.appendEvents!(`events:${id}`, CONTENT.map(own), TTL)
   await store.appendEvent(`events:${id}`, `{"type":"end","result":"COMPLETE","sessionId":"${id}","model":"openai:gpt-bench","usage":{"promptTokens":12,"completionTokens":16}}`, TTL)
   await store.set(`stream:${id}`, '{"status":"done","startedAt":1700000000000,"model":"openai:gpt-bench"}', TTL)
   await Promise.all([store.set(`session:${id}`, own(META), TTL), store.listPush(`turns:${id}`, own(TURN), 100, TTL)])

@@ -1,10 +1,12 @@
 // `node bench/compare.ts`: CPU per request of several gateways measured in interleaved rounds,
-// so the machine's drift (other processes, thermal, the allocator) hits every one alike.
+// so the machine's drift (other processes, thermal, the allocator) hits every one alike: first
+// at saturation (closed loop), then at a fixed rate every target gets alike.
 // The steadiest way to check a change on a shared box; `pnpm bench` is the full report.
 //
 //   node bench/compare.ts [--targets floor,fastify-ai:memory] [--baseline <checkout>]
 //                         [--rounds 16] [--seconds 1] [--concurrency 32] [--only prompt|stream]
 //                         [--stalled 1000] [--history-expiration 10s] [--node-flags='--cpu-prof …']
+//                         [--rates <prompts/s>,<streams/s>]
 //
 // `--stalled N` holds N streams on the stalling model and releases them before the rounds (as
 // `pnpm bench` does before its throughput phases). `--baseline` adds `baseline:<store>` for each
@@ -16,10 +18,10 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { forkChild } from './lib/ipc.ts'
 import type { BenchChild } from './lib/ipc.ts'
-import { measureInterleaved } from './lib/interleaved.ts'
-import type { InterleavedTarget } from './lib/interleaved.ts'
+import { measureInterleavedLoads } from './lib/interleaved.ts'
+import type { FixedRates, InterleavedPlan, InterleavedTarget } from './lib/interleaved.ts'
 import { gatewayTarget } from './lib/phases.ts'
-import { renderInterleaved } from './lib/report.ts'
+import { renderInterleavedLoads } from './lib/report.ts'
 import { FULL_PLAN, STALL_MODEL } from './lib/setup.ts'
 
 const { values } = parseArgs({
@@ -36,11 +38,20 @@ const { values } = parseArgs({
     /** Streams held open on the stalling model (then released) before the rounds, as `pnpm bench` does. */
     stalled: { type: 'string', default: '0' },
     /** `prompt` or `stream`: measure only that (a profile of one path). */
-    only: { type: 'string' }
+    only: { type: 'string' },
+    /** `<prompts/s>,<streams/s>`: the fixed rate of the second set of rounds (default: derived from the first). */
+    rates: { type: 'string' }
   }
 })
 
 const logsDir = join(import.meta.dirname, 'results', 'logs')
+
+function parseRates (value: string | undefined): FixedRates | undefined {
+  if (value === undefined) return undefined
+  const [prompt, stream] = value.split(',').map(Number)
+  if (!(prompt > 0) || !(stream > 0)) throw new Error(`--rates takes <prompts/s>,<streams/s>, got ${value}`)
+  return { prompt, stream }
+}
 
 function log (message: string): void {
   process.stderr.write(message + '\n')
@@ -85,13 +96,20 @@ try {
     }
   }
 
-  const plan = { rounds: Number(values.rounds), seconds: Number(values.seconds), warmupSeconds: 0.5, concurrency: Number(values.concurrency), only: values.only as 'prompt' | 'stream' | undefined }
-  const run = await measureInterleaved(load, targets, plan, function progress (round, so) {
-    log(`round ${round}/${plan.rounds}: ` + so.map(function show (each) {
+  const plan: InterleavedPlan = {
+    rounds: Number(values.rounds),
+    seconds: Number(values.seconds),
+    warmupSeconds: 0.5,
+    concurrency: Number(values.concurrency),
+    only: values.only as 'prompt' | 'stream' | undefined,
+    rates: parseRates(values.rates)
+  }
+  const runs = await measureInterleavedLoads(load, targets, plan, function progress (label, round, so) {
+    log(`${label}, round ${round}/${plan.rounds}: ` + so.map(function show (each) {
       return `${each.name} ${each.prompt.at(-1)?.toFixed(1)} / ${each.stream.at(-1)?.toFixed(1)}`
     }).join(', '))
   })
-  process.stdout.write(renderInterleaved(run, plan) + '\n')
+  process.stdout.write(renderInterleavedLoads(runs) + '\n')
 } catch (error) {
   log((error as Error).stack ?? String(error))
   process.exitCode = 1

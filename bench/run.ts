@@ -11,9 +11,9 @@ import { measureDirect, measureGateway, measureLongRun } from './lib/phases.ts'
 import type { GatewayResult } from './lib/phases.ts'
 import { FULL_PLAN, QUICK_PLAN } from './lib/setup.ts'
 import type { Plan } from './lib/setup.ts'
-import { renderInterleaved, renderTables } from './lib/report.ts'
-import { measureInterleaved } from './lib/interleaved.ts'
-import type { InterleavedPlan, InterleavedRun, InterleavedTarget } from './lib/interleaved.ts'
+import { renderInterleavedLoads, renderTables } from './lib/report.ts'
+import { measureInterleavedLoads } from './lib/interleaved.ts'
+import type { InterleavedPlan, InterleavedRuns, InterleavedTarget } from './lib/interleaved.ts'
 import { summarize } from './profile-summary.ts'
 import type { Profile } from './profile-summary.ts'
 import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
@@ -153,8 +153,9 @@ try {
 
   // CPU per request of every target again, in interleaved rounds: the phases above ran one
   // target after the other, minutes apart, and a shared machine drifts by more than the
-  // differences measured. These rounds are what the ratios to the floor are read from.
-  let interleaved: InterleavedRun = { results: [], probes: [] }
+  // differences measured. These rounds are what the ratios to the floor are read from: first at
+  // saturation (closed loop), then at a fixed rate every target gets alike.
+  let interleaved: InterleavedRuns | undefined
   const interleavedPlan: InterleavedPlan = {
     rounds: plan.interleavedRounds,
     seconds: plan.interleavedSeconds,
@@ -165,7 +166,7 @@ try {
   if (measuredGateways.length > 0 && plan.interleavedRounds > 0) {
     log(`interleaved rounds: ${measuredGateways.map(function nameOf (each) { return each.name }).join(', ')}…`)
     try {
-      interleaved = await measureInterleaved(load, measuredGateways, interleavedPlan, function progress (round) { log(`  round ${round}/${plan.interleavedRounds}`) })
+      interleaved = await measureInterleavedLoads(load, measuredGateways, interleavedPlan, function progress (label, round) { log(`  ${label}: round ${round}/${plan.interleavedRounds}`) })
     } catch (error) {
       // What was measured before still gets written; the run fails at the end.
       interleavedError = (error as Error).message
@@ -173,9 +174,7 @@ try {
     }
   }
 
-  const tables = renderTables(results, direct, plan) + (interleaved.results.length > 0
-    ? '\n\n' + renderInterleaved(interleaved, interleavedPlan)
-    : '')
+  const tables = renderTables(results, direct, plan) + (interleaved === undefined ? '' : '\n\n' + renderInterleavedLoads(interleaved))
   const report = {
     date: new Date(startedAt).toISOString(),
     mode: values.quick ? 'quick' : 'full',
@@ -184,8 +183,9 @@ try {
     plan,
     direct,
     results,
-    interleaved: interleaved.results,
-    interleavedProbes: interleaved.probes,
+    interleaved: interleaved?.closed.results,
+    interleavedProbes: interleaved?.closed.probes,
+    interleavedFixedRate: interleaved === undefined ? undefined : { rates: interleaved.fixedRatePlan.rates, results: interleaved.fixedRate.results, probes: interleaved.fixedRate.probes },
     interleavedError,
     skipped
   }

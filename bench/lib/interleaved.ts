@@ -1,10 +1,14 @@
-// CPU per request measured in interleaved rounds: every target runs a short closed-loop phase in
-// turn, round after round, so the drift of a shared machine (other tenants, frequency, the
-// allocator) hits every target alike. A target's figure is the median of its rounds; its ratio
-// to the floor (pairedRatios: the median of the rounds' own ratios) is the figure the targets
-// of SPEC §9 are judged on.
+// CPU per request measured in interleaved rounds: every target runs a short phase in turn, round
+// after round, so the drift of a shared machine (other tenants, frequency, the allocator) hits
+// every target alike. A target's figure is the median of its rounds; its ratio to the floor
+// (pairedRatios: the median of the rounds' own ratios) is the figure the targets of SPEC §9 are
+// judged on.
+//
+// Two kinds of load: a closed loop (each target as fast as it goes: saturation, where a faster
+// target also gets more requests per wake-up), and a fixed rate (open loop: every target gets
+// the same requests at the same times, the identical traffic issue 7 asks for).
 
-import type { BenchChild } from './ipc.ts'
+import type { BenchChild, IpcMessage } from './ipc.ts'
 import type { PhaseResult } from './phases.ts'
 import { gatewayTarget } from './phases.ts'
 
@@ -19,6 +23,9 @@ export interface InterleavedResult {
   name: string
   prompt: number[]
   stream: number[]
+  /** Requests per second each round completed (with a fixed rate: that rate, when kept up with). */
+  promptRate: number[]
+  streamRate: number[]
   promptMedian: number
   streamMedian: number
   /** The part of each round's CPU µs per request spent in the kernel (system time). */
@@ -28,10 +35,17 @@ export interface InterleavedResult {
   streamSystemMedian: number
 }
 
-/** CPU µs per request of one phase, and the kernel's part of it. */
+/** CPU µs per request of one phase, the kernel's part of it, and the requests per second. */
 interface PhaseCpu {
   total: number
   system: number
+  rate: number
+}
+
+/** Requests per second of the fixed-rate load, for prompts and for streams. */
+export interface FixedRates {
+  prompt: number
+  stream: number
 }
 
 export interface InterleavedPlan {
@@ -43,6 +57,28 @@ export interface InterleavedPlan {
   concurrency: number
   /** Measure only prompts or only streams (default: both). */
   only?: 'prompt' | 'stream'
+  /** A fixed rate for every target instead of the closed loop (warm-up included). */
+  rates?: FixedRates
+}
+
+/** Share of the slowest target's closed-loop throughput used as the fixed rate (fixedRates). */
+export const FIXED_RATE_SHARE = 0.6
+
+/**
+ * The fixed rates every target can keep up with: a share of the slowest target's median
+ * closed-loop throughput in `closed`, rounded down to 10 req/s.
+ */
+export function fixedRates (closed: InterleavedResult[], share: number = FIXED_RATE_SHARE): FixedRates {
+  function slowest (rates: (result: InterleavedResult) => number[]): number {
+    const medians = closed.map(function each (result) { return median(rates(result)) }).filter(Number.isFinite)
+    // Nothing measured (only prompts, or only streams): no rate for it.
+    if (medians.length === 0) return 0
+    return Math.max(10, Math.floor(Math.min(...medians) * share / 10) * 10)
+  }
+  return {
+    prompt: slowest(function prompt (result) { return result.promptRate }),
+    stream: slowest(function stream (result) { return result.streamRate })
+  }
 }
 
 export function median (numbers: number[]): number {
@@ -74,23 +110,33 @@ export function pairedRatios (values: number[], floor: number[] | undefined): { 
   return { median: quantile(ratios, 0.5), low: quantile(ratios, 0.25), high: quantile(ratios, 0.75) }
 }
 
-async function cpuMicros (child: BenchChild): Promise<PhaseCpu> {
+async function cpuMicros (child: BenchChild): Promise<{ total: number, system: number }> {
   const sample = await child.call({ type: 'sample' })
   return { total: sample.cpuMicros as number, system: sample.systemMicros as number }
 }
 
-/** CPU µs per request of one closed-loop phase, after its warm-up. */
+/** CPU µs per request of one phase (closed loop, or the plan's fixed rate), after its warm-up. */
 async function phase (load: BenchChild, target: InterleavedTarget, stream: boolean, plan: InterleavedPlan): Promise<PhaseCpu> {
   const request = gatewayTarget(target.child.ready.url as string, stream)
-  if (plan.warmupSeconds > 0) await load.call({ type: 'closed', target: request, concurrency: plan.concurrency, seconds: plan.warmupSeconds })
+  // The warm-up is the same load as the phase, so the phase does not collect its garbage.
+  function job (seconds: number): IpcMessage {
+    return plan.rates === undefined
+      ? { type: 'closed', target: request, concurrency: plan.concurrency, seconds }
+      : { type: 'open', target: request, rate: stream ? plan.rates.stream : plan.rates.prompt, seconds }
+  }
+  if (plan.warmupSeconds > 0) await load.call(job(plan.warmupSeconds))
   const before = await cpuMicros(target.child)
-  const answer = await load.call({ type: 'closed', target: request, concurrency: plan.concurrency, seconds: plan.seconds })
+  const answer = await load.call(job(plan.seconds))
   const after = await cpuMicros(target.child)
   const result = answer.result as PhaseResult
   if (result.errors > 0.01 * result.completed || result.completed === 0) {
     throw new Error(`${target.name}: ${result.errors} of ${result.completed + result.errors} requests failed in an interleaved round`)
   }
-  return { total: (after.total - before.total) / result.completed, system: (after.system - before.system) / result.completed }
+  return {
+    total: (after.total - before.total) / result.completed,
+    system: (after.system - before.system) / result.completed,
+    rate: result.requestsPerSecond
+  }
 }
 
 /**
@@ -123,6 +169,8 @@ export async function measureInterleaved (load: BenchChild, targets: Interleaved
       name: target.name,
       prompt: [],
       stream: [],
+      promptRate: [],
+      streamRate: [],
       promptMedian: Number.NaN,
       streamMedian: Number.NaN,
       promptSystem: [],
@@ -141,11 +189,13 @@ export async function measureInterleaved (load: BenchChild, targets: Interleaved
         const cpu = await phase(load, targets[i], false, plan)
         results[i].prompt.push(cpu.total)
         results[i].promptSystem.push(cpu.system)
+        results[i].promptRate.push(cpu.rate)
       }
       if (plan.only !== 'prompt') {
         const cpu = await phase(load, targets[i], true, plan)
         results[i].stream.push(cpu.total)
         results[i].streamSystem.push(cpu.system)
+        results[i].streamRate.push(cpu.rate)
       }
     }
     onRound?.(round, results)
@@ -157,4 +207,25 @@ export async function measureInterleaved (load: BenchChild, targets: Interleaved
     result.streamSystemMedian = median(result.streamSystem)
   }
   return { results, probes }
+}
+
+/** The rounds at saturation, then the rounds at a fixed rate derived from them (fixedRates). */
+export interface InterleavedRuns {
+  closed: InterleavedRun
+  closedPlan: InterleavedPlan
+  fixedRate: InterleavedRun
+  fixedRatePlan: InterleavedPlan
+}
+
+/**
+ * Both loads, one after the other: the closed-loop rounds, then as many rounds at the fixed rate
+ * a share of the slowest target's closed-loop throughput gives (or `rates` when given).
+ */
+export async function measureInterleavedLoads (load: BenchChild, targets: InterleavedTarget[], plan: InterleavedPlan, onRound?: (label: string, round: number, results: InterleavedResult[]) => void): Promise<InterleavedRuns> {
+  const closedPlan: InterleavedPlan = { ...plan, rates: undefined }
+  const closed = await measureInterleaved(load, targets, closedPlan, function closedRound (round, results) { onRound?.('closed loop', round, results) })
+  const rates = plan.rates ?? fixedRates(closed.results)
+  const fixedRatePlan: InterleavedPlan = { ...plan, rates }
+  const fixedRate = await measureInterleaved(load, targets, fixedRatePlan, function fixedRound (round, results) { onRound?.(`${rates.prompt}/${rates.stream} req/s`, round, results) })
+  return { closed, closedPlan, fixedRate, fixedRatePlan }
 }

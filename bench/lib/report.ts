@@ -2,7 +2,7 @@
 
 import type { GatewayResult, PhaseResult } from './phases.ts'
 import type { Plan } from './setup.ts'
-import type { InterleavedPlan, InterleavedRun } from './interleaved.ts'
+import type { InterleavedPlan, InterleavedRun, InterleavedRuns } from './interleaved.ts'
 import { median, pairedRatios } from './interleaved.ts'
 
 function ms (value: number): string {
@@ -95,17 +95,24 @@ export function renderTables (results: GatewayResult[], direct: Direct, plan: Pl
  */
 export function renderInterleaved ({ results, probes }: InterleavedRun, plan: InterleavedPlan): string {
   const floor = results.find(function isFloor (result) { return result.name === 'floor' })
+  const load = plan.rates === undefined
+    ? `closed loop, concurrency ${plan.concurrency}`
+    : `fixed rate: ${plan.rates.prompt} prompts/s, ${plan.rates.stream} streams/s, the same for every target`
   const lines = [
-    `### CPU per request, interleaved (µs, median of ${plan.rounds} rounds of ${plan.seconds} s per target after ${plan.warmupSeconds} s of warm-up each, closed loop, concurrency ${plan.concurrency}; vs floor: median of the rounds' ratios, quartiles beside it)`,
+    `### CPU per request, interleaved, ${plan.rates === undefined ? 'at saturation' : 'identical traffic'} (µs, median of ${plan.rounds} rounds of ${plan.seconds} s per target after ${plan.warmupSeconds} s of warm-up each, ${load}; vs floor: median of the rounds' ratios, quartiles beside it)`,
     '',
-    row(['target', 'prompt', 'of it kernel', 'vs floor', 'quartiles', 'stream', 'of it kernel', 'vs floor', 'quartiles']),
-    row(Array(9).fill('---'))
+    row(['target', 'prompt', 'of it kernel', 'vs floor', 'quartiles', 'req/s', 'stream', 'of it kernel', 'vs floor', 'quartiles', 'req/s']),
+    row(Array(11).fill('---'))
   ]
   function times (value: number): string {
     return Number.isFinite(value) ? value.toFixed(2) + '×' : '–'
   }
   function micros (value: number): string {
     return Number.isFinite(value) ? value.toFixed(1) : '–'
+  }
+  function perSecond (rates: number[]): string {
+    const value = median(rates)
+    return Number.isFinite(value) ? value.toFixed(0) : '–'
   }
   function spread (low: number, high: number): string {
     return Number.isFinite(low) && Number.isFinite(high) ? `${times(low)}–${times(high)}` : '–'
@@ -114,8 +121,8 @@ export function renderInterleaved ({ results, probes }: InterleavedRun, plan: In
     const prompt = pairedRatios(result.prompt, floor?.prompt)
     const stream = pairedRatios(result.stream, floor?.stream)
     lines.push(row([result.name,
-      micros(result.promptMedian), micros(result.promptSystemMedian), times(prompt.median), spread(prompt.low, prompt.high),
-      micros(result.streamMedian), micros(result.streamSystemMedian), times(stream.median), spread(stream.low, stream.high)]))
+      micros(result.promptMedian), micros(result.promptSystemMedian), times(prompt.median), spread(prompt.low, prompt.high), perSecond(result.promptRate),
+      micros(result.streamMedian), micros(result.streamSystemMedian), times(stream.median), spread(stream.low, stream.high), perSecond(result.streamRate)]))
   }
   if (probes.length > 0) {
     const fastest = Math.min(...probes)
@@ -123,4 +130,9 @@ export function renderInterleaved ({ results, probes }: InterleavedRun, plan: In
     lines.push('', `Speed of the machine during the rounds: the same loop of pure JavaScript took ${fastest.toFixed(1)} to ${slowest.toFixed(1)} ms of CPU (median ${median(probes).toFixed(1)}, ${(slowest / fastest).toFixed(2)}× apart) over ${probes.length} probes, one before each target's phases of a round.`)
   }
   return lines.join('\n')
+}
+
+/** The interleaved rounds at saturation, then at a fixed rate. */
+export function renderInterleavedLoads (runs: InterleavedRuns): string {
+  return renderInterleaved(runs.closed, runs.closedPlan) + '\n\n' + renderInterleaved(runs.fixedRate, runs.fixedRatePlan)
 }

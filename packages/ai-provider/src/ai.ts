@@ -5,7 +5,7 @@ import type {
   Ai, AiChatMessage, AiDependencies, AiModelSelector, AiOptions, AiRequest, AiResponse,
   AiStreamRequest, AiStreamResponse, AiTurn
 } from './types.ts'
-import type { ProviderClient, ProviderStreamEvent } from './provider.ts'
+import type { ProviderAnswer, ProviderClient, ProviderStreamEvent } from './provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from './options.ts'
 import type { ChainContext } from './fallback-chain.ts'
 import type { CoolDown } from './model-state.ts'
@@ -93,15 +93,39 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     else [session, coolDowns[0]] = await Promise.all([sessions.open(request), readCoolDown(store, clock, candidates[0].name)])
     const messages = buildMessages(session.context, session.turns, request.prompt)
     const startedAt = clock.now()
-    const { model, value: answer } = await walkChain(context, candidates, coolDowns, function completeWith (model, signal) {
-      return client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
-    }, request.signal)
+    let chosen: { model: NormalizedModel, value: ProviderAnswer }
+    try {
+      chosen = await walkChain(context, candidates, coolDowns, function completeWith (model, signal) {
+        return client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
+      }, request.signal)
+    } catch (error) {
+      if (request.sessionId !== undefined) await saveFailedTurn(session, request.prompt, error, startedAt)
+      throw error
+    }
+    const { model, value: answer } = chosen
     const turn: AiTurn = { prompt: request.prompt, response: answer.text, model: model.name, result: answer.result, createdAt: isoDate(startedAt) }
     if (answer.usage !== undefined) turn.usage = answer.usage
     await sessions.saveTurn(session, turn)
     const response: AiResponse = { text: answer.text, result: answer.result, sessionId: session.id, model: model.name }
     if (answer.usage !== undefined) response.usage = answer.usage
     return response
+  }
+
+  /**
+   * A turn of a known session that no model answered is stored as such (SPEC §4), as a
+   * stream's failure after its start is: `FAILED`, or `INTERRUPTED` when the caller left.
+   * A new session is not created for it: the error answer carries no session id. The
+   * request's own error is what the caller gets, even when this write fails.
+   */
+  async function saveFailedTurn (session: OpenSession, prompt: string, error: unknown, startedAt: number): Promise<void> {
+    const code = (error as { code?: unknown }).code
+    const turn: AiTurn = { prompt, response: '', result: code === 'AI_ABORTED' ? 'INTERRUPTED' : 'FAILED', createdAt: isoDate(startedAt) }
+    if (typeof code === 'string') turn.errorCode = code
+    try {
+      await sessions.saveTurn(session, turn)
+    } catch (storeError) {
+      logger.error({ err: storeError, sessionId: session.id }, 'could not store a failed turn')
+    }
   }
 
   async function openStream (model: NormalizedModel, messages: AiChatMessage[], request: AiRequest, signal: AbortSignal | undefined): Promise<OpenedStream> {
@@ -119,10 +143,14 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     function abortChain (): void { controller.abort() }
     request.signal?.addEventListener('abort', abortChain)
     let opened: { model: NormalizedModel, value: OpenedStream }
+    const triedAt = clock.now()
     try {
       opened = await walkChain(context, candidates, coolDowns, function streamFrom (model, signal) {
         return openStream(model, messages, request, signal)
       }, controller.signal)
+    } catch (error) {
+      if (!isNew) await saveFailedTurn(session, request.prompt, error, triedAt)
+      throw error
     } finally {
       request.signal?.removeEventListener('abort', abortChain)
     }

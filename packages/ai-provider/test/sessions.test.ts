@@ -106,3 +106,43 @@ test('a truncated answer is replayed, a failed stream turn is not', async (t) =>
   const users = mock.requests.at(-1)?.body.messages.filter((message: Message) => message.role === 'user').map((message: Message) => message.content)
   assert.deepEqual(users, ['p1', 'p3'])
 })
+
+test('a prompt or a stream no model answered is stored as FAILED on its known session and never replayed', async (t) => {
+  const { ai, mock } = await setup(t)
+  mock.setBehaviour('a', { text: 'first answer' })
+  const first = await ai.request({ prompt: 'p1' })
+  // 400: rejected by every model, no retry and no cool-down, so the models answer again after.
+  mock.setBehaviour('a', { status: 400 })
+  mock.setBehaviour('b', { status: 400 })
+  await assert.rejects(ai.request({ prompt: 'p2', sessionId: first.sessionId }), { code: 'AI_NO_MODELS_AVAILABLE' })
+  await assert.rejects(ai.stream({ prompt: 'p3', sessionId: first.sessionId }), { code: 'AI_NO_MODELS_AVAILABLE' })
+  const failedRequests = mock.requests.length
+  mock.setBehaviour('a', { text: 'fourth answer' })
+  await ai.request({ prompt: 'p4', sessionId: first.sessionId })
+  const turns = (await ai.getSession(first.sessionId)).turns
+  assert.deepEqual(turns.map((turn) => [turn.prompt, turn.result, turn.errorCode, turn.model]), [
+    ['p1', 'COMPLETE', undefined, 'openai:a'],
+    ['p2', 'FAILED', 'AI_NO_MODELS_AVAILABLE', undefined],
+    ['p3', 'FAILED', 'AI_NO_MODELS_AVAILABLE', undefined],
+    ['p4', 'COMPLETE', undefined, 'openai:a']
+  ])
+  assert.deepEqual(messagesOf(mock, failedRequests), [
+    { role: 'user', content: 'p1' },
+    { role: 'assistant', content: 'first answer' },
+    { role: 'user', content: 'p4' }
+  ])
+})
+
+test('a prompt the caller abandons before any answer is stored as INTERRUPTED', async (t) => {
+  const { ai, mock } = await setup(t)
+  const first = await ai.request({ prompt: 'p1' })
+  mock.setBehaviour('a', { headersDelayMs: 1000 })
+  const controller = new AbortController()
+  const pending = ai.request({ prompt: 'p2', sessionId: first.sessionId, signal: controller.signal })
+  // Abort once the call is upstream, held by the mock.
+  while (mock.requests.length < 2) await new Promise((resolve) => setImmediate(resolve))
+  controller.abort()
+  await assert.rejects(pending, { code: 'AI_ABORTED' })
+  const turns = (await ai.getSession(first.sessionId)).turns
+  assert.deepEqual(turns.map((turn) => [turn.prompt, turn.result, turn.errorCode]), [['p1', 'COMPLETE', undefined], ['p2', 'INTERRUPTED', 'AI_ABORTED']])
+})

@@ -21,11 +21,16 @@ export function toAiRequest (body: PromptRequestBody, owner: string | undefined,
   return request
 }
 
+/** An empty event id (as an EventSource that has seen none may send) is no event id. */
+function eventId (value: string | undefined): string | undefined {
+  return value === '' ? undefined : value
+}
+
 /** The core stream request: the body plus resume (`lastEventId` in the body wins over the header). */
 export function toAiStreamRequest (body: PromptRequestBody, lastEventIdHeader: string | undefined, owner: string | undefined, signal: AbortSignal): AiStreamRequest {
   const request: AiStreamRequest = toAiRequest(body, owner, signal)
   request.resume = body.resume ?? true
-  const lastEventId = body.lastEventId ?? lastEventIdHeader
+  const lastEventId = eventId(body.lastEventId) ?? eventId(lastEventIdHeader)
   if (lastEventId !== undefined && request.resume) request.lastEventId = lastEventId
   return request
 }

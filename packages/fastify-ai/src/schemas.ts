@@ -44,14 +44,14 @@ export function promptBodySchema (maxPromptLength: number): TSchema {
     history: Type.Optional(Type.Array(HistoryTurn)),
     sessionId: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH })),
     resume: Type.Optional(Type.Boolean()),
-    lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$', errorMessage: 'must be an event id (digits)' })),
+    lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{0,20}$', errorMessage: 'must be an event id (digits, or empty for none)' })),
     stream: Type.Optional(Type.Boolean())
   }, { additionalProperties: false })
 }
 
 /** Headers of the stream route that the plugin reads. */
 export const streamHeadersSchema = Type.Object({
-  'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$', errorMessage: 'must be an event id (digits)' }))
+  'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{0,20}$', errorMessage: 'must be an event id (digits, or empty for none)' }))
 })
 
 /** `:sessionId` of the session routes. */

@@ -78,6 +78,21 @@ test('no model available answers 503 AI_NO_MODELS_AVAILABLE with Retry-After and
   assert.equal(mock.requests.length, 2)
 })
 
+test('a prompt on a known session that no model answered shows in the session as FAILED', async (t) => {
+  const { url, mock } = await startGateway(t)
+  const first = await (await postJson(`${url}/api/v1/prompt`, { prompt: 'first' })).json()
+  mock.setBehaviour('model-a', { status: 400 })
+  mock.setBehaviour('model-b', { status: 400 })
+  const failed = await postJson(`${url}/api/v1/prompt`, { prompt: 'second', sessionId: first.sessionId })
+  assert.equal(failed.status, 503)
+  assert.equal((await failed.json()).code, 'AI_NO_MODELS_AVAILABLE')
+  const session = await (await fetch(`${url}/api/v1/sessions/${first.sessionId}`)).json()
+  assert.deepEqual(session.turns.map((turn: { prompt: string, result: string, errorCode?: string }) => [turn.prompt, turn.result, turn.errorCode]), [
+    ['first', 'COMPLETE', undefined],
+    ['second', 'FAILED', 'AI_NO_MODELS_AVAILABLE']
+  ])
+})
+
 test('a client that leaves during a prompt aborts the upstream call', async (t) => {
   const { url, mock } = await startGateway(t)
   mock.setBehaviour('model-a', { headersDelayMs: 5000 })

@@ -108,3 +108,19 @@ test('resume: false starts a fresh answer even with an event id', async (t) => {
   assert.equal(textOf(freshEvents), 'new answer')
   assert.equal(mock.requests.length, 2)
 })
+
+test('an empty event id is no event id: the header and the body field alike', async (t) => {
+  const { url, mock } = await startGateway(t)
+  mock.enqueue('model-a', { deltas: ['first ', 'answer'] }, { deltas: ['second ', 'answer'] }, { deltas: ['third ', 'answer'] })
+  const first = await postJson(`${url}/api/v1/stream`, { prompt: 'q1' })
+  const sessionId = first.headers.get('x-session-id') ?? ''
+  await collectFrames(first)
+  // A finished answer and a new prompt: a new turn, as with no event id at all.
+  const byHeader = await postJson(`${url}/api/v1/stream`, { prompt: 'q2', sessionId }, { headers: { 'last-event-id': '' } })
+  assert.equal(byHeader.status, 200)
+  assert.equal(textOf(eventsOf(await collectFrames(byHeader))), 'second answer')
+  const byBody = await postJson(`${url}/api/v1/stream`, { prompt: 'q3', sessionId, lastEventId: '' })
+  assert.equal(byBody.status, 200)
+  assert.equal(textOf(eventsOf(await collectFrames(byBody))), 'third answer')
+  assert.equal(mock.requests.length, 3)
+})

@@ -67,7 +67,7 @@ const DEFAULT_BASE_URLS: Record<string, string> = {
   gemini: 'https://generativelanguage.googleapis.com'
 }
 const PROVIDER_TYPES = ['openai', 'deepseek', 'gemini', 'openai-compatible']
-const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout']
+const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout', 'streamUsage']
 const MODEL_KEYS = ['provider', 'model', 'limits', 'restore']
 const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'requestTimeout', 'retry']
 const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout']
@@ -126,6 +126,11 @@ function timeoutMs (value: unknown, path: string): number {
   return ms
 }
 
+function boolean (value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') fail(`${path} must be true or false, got ${describeValue(value)}`)
+  return value
+}
+
 function nonNegativeInteger (value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(`${path} must be a non-negative integer, got ${describeValue(value)}`)
   return value
@@ -173,7 +178,8 @@ function normalizeProvider (name: string, value: unknown): NormalizedProviderOpt
     connections: input.connections === undefined ? undefined : positiveInteger(input.connections, `${path}.connections`),
     pipelining: input.pipelining === undefined ? 1 : positiveInteger(input.pipelining, `${path}.pipelining`),
     connectTimeout: input.connectTimeout === undefined ? 10_000 : positiveInteger(input.connectTimeout, `${path}.connectTimeout`),
-    keepAliveTimeout: input.keepAliveTimeout === undefined ? undefined : positiveInteger(input.keepAliveTimeout, `${path}.keepAliveTimeout`)
+    keepAliveTimeout: input.keepAliveTimeout === undefined ? undefined : positiveInteger(input.keepAliveTimeout, `${path}.keepAliveTimeout`),
+    streamUsage: input.streamUsage === undefined ? true : boolean(input.streamUsage, `${path}.streamUsage`)
   })
 }
 

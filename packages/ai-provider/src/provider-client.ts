@@ -35,6 +35,7 @@ export function createProviderClient (options: NormalizedProviderOptions, deps: 
     dispatcher,
     basePath,
     headers: adapter.buildHeaders({ apiKey: options.apiKey, headers: options.headers }),
+    body: { streamUsage: options.streamUsage },
     logger: deps.logger
   })
 

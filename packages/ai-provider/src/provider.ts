@@ -61,4 +61,6 @@ export interface NormalizedProviderOptions {
   pipelining: number
   connectTimeout: number
   keepAliveTimeout?: number
+  /** Ask for a stream's usage (OpenAI wire format). */
+  streamUsage: boolean
 }

@@ -12,7 +12,7 @@ import type { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import type { Logger } from './types.ts'
 import type { ProviderAnswer, ProviderCallOptions, ProviderInput, ProviderStreamEvent } from './provider.ts'
-import type { ProviderAdapter, ProviderStreamEnd } from './providers/adapter.ts'
+import type { ProviderAdapter, ProviderBodyOptions, ProviderStreamEnd } from './providers/adapter.ts'
 import {
   AiAbortedError,
   AiProviderEmptyResponseError,
@@ -43,6 +43,8 @@ export interface TransportOptions {
   basePath: string
   /** Request headers, built once by the adapter. */
   headers: Record<string, string>
+  /** What the provider's configuration changes in request bodies. */
+  body: ProviderBodyOptions
   logger: Logger
 }
 
@@ -155,7 +157,7 @@ function callListener (listener: AbortListener): void {
 
 /** Builds the transport of one provider. */
 export function createTransport (options: TransportOptions): Transport {
-  const { name, adapter, dispatcher, basePath, headers, logger } = options
+  const { name, adapter, dispatcher, basePath, headers, body: bodyOptions, logger } = options
   const inFlight = new Set<UpstreamCall>()
   const deadlines = new DeadlineQueues()
   let closing = false
@@ -208,7 +210,7 @@ export function createTransport (options: TransportOptions): Transport {
   async function complete (model: string, input: ProviderInput, callOptions: ProviderCallOptions): Promise<ProviderAnswer> {
     const call = start(model, callOptions)
     try {
-      const response = await send(call, adapter.completePath(basePath, model), adapter.buildBody(model, input, false))
+      const response = await send(call, adapter.completePath(basePath, model), adapter.buildBody(model, input, false, bodyOptions))
       if (response.statusCode < 200 || response.statusCode > 299) throw await readFailure(adapter, call, response)
       const text = await response.body.text()
       let json: unknown
@@ -237,7 +239,7 @@ export function createTransport (options: TransportOptions): Transport {
     const call = start(model, callOptions)
     let bodyComplete = false
     try {
-      const response = await send(call, adapter.streamPath(basePath, model), adapter.buildBody(model, input, true))
+      const response = await send(call, adapter.streamPath(basePath, model), adapter.buildBody(model, input, true, bodyOptions))
       if (response.statusCode < 200 || response.statusCode > 299) throw await readFailure(adapter, call, response)
       const contentType = response.headers['content-type']
       if (typeof contentType !== 'string' || !contentType.includes('text/event-stream')) {

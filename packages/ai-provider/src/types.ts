@@ -70,6 +70,12 @@ export interface PoolOptions {
   connectTimeout?: number
   /** Milliseconds to keep an idle socket. Default 4000 (undici's). */
   keepAliveTimeout?: number
+  /**
+   * OpenAI wire format only: ask for the token usage of a stream (`stream_options:
+   * {include_usage: true}`). Default true. Set it to false for servers that reject the field
+   * (Mistral answers 422 "Extra inputs are not permitted"); usage they send anyway is still read.
+   */
+  streamUsage?: boolean
 }
 
 /** The provider kinds AI Warp speaks. */

@@ -1238,6 +1238,10 @@ export interface Ai {
        * Milliseconds to keep an idle socket. Default 4000.
        */
       keepAliveTimeout?: number;
+      /**
+       * OpenAI wire format: ask for a stream's token usage (`stream_options`). Default true; false for servers that reject the field, such as Mistral.
+       */
+      streamUsage?: boolean;
     };
   };
   /**

@@ -27,6 +27,12 @@ export interface ProviderRequestOptions {
   headers: Record<string, string>
 }
 
+/** What a provider's configuration changes in its request bodies (built once per provider). */
+export interface ProviderBodyOptions {
+  /** Ask for a stream's token usage, where the wire format has such a switch. */
+  streamUsage: boolean
+}
+
 /** One provider wire format. */
 export interface ProviderAdapter {
   /** The `type` of provider options that selects this adapter. */
@@ -39,8 +45,8 @@ export interface ProviderAdapter {
   completePath (basePath: string, model: string): string
   /** Path of a stream call, with its query string if any. */
   streamPath (basePath: string, model: string): string
-  /** The JSON request body. */
-  buildBody (model: string, input: ProviderInput, stream: boolean): string
+  /** The JSON request body (`options` default: `{ streamUsage: true }`). */
+  buildBody (model: string, input: ProviderInput, stream: boolean, options?: ProviderBodyOptions): string
   /** Reads a parsed 2xx JSON answer. Throws AI_PROVIDER_MALFORMED_RESPONSE, AI_PROVIDER_EMPTY_RESPONSE, … */
   readAnswer (json: unknown, label: string): ProviderAnswer
   /** A fresh state for one stream. */

@@ -9,7 +9,7 @@
 
 import type { AiResult, AiUsage, ProviderType } from '../types.ts'
 import type { ProviderAnswer, ProviderInput, ProviderStreamEvent } from '../provider.ts'
-import type { ProviderAdapter, ProviderRequestOptions, ProviderStreamEnd, ProviderStreamState } from './adapter.ts'
+import type { ProviderAdapter, ProviderBodyOptions, ProviderRequestOptions, ProviderStreamEnd, ProviderStreamState } from './adapter.ts'
 import {
   AiProviderEmptyResponseError,
   AiProviderMalformedResponseError,
@@ -66,11 +66,12 @@ export function createOpenAiCompatibleAdapter (settings: OpenAiCompatibleSetting
       return basePath + path
     },
 
-    buildBody: function buildBody (model: string, input: ProviderInput, stream: boolean): string {
+    buildBody: function buildBody (model: string, input: ProviderInput, stream: boolean, options?: ProviderBodyOptions): string {
       const body: ChatBody = { model, messages: input.messages }
       if (stream) {
         body.stream = true
-        body.stream_options = { include_usage: true }
+        // Some servers reject the field (Mistral: 422); their usage, if sent, is read all the same.
+        if (options?.streamUsage !== false) body.stream_options = { include_usage: true }
       }
       if (input.temperature !== undefined) body.temperature = input.temperature
       if (input.topP !== undefined) body.top_p = input.topP

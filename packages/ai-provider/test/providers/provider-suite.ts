@@ -43,7 +43,7 @@ export const input: ProviderInput = {
 
 /** Options as options.ts would normalize them. */
 export function providerOptions (type: ProviderType, baseUrl: string, overrides: Partial<NormalizedProviderOptions> = {}): NormalizedProviderOptions {
-  return { name: 'test-' + type, type, apiKey: 'sk-test', baseUrl, headers: {}, pipelining: 1, connectTimeout: 1000, ...overrides }
+  return { name: 'test-' + type, type, apiKey: 'sk-test', baseUrl, headers: {}, pipelining: 1, connectTimeout: 1000, streamUsage: true, ...overrides }
 }
 
 export async function collect (events: AsyncIterable<ProviderStreamEvent>): Promise<ProviderStreamEvent[]> {

@@ -67,7 +67,8 @@ const provider = {
     connections: { type: 'integer', minimum: 1, description: 'Maximum sockets to the provider. Default: unbounded.' },
     pipelining: { type: 'integer', minimum: 1, description: 'Requests pipelined per socket. Default 1.' },
     connectTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds to establish a connection. Default 10000.' },
-    keepAliveTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds to keep an idle socket. Default 4000.' }
+    keepAliveTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds to keep an idle socket. Default 4000.' },
+    streamUsage: { type: 'boolean', description: 'OpenAI wire format: ask for a stream\'s token usage (`stream_options`). Default true; false for servers that reject the field, such as Mistral.' }
   }
 }
 

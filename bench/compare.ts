@@ -110,6 +110,10 @@ try {
     }).join(', '))
   })
   process.stdout.write(renderInterleavedLoads(runs) + '\n')
+  if (runs.error !== undefined) {
+    log(`fixed-rate rounds failed: ${runs.error}`)
+    process.exitCode = 1
+  }
 } catch (error) {
   log((error as Error).stack ?? String(error))
   process.exitCode = 1

@@ -167,6 +167,8 @@ try {
     log(`interleaved rounds: ${measuredGateways.map(function nameOf (each) { return each.name }).join(', ')}…`)
     try {
       interleaved = await measureInterleavedLoads(load, measuredGateways, interleavedPlan, function progress (label, round) { log(`  ${label}: round ${round}/${plan.interleavedRounds}`) })
+      interleavedError = interleaved.error
+      if (interleavedError !== undefined) log(`fixed-rate rounds failed: ${interleavedError}`)
     } catch (error) {
       // What was measured before still gets written; the run fails at the end.
       interleavedError = (error as Error).message
@@ -183,9 +185,9 @@ try {
     plan,
     direct,
     results,
-    interleaved: interleaved?.closed.results,
-    interleavedProbes: interleaved?.closed.probes,
-    interleavedFixedRate: interleaved === undefined ? undefined : { rates: interleaved.fixedRatePlan.rates, results: interleaved.fixedRate.results, probes: interleaved.fixedRate.probes },
+    interleaved: interleaved?.closed.results ?? [],
+    interleavedProbes: interleaved?.closed.probes ?? [],
+    interleavedFixedRate: interleaved?.fixedRate === undefined ? undefined : { rates: interleaved.fixedRatePlan.rates, results: interleaved.fixedRate.results, probes: interleaved.fixedRate.probes },
     interleavedError,
     skipped
   }

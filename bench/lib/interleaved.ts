@@ -73,6 +73,7 @@ export function fixedRates (closed: InterleavedResult[], share: number = FIXED_R
     const medians = closed.map(function each (result) { return median(rates(result)) }).filter(Number.isFinite)
     // Nothing measured (only prompts, or only streams): no rate for it.
     if (medians.length === 0) return 0
+    // Rounded down to 10 req/s, and never below 10.
     return Math.max(10, Math.floor(Math.min(...medians) * share / 10) * 10)
   }
   return {
@@ -213,19 +214,27 @@ export async function measureInterleaved (load: BenchChild, targets: Interleaved
 export interface InterleavedRuns {
   closed: InterleavedRun
   closedPlan: InterleavedPlan
-  fixedRate: InterleavedRun
   fixedRatePlan: InterleavedPlan
+  /** Absent when the fixed-rate rounds failed (`error` says why): the closed rounds still count. */
+  fixedRate?: InterleavedRun
+  error?: string
 }
 
 /**
  * Both loads, one after the other: the closed-loop rounds, then as many rounds at the fixed rate
- * a share of the slowest target's closed-loop throughput gives (or `rates` when given).
+ * a share of the slowest target's closed-loop throughput gives (or `rates` when given). A failure
+ * of the closed rounds throws; one of the fixed-rate rounds is returned as `error`.
  */
 export async function measureInterleavedLoads (load: BenchChild, targets: InterleavedTarget[], plan: InterleavedPlan, onRound?: (label: string, round: number, results: InterleavedResult[]) => void): Promise<InterleavedRuns> {
   const closedPlan: InterleavedPlan = { ...plan, rates: undefined }
   const closed = await measureInterleaved(load, targets, closedPlan, function closedRound (round, results) { onRound?.('closed loop', round, results) })
   const rates = plan.rates ?? fixedRates(closed.results)
   const fixedRatePlan: InterleavedPlan = { ...plan, rates }
-  const fixedRate = await measureInterleaved(load, targets, fixedRatePlan, function fixedRound (round, results) { onRound?.(`${rates.prompt}/${rates.stream} req/s`, round, results) })
-  return { closed, closedPlan, fixedRate, fixedRatePlan }
+  const label = plan.only === undefined ? `${rates.prompt}/${rates.stream} req/s` : `${rates[plan.only]} req/s`
+  try {
+    const fixedRate = await measureInterleaved(load, targets, fixedRatePlan, function fixedRound (round, results) { onRound?.(label, round, results) })
+    return { closed, closedPlan, fixedRate, fixedRatePlan }
+  } catch (error) {
+    return { closed, closedPlan, fixedRatePlan, error: (error as Error).message }
+  }
 }

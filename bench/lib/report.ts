@@ -97,7 +97,7 @@ export function renderInterleaved ({ results, probes }: InterleavedRun, plan: In
   const floor = results.find(function isFloor (result) { return result.name === 'floor' })
   const load = plan.rates === undefined
     ? `closed loop, concurrency ${plan.concurrency}`
-    : `fixed rate: ${plan.rates.prompt} prompts/s, ${plan.rates.stream} streams/s, the same for every target`
+    : `fixed rate: ${[plan.only !== 'stream' ? `${plan.rates.prompt} prompts/s` : '', plan.only !== 'prompt' ? `${plan.rates.stream} streams/s` : ''].filter(Boolean).join(', ')}, the same for every target`
   const lines = [
     `### CPU per request, interleaved, ${plan.rates === undefined ? 'at saturation' : 'identical traffic'} (µs, median of ${plan.rounds} rounds of ${plan.seconds} s per target after ${plan.warmupSeconds} s of warm-up each, ${load}; vs floor: median of the rounds' ratios, quartiles beside it)`,
     '',
@@ -132,7 +132,8 @@ export function renderInterleaved ({ results, probes }: InterleavedRun, plan: In
   return lines.join('\n')
 }
 
-/** The interleaved rounds at saturation, then at a fixed rate. */
+/** The interleaved rounds at saturation, then at a fixed rate (when those did not fail). */
 export function renderInterleavedLoads (runs: InterleavedRuns): string {
-  return renderInterleaved(runs.closed, runs.closedPlan) + '\n\n' + renderInterleaved(runs.fixedRate, runs.fixedRatePlan)
+  const closed = renderInterleaved(runs.closed, runs.closedPlan)
+  return runs.fixedRate === undefined ? closed : closed + '\n\n' + renderInterleaved(runs.fixedRate, runs.fixedRatePlan)
 }

@@ -115,13 +115,15 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
    * A turn of a known session that no model answered is stored as such (SPEC §4), as a
    * stream's failure after its start is: `FAILED`, or `INTERRUPTED` when the caller left.
    * A new session is not created for it: the error answer carries no session id. The
-   * request's own error is what the caller gets, even when this write fails.
+   * request's own error is what the caller gets, even when this write fails; with the store
+   * down (the error itself says so) nothing is tried.
    */
   async function saveFailedTurn (session: OpenSession, prompt: string, error: unknown, startedAt: number): Promise<void> {
-    const code = (error as { code?: unknown }).code
-    const turn: AiTurn = { prompt, response: '', result: code === 'AI_ABORTED' ? 'INTERRUPTED' : 'FAILED', createdAt: isoDate(startedAt) }
-    if (typeof code === 'string') turn.errorCode = code
+    const code = (error as { code?: unknown } | null | undefined)?.code
+    if (code === 'AI_STORAGE_UNAVAILABLE') return
     try {
+      const turn: AiTurn = { prompt, response: '', result: code === 'AI_ABORTED' ? 'INTERRUPTED' : 'FAILED', createdAt: isoDate(startedAt) }
+      if (typeof code === 'string') turn.errorCode = code
       await sessions.saveTurn(session, turn)
     } catch (storeError) {
       logger.error({ err: storeError, sessionId: session.id }, 'could not store a failed turn')
@@ -276,9 +278,14 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   }
 }
 
-/** True when `prompt` is the prompt of the session's last turn (or the session has none to compare with). */
+/**
+ * True when `prompt` is the prompt of the session's last turn a model answered (or the session
+ * has none to compare with): the turn the event log belongs to. A turn no model answered never
+ * wrote to the log, so a resend of its prompt with an older event id is a new turn, never a
+ * replay of the turn before it.
+ */
 function isLastPrompt (session: OpenSession, prompt: string): boolean {
-  const last = session.turns.at(-1)
+  const last = session.turns.findLast(function answered (turn) { return turn.model !== undefined })
   return last === undefined || last.prompt === prompt
 }
 

@@ -162,6 +162,7 @@ function normalizeProvider (name: string, value: unknown): NormalizedProviderOpt
     protocol = new URL(baseUrl).protocol
   } catch {}
   if (protocol !== 'http:' && protocol !== 'https:') fail(`${path}.baseUrl must be an http(s) URL, got ${describeValue(baseUrl)}`)
+  if (input.streamUsage !== undefined && type === 'gemini') fail(`${path}.streamUsage is for the OpenAI wire format, not for a provider of type gemini`)
   const headers: Record<string, string> = {}
   if (input.headers !== undefined) {
     if (!isPlainObject(input.headers)) fail(`${path}.headers must be an object of strings, got ${describeValue(input.headers)}`)

@@ -70,12 +70,6 @@ export interface PoolOptions {
   connectTimeout?: number
   /** Milliseconds to keep an idle socket. Default 4000 (undici's). */
   keepAliveTimeout?: number
-  /**
-   * OpenAI wire format only: ask for the token usage of a stream (`stream_options:
-   * {include_usage: true}`). Default true. Set it to false for servers that reject the field
-   * (Mistral answers 422 "Extra inputs are not permitted"); usage they send anyway is still read.
-   */
-  streamUsage?: boolean
 }
 
 /** The provider kinds AI Warp speaks. */
@@ -91,6 +85,12 @@ export interface ProviderOptions extends PoolOptions {
   baseUrl?: string
   /** Extra headers sent with every upstream request. */
   headers?: Record<string, string>
+  /**
+   * OpenAI wire format only (not `gemini`): ask for the token usage of a stream (`stream_options:
+   * {include_usage: true}`). Default true. Set it to false for servers that reject the field
+   * (Mistral answers 422 "Extra inputs are not permitted"); usage they send anyway is still read.
+   */
+  streamUsage?: boolean
 }
 
 /** A model in the fallback chain, in its object form. */
@@ -241,7 +241,7 @@ export interface AiTurn {
   response: string
   /** `provider:model` that answered, when one did. */
   model?: string
-  /** How the turn ended: an answer result, or `INTERRUPTED` (client left) / `FAILED` (provider failed mid-answer). */
+  /** How the turn ended: an answer result, or `INTERRUPTED` (client left) / `FAILED` (provider failed mid-answer, or no model answered at all). */
   result: AiResult | 'INTERRUPTED' | 'FAILED'
   /** ISO 8601 time of the turn. */
   createdAt: string

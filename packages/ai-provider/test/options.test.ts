@@ -32,6 +32,7 @@ const badOptions: Array<[string, unknown, RegExp]> = [
   ['openai without apiKey', { providers: { openai: {} }, models: ['openai:a'] }, /providers\.openai\.apiKey is required/],
   ['baseUrl not a URL', { providers: { openai: { apiKey: 'k', baseUrl: 'localhost:8080' } }, models: ['openai:a'] }, /providers\.openai\.baseUrl must be an http\(s\) URL, got "localhost:8080"/],
   ['negative pool connections', { providers: { openai: { apiKey: 'k', connections: -1 } }, models: ['openai:a'] }, /providers\.openai\.connections must be a positive integer, got -1/],
+  ['streamUsage for gemini', { providers: { gemini: { apiKey: 'k', streamUsage: false } }, models: ['gemini:g'] }, /providers\.gemini\.streamUsage is for the OpenAI wire format/],
   ['streamUsage not a boolean', { providers: { openai: { apiKey: 'k', streamUsage: 'no' } }, models: ['openai:a'] }, /providers\.openai\.streamUsage must be true or false, got "no"/],
   ['unknown storage type', { providers, models: ['openai:a'], storage: { type: 'redis' } }, /storage\.type must be "memory" or "valkey", got "redis"/],
   ['negative detachTimeout', { providers, models: ['openai:a'], limits: { detachTimeout: -5 } }, /limits\.detachTimeout must be a non-negative integer, got -5/]

@@ -9,11 +9,13 @@ import { retryAfterMs } from '../src/transport.ts'
 import { collect, input, providerOptions, readError, silentLogger } from './providers/provider-suite.ts'
 
 /** A bare HTTP server on port 0 for the answers the mock does not give. */
-async function startServer (handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ server: Server, url: string, connections: () => number }> {
+async function startServer (handler: (request: IncomingMessage, response: ServerResponse, body: string) => void): Promise<{ server: Server, url: string, connections: () => number }> {
   let connections = 0
   const server = createServer(function onRequest (request, response) {
-    request.resume()
-    request.on('end', function answer () { handler(request, response) })
+    let body = ''
+    request.setEncoding('utf8')
+    request.on('data', function collectBody (chunk: string) { body += chunk })
+    request.on('end', function answer () { handler(request, response, body) })
   })
   server.on('connection', function countConnection () { connections++ })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -181,28 +183,21 @@ test('an HTTP-date Retry-After reaches retryAfterMs over HTTP', async function (
 test('streamUsage: false leaves stream_options out, for servers that reject it (Mistral), and still reads their usage', async function (t) {
   const bodies: Array<Record<string, unknown>> = []
   // Answers as Mistral does: 422 for an unknown body field, else usage in the finish chunk.
-  const server = createServer(function onRequest (request, response) {
-    let text = ''
-    request.setEncoding('utf8')
-    request.on('data', function collectBody (chunk: string) { text += chunk })
-    request.on('end', function answer () {
-      const body = JSON.parse(text) as Record<string, unknown>
-      bodies.push(body)
-      if ('stream_options' in body) {
-        response.writeHead(422, { 'content-type': 'application/json' })
-        response.end('{"object":"error","message":{"detail":[{"type":"extra_forbidden","loc":["body","stream_options","include_usage"],"msg":"Extra inputs are not permitted","input":true}]},"type":"invalid_request_error","param":null,"code":null}')
-        return
-      }
-      response.writeHead(200, { 'content-type': 'text/event-stream' })
-      response.end('data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"Bonjour"},"finish_reason":null}]}\n\n' +
-        'data: {"choices":[{"index":0,"delta":{"content":""},"finish_reason":"stop"}],"usage":{"prompt_tokens":4,"total_tokens":5,"completion_tokens":1}}\n\n' +
-        'data: [DONE]\n\n')
-    })
+  const { server, url } = await startServer(function answer (_request, response, text) {
+    const body = JSON.parse(text) as Record<string, unknown>
+    bodies.push(body)
+    if ('stream_options' in body) {
+      response.writeHead(422, { 'content-type': 'application/json' })
+      response.end('{"object":"error","message":{"detail":[{"type":"extra_forbidden","loc":["body","stream_options","include_usage"],"msg":"Extra inputs are not permitted","input":true}]},"type":"invalid_request_error","param":null,"code":null}')
+      return
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream' })
+    response.end('data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"Bonjour"},"finish_reason":null}]}\n\n' +
+      'data: {"choices":[{"index":0,"delta":{"content":""},"finish_reason":"stop"}],"usage":{"prompt_tokens":4,"total_tokens":5,"completion_tokens":1}}\n\n' +
+      'data: [DONE]\n\n')
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
-  const asked = createProviderClient(providerOptions('openai-compatible', url), { logger: silentLogger })
-  const notAsked = createProviderClient(providerOptions('openai-compatible', url, { streamUsage: false }), { logger: silentLogger })
+  const asked = createProviderClient(providerOptions('openai-compatible', url + '/v1'), { logger: silentLogger })
+  const notAsked = createProviderClient(providerOptions('openai-compatible', url + '/v1', { streamUsage: false }), { logger: silentLogger })
   t.after(async () => { await asked.close(); await notAsked.close(); await stopServer(server) })
 
   await assert.rejects(collect(asked.stream('mistral-small-latest', input, { timeout: 5000 })), { code: 'AI_PROVIDER_REQUEST_REJECTED', message: /Extra inputs are not permitted/ })

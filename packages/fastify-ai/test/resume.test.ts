@@ -109,13 +109,18 @@ test('resume: false starts a fresh answer even with an event id', async (t) => {
   assert.equal(mock.requests.length, 2)
 })
 
-test('an empty event id is no event id: the header and the body field alike', async (t) => {
+test('an empty event id is no event id, in the header or the body; an empty body field leaves the header to count', async (t) => {
   const { url, mock } = await startGateway(t)
   mock.enqueue('model-a', { deltas: ['first ', 'answer'] }, { deltas: ['second ', 'answer'] }, { deltas: ['third ', 'answer'] })
   const first = await postJson(`${url}/api/v1/stream`, { prompt: 'q1' })
   const sessionId = first.headers.get('x-session-id') ?? ''
-  await collectFrames(first)
-  // A finished answer and a new prompt: a new turn, as with no event id at all.
+  const events = eventsOf(await collectFrames(first))
+  // An empty body field and a real header id: the header's replay, no new call.
+  const replay = await postJson(`${url}/api/v1/stream`, { prompt: 'q1', sessionId, lastEventId: '' }, { headers: { 'last-event-id': events[0].id ?? '' } })
+  assert.equal(replay.status, 200)
+  assert.deepEqual(eventsOf(await collectFrames(replay)).map((event) => event.id), events.slice(1).map((event) => event.id))
+  assert.equal(mock.requests.length, 1)
+  // Empty alone, in the header or the body: as with no event id, a new prompt is a new turn.
   const byHeader = await postJson(`${url}/api/v1/stream`, { prompt: 'q2', sessionId }, { headers: { 'last-event-id': '' } })
   assert.equal(byHeader.status, 200)
   assert.equal(textOf(eventsOf(await collectFrames(byHeader))), 'second answer')

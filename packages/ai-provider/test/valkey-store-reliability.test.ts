@@ -62,6 +62,8 @@ test('every operation fails fast with AI_STORAGE_UNAVAILABLE while Valkey is dow
   const seen: StoredEvent[] = []
   await store.followEvents('events:live', (event) => seen.push(event))
   await store.appendEvent('events:live', 'before', 10_000)
+  // Published, but delivered on the subscriber's own connection: wait for it before the outage.
+  await waitUntil(async () => { await sleep(10); return seen.length > 0 })
 
   await server.stop()
   for (const [name, operation] of Object.entries(operations)) {

@@ -101,18 +101,32 @@ test('the stream is text/event-stream data frames ending with [DONE], without us
   assert.ok(chunks.every((chunk) => !('usage' in chunk) && chunk.model === GEMINI_MODEL))
 })
 
-test('GET /v1/models lists configured models, aliases and default', async (t) => {
+test('GET /v1/models lists configured models, their bare names, aliases and default', async (t) => {
   const { client } = await startOpenAiGateway(t)
   const models = []
   for await (const model of client.models.list()) models.push(model)
   assert.deepEqual(models.map((model) => [model.id, model.object, model.owned_by]), [
     [OPENAI_MODEL, 'model', 'openai'],
     [GEMINI_MODEL, 'model', 'gemini'],
+    ['gpt-4o-mini', 'model', 'openai'],
+    ['gemini-2.5-flash', 'model', 'gemini'],
     ['default', 'model', 'ai-warp'],
     ['fast', 'model', 'ai-warp']
   ])
   const one = await client.models.retrieve(GEMINI_MODEL)
   assert.equal(one.id, GEMINI_MODEL)
+})
+
+test('a bare model name, as code written for OpenAI sends it, is the configured model of that name', async (t) => {
+  const { client, mock } = await startOpenAiGateway(t)
+  const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+  assert.equal(completion.model, OPENAI_MODEL)
+  const stream = await client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], stream: true })
+  const chunks = []
+  for await (const chunk of stream) chunks.push(chunk)
+  assert.ok(chunks.length > 0 && chunks.every((chunk) => chunk.model === GEMINI_MODEL))
+  assert.deepEqual(mock.requests.map((request) => [request.provider, request.model]), [['openai', 'gpt-4o-mini'], ['gemini', 'gemini-2.5-flash']])
+  assert.equal((await client.models.retrieve('gpt-4o-mini')).owned_by, 'openai')
 })
 
 test('an alias tries its models in its order; default follows the configured order', async (t) => {

@@ -132,10 +132,11 @@ test('foldMessages refuses a conversation without a final user message', () => {
   assert.throws(() => foldMessages([{ role: 'user', content: '  ' }]), /must not be empty/)
 })
 
-test('model catalog resolves configured models, aliases and default', () => {
+test('model catalog resolves configured models, bare names, aliases and default', () => {
   const catalog = createModelCatalog(['openai:gpt-4o-mini', 'gemini:gemini-2.5-flash'], { fast: ['gemini:gemini-2.5-flash', 'openai:gpt-4o-mini'] }, 1700000000)
   assert.deepEqual(catalog.resolve('openai:gpt-4o-mini'), ['openai:gpt-4o-mini'])
   assert.deepEqual(catalog.resolve('fast'), ['gemini:gemini-2.5-flash', 'openai:gpt-4o-mini'])
+  assert.deepEqual(catalog.resolve('gpt-4o-mini'), ['openai:gpt-4o-mini'])
   assert.equal(catalog.resolve('default'), undefined)
   assert.throws(() => catalog.resolve('gpt-5'), (error: { code: string }) => {
     assert.equal(toOpenAiError(error).statusCode, 404)
@@ -147,10 +148,25 @@ test('model catalog resolves configured models, aliases and default', () => {
     data: [
       { id: 'openai:gpt-4o-mini', object: 'model', created: 1700000000, owned_by: 'openai' },
       { id: 'gemini:gemini-2.5-flash', object: 'model', created: 1700000000, owned_by: 'gemini' },
+      { id: 'gpt-4o-mini', object: 'model', created: 1700000000, owned_by: 'openai' },
+      { id: 'gemini-2.5-flash', object: 'model', created: 1700000000, owned_by: 'gemini' },
       { id: 'default', object: 'model', created: 1700000000, owned_by: 'ai-warp' },
       { id: 'fast', object: 'model', created: 1700000000, owned_by: 'ai-warp' }
     ]
   })
+})
+
+test('model catalog: a bare name is every configured model of that name, unless an alias or default is that name', () => {
+  const catalog = createModelCatalog(['openai:gpt-4o-mini', 'local:llama3:8b', 'router:gpt-4o-mini', 'local:default', 'local:fast'], { fast: ['local:llama3:8b'] }, 1)
+  assert.deepEqual(catalog.resolve('gpt-4o-mini'), ['openai:gpt-4o-mini', 'router:gpt-4o-mini'])
+  assert.deepEqual(catalog.resolve('llama3:8b'), ['local:llama3:8b'], 'split at the first colon: the rest is the bare name')
+  assert.equal(catalog.resolve('default'), undefined)
+  assert.deepEqual(catalog.resolve('fast'), ['local:llama3:8b'])
+  assert.equal(catalog.get('gpt-4o-mini').owned_by, 'ai-warp', 'served by two providers')
+  assert.equal(catalog.get('llama3:8b').owned_by, 'local')
+  assert.deepEqual(catalog.list().data.map((model) => model.id), [
+    'openai:gpt-4o-mini', 'local:llama3:8b', 'router:gpt-4o-mini', 'local:default', 'local:fast', 'gpt-4o-mini', 'llama3:8b', 'default', 'fast'
+  ])
 })
 
 test('model catalog refuses aliases naming unconfigured models at start', () => {

@@ -1,11 +1,16 @@
 import { AiModelNotConfiguredError, AiOptionsError } from '@platformatic/ai-provider'
 import type { OpenAiModel, OpenAiModelList } from './types.ts'
 
-/** The names a request's `model` can take: configured models, aliases and `default`. */
+/**
+ * The names a request's `model` can take: configured models (`provider:model`), a configured
+ * model's bare name (`gpt-4o-mini`, so code written for OpenAI works unchanged), aliases and
+ * `default`.
+ */
 export interface ModelCatalog {
   /**
-   * The chain to try for a `model`: the models of an alias, the one configured model, or
-   * undefined for `default` (every configured model, in order). Unknown: AI_MODEL_NOT_CONFIGURED.
+   * The chain to try for a `model`: the models of an alias, the one configured model, every
+   * configured model of that bare name (in config order), or undefined for `default` (every
+   * configured model, in order). Unknown: AI_MODEL_NOT_CONFIGURED.
    */
   resolve (model: string): string[] | undefined
   /** `GET /v1/models` */
@@ -16,6 +21,11 @@ export interface ModelCatalog {
 
 const DEFAULT_ALIAS = 'default'
 const ALIAS_OWNER = 'ai-warp'
+
+/** The provider of a configured `provider:model` name. */
+function providerOf (name: string): string {
+  return name.slice(0, name.indexOf(':'))
+}
 
 function checkAliases (aliases: Record<string, string[]>, configured: Set<string>): void {
   for (const [name, models] of Object.entries(aliases)) {
@@ -43,14 +53,28 @@ export function createModelCatalog (configured: string[], aliases: Record<string
   checkAliases(aliases, configuredSet)
   const chains = new Map<string, string[] | undefined>([[DEFAULT_ALIAS, undefined]])
   for (const [name, models] of Object.entries(aliases)) chains.set(name, [...models])
-
-  const entries = new Map<string, OpenAiModel>()
+  // A bare model name stands for every configured model of that name, unless a configured
+  // name, an alias or `default` already is that name.
+  const bareNames = new Map<string, string[]>()
   for (const name of configured) {
-    entries.set(name, { id: name, object: 'model', created, owned_by: name.slice(0, name.indexOf(':')) })
+    const bare = name.slice(name.indexOf(':') + 1)
+    if (configuredSet.has(bare) || chains.has(bare)) continue
+    const models = bareNames.get(bare)
+    if (models === undefined) bareNames.set(bare, [name])
+    else models.push(name)
   }
-  for (const name of chains.keys()) {
-    entries.set(name, { id: name, object: 'model', created, owned_by: ALIAS_OWNER })
+
+  function modelEntry (id: string, owner: string): OpenAiModel {
+    return { id, object: 'model', created, owned_by: owner }
   }
+  const entries = new Map<string, OpenAiModel>()
+  for (const name of configured) entries.set(name, modelEntry(name, providerOf(name)))
+  for (const [bare, models] of bareNames) {
+    const owners = new Set(models.map(providerOf))
+    entries.set(bare, modelEntry(bare, owners.size === 1 ? providerOf(models[0]) : ALIAS_OWNER))
+  }
+  for (const name of chains.keys()) entries.set(name, modelEntry(name, ALIAS_OWNER))
+  for (const [bare, models] of bareNames) chains.set(bare, models)
   const list: OpenAiModelList = { object: 'list', data: [...entries.values()] }
 
   return {

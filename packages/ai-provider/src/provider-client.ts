@@ -19,7 +19,10 @@ export interface ProviderClientDependencies {
 export function createProviderClient (options: NormalizedProviderOptions, deps: ProviderClientDependencies): ProviderClient {
   const adapter = registry[options.type]
   const url = new URL(options.baseUrl || adapter.defaultBaseUrl || '')
-  const basePath = url.pathname.replace(/\/+$/, '')
+  let basePath = url.pathname.replace(/\/+$/, '')
+  // `http://host/v1` for OpenAI (as its SDK's baseURL is written): the adapter's paths add /v1.
+  const version = adapter.versionPrefix
+  if (version !== undefined && basePath.endsWith(version)) basePath = basePath.slice(0, -version.length)
 
   const ownPool = deps.dispatcher === undefined
   const dispatcher = deps.dispatcher ?? new Pool(url.origin, {

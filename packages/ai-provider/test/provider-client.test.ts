@@ -209,3 +209,13 @@ test('streamUsage: false leaves stream_options out, for servers that reject it (
   assert.equal(bodies[1].stream, true)
   assert.equal('stream_options' in bodies[1], false)
 })
+
+test('a base URL that already ends with the API version (http://host/v1, as the OpenAI SDK writes it) does not get it twice', async function (t) {
+  const mock = await createMockProvider()
+  const openai = createProviderClient(providerOptions('openai', mock.url + '/v1/'), { logger: silentLogger })
+  const gemini = createProviderClient(providerOptions('gemini', mock.url + '/v1beta'), { logger: silentLogger })
+  t.after(async () => { await openai.close(); await gemini.close(); await mock.close() })
+  assert.equal((await openai.complete('gpt-4o-mini', input, { timeout: 5000 })).result, 'COMPLETE')
+  assert.equal((await gemini.complete('gemini-2.5-flash', input, { timeout: 5000 })).result, 'COMPLETE')
+  assert.deepEqual(mock.requests.map((request) => request.path), ['/v1/chat/completions', '/v1beta/models/gemini-2.5-flash:generateContent'])
+})

@@ -41,6 +41,12 @@ export interface ProviderAdapter {
   readonly defaultBaseUrl: string | undefined
   /** The request headers (auth, content type, extra headers). Called once per configured provider. */
   buildHeaders (options: ProviderRequestOptions): Record<string, string>
+  /**
+   * The API version segment the paths start with (`/v1`, `/v1beta`), if any. A `baseUrl` whose
+   * path already ends with it (`http://host/v1`, as the OpenAI SDK's `baseURL` is written) does
+   * not get it twice.
+   */
+  versionPrefix?: string
   /** Path of a complete (non-stream) call. `basePath` is the path of `baseUrl`, without trailing slash (`''` for an origin). */
   completePath (basePath: string, model: string): string
   /** Path of a stream call, with its query string if any. */

@@ -38,6 +38,7 @@ interface GeminiCandidate {
 export const gemini: ProviderAdapter = {
   type: 'gemini',
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+  versionPrefix: '/v1beta',
 
   buildHeaders: function buildHeaders (options: ProviderRequestOptions): Record<string, string> {
     const headers: Record<string, string> = { 'content-type': 'application/json' }

@@ -26,6 +26,8 @@ export interface OpenAiCompatibleSettings {
   defaultBaseUrl: string | undefined
   /** Path appended to the base URL's path, e.g. `/v1/chat/completions`. */
   path: string
+  /** The version segment `path` starts with, if any (see ProviderAdapter.versionPrefix). */
+  versionPrefix?: string
   /** Body field of the output budget: OpenAI's current `max_completion_tokens` or the classic `max_tokens`. */
   maxTokensField: 'max_completion_tokens' | 'max_tokens'
 }
@@ -51,6 +53,7 @@ export function createOpenAiCompatibleAdapter (settings: OpenAiCompatibleSetting
   return {
     type: settings.type,
     defaultBaseUrl: settings.defaultBaseUrl,
+    versionPrefix: settings.versionPrefix,
 
     buildHeaders: function buildHeaders (options: ProviderRequestOptions): Record<string, string> {
       const headers: Record<string, string> = { 'content-type': 'application/json' }

@@ -7,5 +7,6 @@ export const openai = createOpenAiCompatibleAdapter({
   type: 'openai',
   defaultBaseUrl: 'https://api.openai.com',
   path: '/v1/chat/completions',
+  versionPrefix: '/v1',
   maxTokensField: 'max_completion_tokens'
 })

@@ -52,7 +52,8 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   const context: ChainContext = { store, clock, logger }
   const sessions = createSessions(store, clock, config.limits)
   const ttlMs = config.limits.historyExpiration
-  const producers = new Set<Producer>()
+  /** The generations of this instance, by session: one at a time per session. */
+  const producers = new Map<string, Producer>()
   const followers = new Set<Follower>()
   let closing = false
 
@@ -157,8 +158,14 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       request.signal?.removeEventListener('abort', abortChain)
     }
     const { model, value } = opened
-    const startedAt = clock.now()
     const keys = sessionKeys(session.id)
+    // A generation of this session still running here (a new turn with `resume: false`) ends
+    // first, stored as INTERRUPTED: two generations would write into one event log. Each one
+    // leaves the map as it finishes, so this ends.
+    if (!isNew) {
+      for (let running = producers.get(session.id); running !== undefined; running = producers.get(session.id)) await running.supersede()
+    }
+    const startedAt = clock.now()
     try {
       await Promise.all([
         sessions.saveMeta(session),
@@ -185,11 +192,11 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       ttlMs,
       detachTimeout: config.limits.detachTimeout
     })
-    producers.add(producer)
+    producers.set(session.id, producer)
     const signal = request.signal
     signal?.addEventListener('abort', producer.detach)
     producer.finished.finally(function forgetProducer () {
-      producers.delete(producer)
+      if (producers.get(session.id) === producer) producers.delete(session.id)
       signal?.removeEventListener('abort', producer.detach)
     })
     return { sessionId: session.id, model: model.name, events: producer.events }
@@ -248,7 +255,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
 
   async function shutdown (): Promise<void> {
     closing = true
-    const shutdowns = [...producers].map(function shutdownProducer (producer) { return producer.shutdown() })
+    const shutdowns = [...producers.values()].map(function shutdownProducer (producer) { return producer.shutdown() })
     let timer: NodeJS.Timeout | undefined
     await Promise.race([
       Promise.allSettled(shutdowns),

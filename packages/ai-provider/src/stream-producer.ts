@@ -41,6 +41,11 @@ export interface Producer {
   detach (): void
   /** End now with an AI_SHUTTING_DOWN error event; resolves when stored. */
   shutdown (): Promise<void>
+  /**
+   * A new turn of the session replaces this one: end now with an AI_ABORTED error event (the
+   * turn is stored as INTERRUPTED); resolves when stored, so the new turn's log starts after it.
+   */
+  supersede (): Promise<void>
   /** Settles when the generation is over and its turn stored. */
   readonly finished: Promise<void>
 }
@@ -217,6 +222,10 @@ export function startProducer (options: ProducerOptions): Producer {
     detach: channel.abandon,
     shutdown (): Promise<void> {
       stop('AI_SHUTTING_DOWN')
+      return finished
+    },
+    supersede (): Promise<void> {
+      stop('AI_ABORTED')
       return finished
     },
     finished

@@ -73,14 +73,28 @@ test('a new prompt on a session whose answer is complete is a new turn', async (
   assert.deepEqual((await ai.getSession(first.sessionId)).turns.map((turn) => turn.prompt), ['p1', 'p2', 'p3'])
 })
 
-test('resume: false always starts a new turn, even while an answer is being generated', async (t) => {
+test('resume: false always starts a new turn, even while an answer is being generated: that one ends, INTERRUPTED', async (t) => {
   const { ai, mock } = await setup(t)
-  mock.enqueue('a', { deltas: ['a ', 'b ', 'c'], deltaDelayMs: 20 }, { deltas: ['fresh'] })
+  mock.enqueue('a', { deltas: ['a ', 'b ', 'c'], deltaDelayMs: 50 }, { deltas: ['fresh'] })
   const first = await ai.stream({ prompt: 'p1' })
+  const firstEvents = first.events[Symbol.asyncIterator]()
+  const opening = await firstEvents.next()
+  assert.equal(opening.value?.type, 'content')
   const fresh = await ai.stream({ prompt: 'p2', sessionId: first.sessionId, resume: false, lastEventId: '1' })
-  assert.equal(contentOf(await collect(fresh.events)), 'fresh')
-  await collect(first.events)
+  const freshEvents = await collect(fresh.events)
+  assert.equal(contentOf(freshEvents), 'fresh')
+  // The replaced generation ended with an error event, before the new one began.
+  const rest = await collect({ [Symbol.asyncIterator]: () => firstEvents })
+  const firstEnd = rest.at(-1)
+  assert.equal(firstEnd?.type, 'error')
+  assert.equal(firstEnd?.type === 'error' && firstEnd.code, 'AI_ABORTED')
+  assert.ok(Number(freshEvents[0].id) > Number(firstEnd?.id), 'the new turn\'s ids come after the replaced one\'s')
+  // The log holds the new turn only: a resume from its first event replays nothing of the old one.
+  const replay = await collect((await ai.stream({ prompt: 'p2', sessionId: first.sessionId, lastEventId: freshEvents[0].id })).events)
+  assert.deepEqual(replay, freshEvents.slice(1))
   assert.equal(mock.requests.length, 2)
+  const turns = (await ai.getSession(first.sessionId)).turns
+  assert.deepEqual(turns.map((turn) => [turn.prompt, turn.result]), [['p1', 'INTERRUPTED'], ['p2', 'COMPLETE']])
 })
 
 test('when the events are gone, a resume is answered fresh', async (t) => {

@@ -97,6 +97,30 @@ test('a new prompt on a completed session is a new turn, never a replay', async 
   ])
 })
 
+test('a new turn with resume: false while the session is still generating ends that stream with an error event first', async (t) => {
+  const { url, mock } = await startGateway(t)
+  mock.enqueue('model-a', { deltas: DELTAS, deltaDelayMs: 50 }, { deltas: ['new ', 'answer'] })
+  const first = await postJson(`${url}/api/v1/stream`, { prompt: 'count' })
+  const sessionId = first.headers.get('x-session-id') ?? ''
+  assert.ok(first.body)
+  const firstFrames: SseFrame[] = []
+  const reading = (async () => {
+    for await (const frame of sseFrames(first.body as ReadableStream<Uint8Array>)) if (frame.event !== undefined) firstFrames.push(frame)
+  })()
+  while (firstFrames.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+  const fresh = await postJson(`${url}/api/v1/stream`, { prompt: 'other', sessionId, resume: false })
+  const freshEvents = eventsOf(await collectFrames(fresh))
+  assert.equal(textOf(freshEvents), 'new answer')
+  await reading
+  const firstEnd = firstFrames.at(-1)
+  assert.equal(firstEnd?.event, 'error')
+  assert.equal((firstEnd?.data as { code?: string } | undefined)?.code, 'AI_ABORTED')
+  assert.ok(textOf(firstFrames).length < FULL.length, 'the replaced answer was cut short')
+  assertNoDuplicates([...firstFrames, ...freshEvents])
+  const session = await (await fetch(`${url}/api/v1/sessions/${sessionId}`)).json()
+  assert.deepEqual(session.turns.map((turn: { prompt: string, result: string }) => [turn.prompt, turn.result]), [['count', 'INTERRUPTED'], ['other', 'COMPLETE']])
+})
+
 test('resume: false starts a fresh answer even with an event id', async (t) => {
   const { url, mock } = await startGateway(t)
   mock.enqueue('model-a', { deltas: ['old ', 'answer'] }, { deltas: ['new ', 'answer'] })

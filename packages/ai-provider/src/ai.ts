@@ -52,8 +52,11 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   const context: ChainContext = { store, clock, logger }
   const sessions = createSessions(store, clock, config.limits)
   const ttlMs = config.limits.historyExpiration
-  /** The generations of this instance, by session: one at a time per session. */
-  const producers = new Map<string, Producer>()
+  const producers = new Set<Producer>()
+  /** The generation of each session on this instance: one at a time per session. */
+  const generating = new Map<string, Producer>()
+  /** The latest turn switch of each known session, while it runs: the next one waits for it. */
+  const switching = new Map<string, Promise<unknown>>()
   const followers = new Set<Follower>()
   let closing = false
 
@@ -158,15 +161,38 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       request.signal?.removeEventListener('abort', abortChain)
     }
     const { model, value } = opened
-    const keys = sessionKeys(session.id)
-    // A generation of this session still running here (a new turn with `resume: false`) ends
-    // first, stored as INTERRUPTED: two generations would write into one event log. Each one
-    // leaves the map as it finishes, so this ends.
-    if (!isNew) {
-      for (let running = producers.get(session.id); running !== undefined; running = producers.get(session.id)) await running.supersede()
+    if (isNew) return beginGeneration(request, session, model, value, controller, true)
+    return oneAtATime(session.id, function switchTurn () {
+      return beginGeneration(request, session, model, value, controller, false)
+    })
+  }
+
+  /**
+   * Run a turn switch of a known session once the earlier ones of that session are done, in
+   * arrival order: two new turns sent together never both start on the same log (the later wins).
+   */
+  function oneAtATime<T> (sessionId: string, begin: () => Promise<T>): Promise<T> {
+    const previous = switching.get(sessionId)
+    const current = previous === undefined ? begin() : previous.then(begin, begin)
+    switching.set(sessionId, current)
+    function forgetSwitch (): void {
+      if (switching.get(sessionId) === current) switching.delete(sessionId)
     }
-    const startedAt = clock.now()
+    current.then(forgetSwitch, forgetSwitch)
+    return current
+  }
+
+  /** Store the new turn's start and hand its stream to a producer. */
+  async function beginGeneration (request: AiStreamRequest, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean): Promise<AiStreamResponse> {
+    const keys = sessionKeys(session.id)
+    let startedAt = 0
     try {
+      // The session's generation still running here ends first, stored as INTERRUPTED: two
+      // generations would write into one event log.
+      if (!isNew) await generating.get(session.id)?.supersede()
+      // The caller may have left while it waited.
+      if (request.signal?.aborted === true) throw new AiAbortedError()
+      startedAt = clock.now()
       await Promise.all([
         sessions.saveMeta(session),
         writeStreamState(store, session.id, { status: 'running', startedAt, model: model.name }, ttlMs),
@@ -176,7 +202,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       ])
     } catch (error) {
       controller.abort()
-      value.iterator.return?.().catch(function ignore () {})
+      opened.iterator.return?.().catch(function ignore () {})
       throw error
     }
     const producer = startProducer({
@@ -185,18 +211,20 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       session,
       prompt: request.prompt,
       model,
-      iterator: value.iterator,
-      first: value.first,
+      iterator: opened.iterator,
+      first: opened.first,
       controller,
       startedAt,
       ttlMs,
       detachTimeout: config.limits.detachTimeout
     })
-    producers.set(session.id, producer)
+    producers.add(producer)
+    generating.set(session.id, producer)
     const signal = request.signal
     signal?.addEventListener('abort', producer.detach)
     producer.finished.finally(function forgetProducer () {
-      if (producers.get(session.id) === producer) producers.delete(session.id)
+      producers.delete(producer)
+      if (generating.get(session.id) === producer) generating.delete(session.id)
       signal?.removeEventListener('abort', producer.detach)
     })
     return { sessionId: session.id, model: model.name, events: producer.events }
@@ -255,7 +283,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
 
   async function shutdown (): Promise<void> {
     closing = true
-    const shutdowns = [...producers.values()].map(function shutdownProducer (producer) { return producer.shutdown() })
+    const shutdowns = [...producers].map(function shutdownProducer (producer) { return producer.shutdown() })
     let timer: NodeJS.Timeout | undefined
     await Promise.race([
       Promise.allSettled(shutdowns),

@@ -9,7 +9,7 @@ import type { NormalizedModel } from './options.ts'
 import type { ChainContext } from './fallback-chain.ts'
 import type { OpenSession, Sessions } from './sessions.ts'
 import type { LoggedEvent } from './stream-log.ts'
-import { AiAbortedError, AiProviderMalformedResponseError, AiShuttingDownError } from './errors.ts'
+import { AiAbortedError, AiProviderMalformedResponseError, AiShuttingDownError, AiStreamSupersededError } from './errors.ts'
 import { recordFailure } from './fallback-chain.ts'
 import { isoDate } from './clock.ts'
 import { createEventChannel } from './stream-channel.ts'
@@ -42,15 +42,16 @@ export interface Producer {
   /** End now with an AI_SHUTTING_DOWN error event; resolves when stored. */
   shutdown (): Promise<void>
   /**
-   * A new turn of the session replaces this one: end now with an AI_ABORTED error event (the
-   * turn is stored as INTERRUPTED); resolves when stored, so the new turn's log starts after it.
+   * A new turn of the session replaces this one: end now with an AI_STREAM_SUPERSEDED error
+   * event (the turn is stored as INTERRUPTED); resolves when stored, so the new turn's log
+   * starts after it. An answer already stored is left to finish its upstream body.
    */
   supersede (): Promise<void>
   /** Settles when the generation is over and its turn stored. */
   readonly finished: Promise<void>
 }
 
-type StopCode = 'AI_ABORTED' | 'AI_SHUTTING_DOWN'
+type StopCode = 'AI_ABORTED' | 'AI_SHUTTING_DOWN' | 'AI_STREAM_SUPERSEDED'
 
 interface Failure {
   code?: unknown
@@ -63,6 +64,8 @@ export function startProducer (options: ProducerOptions): Producer {
   let text = ''
   let lastId = 0
   let stopCode: StopCode | undefined
+  /** The answer's turn and `end` are stored: only the rest of the upstream body is left. */
+  let answered = false
   let over = false
   let detachTimer: NodeJS.Timeout | undefined
   const channel = createEventChannel(onConsumerGone)
@@ -122,6 +125,9 @@ export function startProducer (options: ProducerOptions): Producer {
     } else if (stopCode === 'AI_ABORTED') {
       code = stopCode
       message = new AiAbortedError().message
+    } else if (stopCode === 'AI_STREAM_SUPERSEDED') {
+      code = stopCode
+      message = new AiStreamSupersededError().message
     } else {
       code = typeof failure.code === 'string' && failure.code.startsWith('AI_') ? failure.code : 'AI_PROVIDER_STREAM_ERROR'
       message = String(failure.message)
@@ -200,6 +206,7 @@ export function startProducer (options: ProducerOptions): Producer {
         if (ending !== undefined) {
           if (stopCode !== undefined) throw new AiAbortedError()
           await finish(ending)
+          answered = true
           channel.close()
           await drainUpstream()
           return
@@ -225,7 +232,8 @@ export function startProducer (options: ProducerOptions): Producer {
       return finished
     },
     supersede (): Promise<void> {
-      stop('AI_ABORTED')
+      if (answered) return Promise.resolve()
+      stop('AI_STREAM_SUPERSEDED')
       return finished
     },
     finished

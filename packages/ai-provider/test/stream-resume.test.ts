@@ -75,7 +75,8 @@ test('a new prompt on a session whose answer is complete is a new turn', async (
 
 test('resume: false always starts a new turn, even while an answer is being generated: that one ends, INTERRUPTED', async (t) => {
   const { ai, mock } = await setup(t)
-  mock.enqueue('a', { deltas: ['a ', 'b ', 'c'], deltaDelayMs: 50 }, { deltas: ['fresh'] })
+  // The first answer stalls after one delta: it is still being generated when the second starts.
+  mock.enqueue('a', { deltas: ['a ', 'b ', 'c'], stallAfter: 1 }, { deltas: ['fresh'] })
   const first = await ai.stream({ prompt: 'p1' })
   const firstEvents = first.events[Symbol.asyncIterator]()
   const opening = await firstEvents.next()
@@ -87,14 +88,41 @@ test('resume: false always starts a new turn, even while an answer is being gene
   const rest = await collect({ [Symbol.asyncIterator]: () => firstEvents })
   const firstEnd = rest.at(-1)
   assert.equal(firstEnd?.type, 'error')
-  assert.equal(firstEnd?.type === 'error' && firstEnd.code, 'AI_ABORTED')
+  assert.equal(firstEnd?.type === 'error' && firstEnd.code, 'AI_STREAM_SUPERSEDED')
   assert.ok(Number(freshEvents[0].id) > Number(firstEnd?.id), 'the new turn\'s ids come after the replaced one\'s')
   // The log holds the new turn only: a resume from its first event replays nothing of the old one.
   const replay = await collect((await ai.stream({ prompt: 'p2', sessionId: first.sessionId, lastEventId: freshEvents[0].id })).events)
   assert.deepEqual(replay, freshEvents.slice(1))
   assert.equal(mock.requests.length, 2)
+  assert.equal(await mock.requests[0].closed, true, 'the replaced upstream call was aborted')
   const turns = (await ai.getSession(first.sessionId)).turns
-  assert.deepEqual(turns.map((turn) => [turn.prompt, turn.result]), [['p1', 'INTERRUPTED'], ['p2', 'COMPLETE']])
+  assert.deepEqual(turns.map((turn) => [turn.prompt, turn.result, turn.errorCode]), [['p1', 'INTERRUPTED', 'AI_STREAM_SUPERSEDED'], ['p2', 'COMPLETE', undefined]])
+})
+
+test('two new turns sent together on a session start one after the other: their events never interleave', async (t) => {
+  const { ai, mock } = await setup(t)
+  const first = await ai.stream({ prompt: 'p1' })
+  await collect(first.events)
+  // Slow answers: started together they would be generated at the same time.
+  mock.setBehaviour('a', { deltas: ['x ', 'y ', 'z'], deltaDelayMs: 20 })
+  const turns = await Promise.all(['p2', 'p3'].map(async (prompt) => collect((await ai.stream({ prompt, sessionId: first.sessionId, resume: false })).events)))
+  const [earlier, later] = turns.sort((a, b) => Number(a[0].id) - Number(b[0].id))
+  assert.ok(Number(earlier.at(-1)?.id) < Number(later[0].id), `ids ${earlier.map((event) => event.id)} then ${later.map((event) => event.id)}`)
+  assert.equal(earlier.at(-1)?.type === 'error' && earlier.at(-1)?.type, 'error', 'the earlier one was replaced')
+  assert.equal(contentOf(later), 'x y z')
+  // The log holds the later turn only.
+  const prompt = (await ai.getSession(first.sessionId)).turns.at(-1)?.prompt ?? ''
+  const replay = await collect((await ai.stream({ prompt, sessionId: first.sessionId, lastEventId: later[0].id })).events)
+  assert.deepEqual(replay, later.slice(1))
+})
+
+test('a follow-up sent as soon as an answer ended leaves that answer\'s upstream call to finish', async (t) => {
+  const { ai, mock } = await setup(t)
+  const first = await ai.stream({ prompt: 'p1' })
+  await collect(first.events)
+  const next = await ai.stream({ prompt: 'p2', sessionId: first.sessionId })
+  assert.equal(contentOf(await collect(next.events)), 'Echo: p2')
+  assert.equal(await mock.requests[0].closed, false, 'the first exchange was read to its end, not aborted')
 })
 
 test('when the events are gone, a resume is answered fresh', async (t) => {

@@ -99,7 +99,8 @@ test('a new prompt on a completed session is a new turn, never a replay', async 
 
 test('a new turn with resume: false while the session is still generating ends that stream with an error event first', async (t) => {
   const { url, mock } = await startGateway(t)
-  mock.enqueue('model-a', { deltas: DELTAS, deltaDelayMs: 50 }, { deltas: ['new ', 'answer'] })
+  // The first answer stalls after one delta: it is still being generated when the second starts.
+  mock.enqueue('model-a', { deltas: DELTAS, stallAfter: 1 }, { deltas: ['new ', 'answer'] })
   const first = await postJson(`${url}/api/v1/stream`, { prompt: 'count' })
   const sessionId = first.headers.get('x-session-id') ?? ''
   assert.ok(first.body)
@@ -107,14 +108,17 @@ test('a new turn with resume: false while the session is still generating ends t
   const reading = (async () => {
     for await (const frame of sseFrames(first.body as ReadableStream<Uint8Array>)) if (frame.event !== undefined) firstFrames.push(frame)
   })()
-  while (firstFrames.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+  for (let waited = 0; firstFrames.length === 0; waited += 5) {
+    assert.ok(waited < 5000, 'the first stream sent nothing')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
   const fresh = await postJson(`${url}/api/v1/stream`, { prompt: 'other', sessionId, resume: false })
   const freshEvents = eventsOf(await collectFrames(fresh))
   assert.equal(textOf(freshEvents), 'new answer')
   await reading
   const firstEnd = firstFrames.at(-1)
   assert.equal(firstEnd?.event, 'error')
-  assert.equal((firstEnd?.data as { code?: string } | undefined)?.code, 'AI_ABORTED')
+  assert.equal((firstEnd?.data as { code?: string } | undefined)?.code, 'AI_STREAM_SUPERSEDED')
   assert.ok(textOf(firstFrames).length < FULL.length, 'the replaced answer was cut short')
   assertNoDuplicates([...firstFrames, ...freshEvents])
   const session = await (await fetch(`${url}/api/v1/sessions/${sessionId}`)).json()

@@ -46,7 +46,7 @@ export interface ProviderAdapter {
    * path already ends with it (`http://host/v1`, as the OpenAI SDK's `baseURL` is written) does
    * not get it twice.
    */
-  versionPrefix?: string
+  readonly versionPrefix?: string
   /** Path of a complete (non-stream) call. `basePath` is the path of `baseUrl`, without trailing slash (`''` for an origin). */
   completePath (basePath: string, model: string): string
   /** Path of a stream call, with its query string if any. */

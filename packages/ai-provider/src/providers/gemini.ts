@@ -35,10 +35,13 @@ interface GeminiCandidate {
   finishReason?: unknown
 }
 
+/** The API version of every Gemini path. */
+const VERSION = '/v1beta'
+
 export const gemini: ProviderAdapter = {
   type: 'gemini',
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
-  versionPrefix: '/v1beta',
+  versionPrefix: VERSION,
 
   buildHeaders: function buildHeaders (options: ProviderRequestOptions): Record<string, string> {
     const headers: Record<string, string> = { 'content-type': 'application/json' }
@@ -47,11 +50,11 @@ export const gemini: ProviderAdapter = {
   },
 
   completePath: function completePath (basePath: string, model: string): string {
-    return basePath + '/v1beta/models/' + encodeURIComponent(model) + ':generateContent'
+    return basePath + VERSION + '/models/' + encodeURIComponent(model) + ':generateContent'
   },
 
   streamPath: function streamPath (basePath: string, model: string): string {
-    return basePath + '/v1beta/models/' + encodeURIComponent(model) + ':streamGenerateContent?alt=sse'
+    return basePath + VERSION + '/models/' + encodeURIComponent(model) + ':streamGenerateContent?alt=sse'
   },
 
   buildBody: function buildBody (_model: string, input: ProviderInput): string {

@@ -24,10 +24,10 @@ export interface OpenAiCompatibleSettings {
   type: ProviderType
   /** Public API origin, or undefined when `baseUrl` is required. */
   defaultBaseUrl: string | undefined
-  /** Path appended to the base URL's path, e.g. `/v1/chat/completions`. */
-  path: string
-  /** The version segment `path` starts with, if any (see ProviderAdapter.versionPrefix). */
+  /** The API version segment before `path`, if any (see ProviderAdapter.versionPrefix). */
   versionPrefix?: string
+  /** Path appended to the base URL's path after the version, e.g. `/chat/completions`. */
+  path: string
   /** Body field of the output budget: OpenAI's current `max_completion_tokens` or the classic `max_tokens`. */
   maxTokensField: 'max_completion_tokens' | 'max_tokens'
 }
@@ -48,7 +48,8 @@ const DONE = '[DONE]'
 
 /** Builds the adapter of one OpenAI-compatible provider. */
 export function createOpenAiCompatibleAdapter (settings: OpenAiCompatibleSettings): ProviderAdapter {
-  const { path, maxTokensField } = settings
+  const { maxTokensField } = settings
+  const path = (settings.versionPrefix ?? '') + settings.path
 
   return {
     type: settings.type,

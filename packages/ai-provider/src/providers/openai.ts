@@ -6,7 +6,7 @@ import { createOpenAiCompatibleAdapter } from './openai-compatible.ts'
 export const openai = createOpenAiCompatibleAdapter({
   type: 'openai',
   defaultBaseUrl: 'https://api.openai.com',
-  path: '/v1/chat/completions',
   versionPrefix: '/v1',
+  path: '/chat/completions',
   maxTokensField: 'max_completion_tokens'
 })

@@ -188,6 +188,29 @@ test('x-session-id keeps the history on the server; only the new user message is
   assert.equal(mock.requests[2].body.messages.at(-2).content, 'Echo: two')
 })
 
+test('a stream sent on a session whose answer is still streaming ends that one with an in-band AI_STREAM_SUPERSEDED error', async (t) => {
+  const { client, mock } = await startOpenAiGateway(t)
+  const first = await client.chat.completions.create({ model: OPENAI_MODEL, messages: [{ role: 'user', content: 'one' }] }).withResponse()
+  const sessionId = first.response.headers.get('x-session-id') ?? ''
+  // The next answer stalls after one delta: it is still streaming when the third request comes.
+  mock.enqueue('gpt-4o-mini', { deltas: ['slow ', 'answer'], stallAfter: 1 })
+  const slow = await client.chat.completions.create({ model: OPENAI_MODEL, messages: [{ role: 'user', content: 'two' }], stream: true }, { headers: { 'x-session-id': sessionId } })
+  const slowChunks = slow[Symbol.asyncIterator]()
+  assert.equal((await slowChunks.next()).value?.object, 'chat.completion.chunk')
+  const fresh = await client.chat.completions.create({ model: OPENAI_MODEL, messages: [{ role: 'user', content: 'three' }], stream: true }, { headers: { 'x-session-id': sessionId } })
+  let text = ''
+  for await (const chunk of fresh) text += chunk.choices[0]?.delta?.content ?? ''
+  assert.equal(text, 'Echo: three')
+  const failure = await (async () => {
+    try {
+      for (let next = await slowChunks.next(); next.done !== true; next = await slowChunks.next());
+    } catch (error) {
+      return error as { code?: string }
+    }
+  })()
+  assert.equal(failure?.code, 'AI_STREAM_SUPERSEDED')
+})
+
 test('the Vercel AI SDK via @ai-sdk/openai-compatible generates and streams', async (t) => {
   const { baseURL, mock } = await startOpenAiGateway(t)
   const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible')

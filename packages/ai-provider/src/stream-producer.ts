@@ -51,7 +51,14 @@ export interface Producer {
   readonly finished: Promise<void>
 }
 
-type StopCode = 'AI_ABORTED' | 'AI_SHUTTING_DOWN' | 'AI_STREAM_SUPERSEDED'
+/** Why a generation was stopped from outside, and the error its stream ends with. */
+const STOP_ERRORS = {
+  AI_ABORTED: AiAbortedError,
+  AI_SHUTTING_DOWN: AiShuttingDownError,
+  AI_STREAM_SUPERSEDED: AiStreamSupersededError
+}
+
+type StopCode = keyof typeof STOP_ERRORS
 
 interface Failure {
   code?: unknown
@@ -119,15 +126,9 @@ export function startProducer (options: ProducerOptions): Producer {
     const interrupted = stopCode !== undefined
     let code: string
     let message: string
-    if (stopCode === 'AI_SHUTTING_DOWN') {
+    if (stopCode !== undefined) {
       code = stopCode
-      message = new AiShuttingDownError().message
-    } else if (stopCode === 'AI_ABORTED') {
-      code = stopCode
-      message = new AiAbortedError().message
-    } else if (stopCode === 'AI_STREAM_SUPERSEDED') {
-      code = stopCode
-      message = new AiStreamSupersededError().message
+      message = new STOP_ERRORS[stopCode]().message
     } else {
       code = typeof failure.code === 'string' && failure.code.startsWith('AI_') ? failure.code : 'AI_PROVIDER_STREAM_ERROR'
       message = String(failure.message)

@@ -101,7 +101,9 @@ try {
   const load = await forkChild(join(lib, 'load-process.ts'), { logFile: join(logsDir, 'load.log') })
   children.push(load)
   const mockUrl = mock.ready.url as string
-  log(`mock provider ${mockUrl} (pid ${mock.process.pid}), load generator pid ${load.process.pid}`)
+  const relay = await forkChild(join(lib, 'relay-process.ts'), { args: [mockUrl], logFile: join(logsDir, 'relay.log') })
+  children.push(relay)
+  log(`mock provider ${mockUrl} (pid ${mock.process.pid}), tcp relay ${relay.ready.url as string}, load generator pid ${load.process.pid}`)
 
   if (targets.some(function usesValkey (target) { return target.endsWith(':valkey') })) {
     try {
@@ -112,8 +114,8 @@ try {
     }
   }
 
-  log('mock provider alone…')
-  const direct = await measureDirect(load, mockUrl, plan)
+  log('mock provider alone, and through the tcp relay…')
+  const direct = await measureDirect(load, mockUrl, relay.ready.url as string, plan)
 
   const results: GatewayResult[] = []
   const measuredGateways: InterleavedTarget[] = []

@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises'
 import { Fastify } from './deps.ts'
 import { aiOptions } from './setup.ts'
 import { announceReady, serveParent } from './ipc.ts'
+import { startTrace, stopTrace } from './stage-trace.ts'
 
 const [kind, storeType, mockUrl, historyExpiration, valkeyUrl] = process.argv.slice(2)
 const storage = storeType === 'valkey' ? { type: 'valkey' as const, url: valkeyUrl } : { type: 'memory' as const }
@@ -82,6 +83,11 @@ serveParent(async function answer (message) {
     await stopProfile(message.file as string)
     return {}
   }
+  if (message.type === 'trace-start') {
+    startTrace()
+    return {}
+  }
+  if (message.type === 'trace-stop') return { stages: stopTrace() }
   if (message.type === 'gc') {
     // Two passes: the first may only promote what the second frees.
     globalThis.gc?.()

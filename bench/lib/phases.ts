@@ -4,6 +4,7 @@
 import type { BenchChild, IpcMessage } from './ipc.ts'
 import type { Plan } from './setup.ts'
 import type { LatencySummary } from './stats.ts'
+import type { StageSummary } from './stage-trace.ts'
 import { PROMPT, STALL_MODEL, upstreamBody } from './setup.ts'
 
 /** What the load generator reports for one phase. */
@@ -35,7 +36,9 @@ export interface ThroughputResult extends PhaseResult {
 export interface GatewayResult {
   name: string
   rssIdle: number
-  sequential: { prompt: PhaseResult, stream: PhaseResult, directPrompt: PhaseResult, directStream: PhaseResult }
+  sequential: SequentialResult
+  /** A second sequential prompt pass, traced inside the gateway: where its time goes (stage-trace.ts). */
+  stages: StageSummary
   throughput: { prompt: ThroughputResult, stream: ThroughputResult }
   open: { prompt: PhaseResult }
   stalled: { count: number, opened: number, rssPerStream: number, heapPerStream: number }
@@ -213,6 +216,11 @@ export async function measureGateway (name: string, gateway: BenchChild, load: B
   const [prompt, directPrompt] = checked(name, (await load.call({ type: 'pairs', targets: [gatewayTarget(url, false), directTarget(mockUrl, false)], count: plan.sequentialCount })).results as PhaseResult[])
   const [stream, directStream] = checked(name, (await load.call({ type: 'pairs', targets: [gatewayTarget(url, true), directTarget(mockUrl, true)], count: plan.sequentialCount })).results as PhaseResult[])
 
+  // Traced apart: the trace's own cost stays out of the latencies above.
+  await gateway.call({ type: 'trace-start' })
+  checked(name, (await load.call({ type: 'pairs', targets: [gatewayTarget(url, false), directTarget(mockUrl, false)], count: plan.sequentialCount })).results as PhaseResult[])
+  const stages = (await gateway.call({ type: 'trace-stop' })).stages as StageSummary
+
   const throughputPrompt = await throughput(load, gateway, url, false, plan, profilePrefix && `${profilePrefix}-prompt.cpuprofile`)
   const throughputStream = await throughput(load, gateway, url, true, plan, profilePrefix && `${profilePrefix}-stream.cpuprofile`)
 
@@ -222,6 +230,7 @@ export async function measureGateway (name: string, gateway: BenchChild, load: B
     name,
     rssIdle,
     sequential: { prompt, stream, directPrompt, directStream },
+    stages,
     throughput: { prompt: throughputPrompt, stream: throughputStream },
     open: { prompt: openPrompt },
     stalled,
@@ -319,12 +328,33 @@ export async function measureLongRun (gateway: BenchChild, load: BenchChild, pla
   }
 }
 
+/** Sequential latencies of one target and of the mock, in interleaved pairs (prompt, then stream). */
+export interface SequentialResult {
+  prompt: PhaseResult
+  stream: PhaseResult
+  directPrompt: PhaseResult
+  directStream: PhaseResult
+}
+
 /** The mock's own figures at the same concurrency and rate (the ceiling, and the open-loop reference). */
-export async function measureDirect (load: BenchChild, mockUrl: string, plan: Plan): Promise<{ prompt: PhaseResult, stream: PhaseResult, open: PhaseResult }> {
+export interface DirectResult {
+  prompt: PhaseResult
+  stream: PhaseResult
+  open: PhaseResult
+  /**
+   * The mock through a raw TCP relay process, against the mock alone, sequentially: what one more
+   * process on the path costs this machine before any HTTP work (bench/lib/relay-process.ts).
+   */
+  hop: SequentialResult
+}
+
+export async function measureDirect (load: BenchChild, mockUrl: string, relayUrl: string, plan: Plan): Promise<DirectResult> {
   await load.call({ type: 'closed', target: directTarget(mockUrl, false), concurrency: plan.concurrency, seconds: plan.warmupSeconds })
   const prompt = result(await load.call({ type: 'closed', target: directTarget(mockUrl, false), concurrency: plan.concurrency, seconds: plan.throughputSeconds }))
   const stream = result(await load.call({ type: 'closed', target: directTarget(mockUrl, true), concurrency: plan.concurrency, seconds: plan.throughputSeconds }))
   const open = result(await load.call({ type: 'open', target: directTarget(mockUrl, false), rate: plan.openRate, seconds: plan.openSeconds }))
   if (prompt.completed === 0 || stream.completed === 0 || open.completed === 0) throw new Error('the mock provider answered no request')
-  return { prompt, stream, open }
+  const [hopPrompt, directPrompt] = checked('tcp relay', (await load.call({ type: 'pairs', targets: [directTarget(relayUrl, false), directTarget(mockUrl, false)], count: plan.sequentialCount })).results as PhaseResult[])
+  const [hopStream, directStream] = checked('tcp relay', (await load.call({ type: 'pairs', targets: [directTarget(relayUrl, true), directTarget(mockUrl, true)], count: plan.sequentialCount })).results as PhaseResult[])
+  return { prompt, stream, open, hop: { prompt: hopPrompt, stream: hopStream, directPrompt, directStream } }
 }

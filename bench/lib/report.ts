@@ -1,6 +1,6 @@
 // The markdown tables printed at the end of a run (and pasted into docs/benchmarks.md).
 
-import type { GatewayResult, PhaseResult } from './phases.ts'
+import type { DirectResult, GatewayResult, SequentialResult } from './phases.ts'
 import type { Plan } from './setup.ts'
 import type { InterleavedPlan, InterleavedRun, InterleavedRuns } from './interleaved.ts'
 import { median, pairedRatios } from './interleaved.ts'
@@ -25,18 +25,12 @@ function row (cells: string[]): string {
   return `| ${cells.join(' | ')} |`
 }
 
-export interface Direct {
-  prompt: PhaseResult
-  stream: PhaseResult
-  open: PhaseResult
-}
-
 function mbPerMinute (bytesPerMinute: number): string {
   return Number.isFinite(bytesPerMinute) ? (bytesPerMinute >= 0 ? '+' : '') + (bytesPerMinute / 1024 / 1024).toFixed(1) : '–'
 }
 
-/** Four tables: throughput and CPU, added latency, memory, and the long run. */
-export function renderTables (results: GatewayResult[], direct: Direct, plan: Plan): string {
+/** Five tables: throughput and CPU, added latency, its stages, memory, and the long run. */
+export function renderTables (results: GatewayResult[], direct: DirectResult, plan: Plan): string {
   const lines: string[] = []
 
   lines.push(`### Throughput and CPU (closed loop, concurrency ${plan.concurrency}; latency in ms)`, '')
@@ -55,14 +49,30 @@ export function renderTables (results: GatewayResult[], direct: Direct, plan: Pl
   lines.push('', `### Latency added over calling the mock directly (ms; sequential: ${plan.sequentialCount} interleaved pairs; open loop: ${plan.openRate} req/s)`, '')
   lines.push(row(['target', 'prompt p50', 'prompt p99', 'stream first byte p50', 'first byte p99', 'stream end p50', 'open-loop prompt p50', 'open-loop p99']))
   lines.push(row(Array(8).fill('---')))
-  for (const result of results) {
-    const { prompt, stream, directPrompt, directStream } = result.sequential
-    const open = result.open.prompt
-    lines.push(row([result.name,
+  function added ({ prompt, stream, directPrompt, directStream }: SequentialResult): string[] {
+    return [
       signedMs(prompt.latency.p50 - directPrompt.latency.p50), signedMs(prompt.latency.p99 - directPrompt.latency.p99),
       signedMs(stream.ttfb.p50 - directStream.ttfb.p50), signedMs(stream.ttfb.p99 - directStream.ttfb.p99),
-      signedMs(stream.latency.p50 - directStream.latency.p50),
+      signedMs(stream.latency.p50 - directStream.latency.p50)
+    ]
+  }
+  // One more process on the path with no HTTP work: the part of every row no gateway code removes.
+  lines.push(row(['tcp relay (the hop alone)', ...added(direct.hop), '–', '–']))
+  for (const result of results) {
+    const open = result.open.prompt
+    lines.push(row([result.name, ...added(result.sequential),
       signedMs(open.latency.p50 - direct.open.latency.p50), signedMs(open.latency.p99 - direct.open.latency.p99)]))
+  }
+
+  lines.push('', `### Where a sequential prompt's time goes inside the gateway (µs, median of ${plan.sequentialCount} traced requests)`, '')
+  lines.push(row(['target', 'in: request to upstream call', 'upstream: call to its last byte', 'out: last byte to response sent', 'total']))
+  lines.push(row(Array(5).fill('---')))
+  function micros (value: number): string {
+    return Number.isFinite(value) ? value.toFixed(0) : '–'
+  }
+  for (const result of results) {
+    const { inMicros, upstreamMicros, outMicros, totalMicros } = result.stages
+    lines.push(row([result.name, micros(inMicros), micros(upstreamMicros), micros(outMicros), micros(totalMicros)]))
   }
 
   lines.push('', '### Memory (RSS in MB; per open stream in KB)', '')

@@ -3,7 +3,7 @@
 // at saturation (closed loop), then at a fixed rate every target gets alike.
 // The steadiest way to check a change on a shared box; `pnpm bench` is the full report.
 //
-//   node bench/compare.ts [--targets floor,fastify-ai:memory] [--baseline <checkout>]
+//   node bench/compare.ts [--targets floor,fastify-ai:memory,fastify-ai:valkey] [--baseline <checkout>]
 //                         [--rounds 16] [--seconds 1] [--concurrency 32] [--only prompt|stream]
 //                         [--stalled 1000] [--history-expiration 10s] [--node-flags='--cpu-prof …']
 //                         [--rates <prompts/s>,<streams/s>]
@@ -11,7 +11,8 @@
 // `--stalled N` holds N streams on the stalling model and releases them before the rounds (as
 // `pnpm bench` does before its throughput phases). `--baseline` adds `baseline:<store>` for each
 // fastify-ai target: the same gateway started from another checkout of this repository (with
-// its dependencies installed), for before/after.
+// its dependencies installed), for before/after. `:valkey` targets share one private
+// redis-server/valkey-server started for the run.
 
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -23,6 +24,8 @@ import type { FixedRates, InterleavedPlan, InterleavedTarget } from './lib/inter
 import { gatewayTarget } from './lib/phases.ts'
 import { renderInterleavedLoads } from './lib/report.ts'
 import { FULL_PLAN, STALL_MODEL } from './lib/setup.ts'
+import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
+import type { TestValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +61,7 @@ function log (message: string): void {
 }
 
 const children: BenchChild[] = []
+let valkey: TestValkeyServer | undefined
 try {
   await mkdir(logsDir, { recursive: true })
   const lib = join(import.meta.dirname, 'lib')
@@ -76,11 +80,14 @@ try {
       if (kind === 'fastify-ai') wanted.push({ name: `baseline:${store}`, kind, store, root: join(values.baseline, 'bench') })
     }
   }
+  // One private server for every :valkey target (sessions have their own keys; the rate limit
+  // never bites, so sharing its counter changes nothing).
+  if (wanted.some(function usesValkey (each) { return each.store === 'valkey' })) valkey = await startValkeyServer()
   const targets: InterleavedTarget[] = []
   for (const { name, kind, store, root } of wanted) {
-    if (store !== 'memory') throw new Error('compare runs the memory store only')
+    if (store !== 'memory' && store !== 'valkey') throw new Error(`unknown store ${store}`)
     const child = await forkChild(join(root, 'lib', 'gateway-process.ts'), {
-      args: [kind, store, mockUrl, values['history-expiration'], ''],
+      args: [kind, store, mockUrl, values['history-expiration'], store === 'valkey' ? (valkey as TestValkeyServer).url : ''],
       execArgv: values['node-flags'].split(' ').filter(Boolean),
       logFile: join(logsDir, `compare-${name.replace(':', '-')}.log`)
     })
@@ -119,4 +126,5 @@ try {
   process.exitCode = 1
 } finally {
   await Promise.allSettled(children.map(function stop (child) { return child.stop() }))
+  await valkey?.close()
 }

@@ -2,13 +2,13 @@
 // or have no rate unit left, retrying transient failures, cooling failing models down, and
 // giving up with AI_NO_MODELS_AVAILABLE (every attempt attached) when none is left.
 
-import type { AiStore } from './store.ts'
+import type { AiStore, ConsumeResult } from './store.ts'
 import type { Clock, Logger } from './types.ts'
 import type { NormalizedModel } from './options.ts'
 import type { CoolDown } from './model-state.ts'
 import { AiAbortedError, AiNoModelsAvailableError } from './errors.ts'
-import { coolDown, readCoolDown } from './model-state.ts'
-import { takeRateUnit } from './rate-limit.ts'
+import { coolDown, modelStateKey, readCoolDown } from './model-state.ts'
+import { rateKey, takeRateUnit } from './rate-limit.ts'
 import { coolDownWindow, policyFor } from './fallback-policy.ts'
 import { sleep } from './clock.ts'
 
@@ -41,6 +41,31 @@ export function readCoolDowns (context: ChainContext, candidates: readonly Norma
   return Promise.all(candidates.map(function readCandidate (model) {
     return readCoolDown(context.store, context.clock, model.name)
   }))
+}
+
+/** Steps 1 and 2 of SPEC §3 for one model: the cool-down that skips it, or the rate unit taken (or refused). */
+type Admission = { coolDown: CoolDown, unit?: undefined } | { coolDown?: undefined, unit: ConsumeResult }
+
+/**
+ * Skip the model while it cools down, else take a unit of its rate limit. With the state
+ * `known` (read beforehand, alongside other reads) only the unit is taken; without it both
+ * go in one store step (`consumeUnless`), one round trip on Valkey instead of two.
+ */
+async function admit (context: ChainContext, model: NormalizedModel, known: { state: CoolDown | undefined } | undefined): Promise<Admission> {
+  const { store, clock } = context
+  let state: CoolDown | undefined
+  if (known !== undefined) {
+    state = known.state
+  } else if (store.consumeUnless === undefined) {
+    state = await readCoolDown(store, clock, model.name)
+  } else {
+    const result = await store.consumeUnless(modelStateKey(model.name), rateKey(model.name), model.limits.rate.max, model.limits.rate.windowMs)
+    if (result.guard === undefined) return { unit: result.unit }
+    state = JSON.parse(result.guard) as CoolDown
+  }
+  // A state is compared with the clock (it may outlive its `until` by a moment in the store).
+  if (state !== undefined && state.until > clock.now()) return { coolDown: state }
+  return { unit: await takeRateUnit(store, model) }
 }
 
 /**
@@ -102,7 +127,8 @@ function noModelsError (attempts: ChainAttempt[], readyInMs: number[], lastError
  * Walk `candidates` in order and resolve with the first model whose call succeeded.
  * `coolDowns` are the states of the first candidates (readCoolDowns), read beforehand so that
  * read can run alongside other store reads; a candidate beyond them is read when the chain
- * reaches it, so a request served by its first model reads one state, not every candidate's.
+ * reaches it, in the same store step as taking its rate unit (`admit`), so a request served by
+ * its first model reads one state, not every candidate's.
  * Caller abort stops at once with AI_ABORTED; store failures and unknown errors propagate as
  * they are.
  */
@@ -118,13 +144,11 @@ export async function walkChain<T> (
   for (let index = 0; index < candidates.length; index++) {
     if (signal?.aborted) throw new AiAbortedError()
     const model = candidates[index]
-    const state = index < coolDowns.length ? coolDowns[index] : await readCoolDown(context.store, context.clock, model.name)
-    const now = context.clock.now()
-    if (state !== undefined && state.until > now) {
-      misses = addMiss(misses, model.name, 'AI_MODEL_COOLING_DOWN', state.until - now)
+    const { coolDown: state, unit } = await admit(context, model, index < coolDowns.length ? { state: coolDowns[index] } : undefined)
+    if (unit === undefined) {
+      misses = addMiss(misses, model.name, 'AI_MODEL_COOLING_DOWN', state.until - context.clock.now())
       continue
     }
-    const unit = await takeRateUnit(context.store, model)
     if (!unit.allowed) {
       // Our own window restores the model by itself: no cool-down.
       misses = addMiss(misses, model.name, 'AI_MODEL_RATE_LIMITED', unit.resetInMs)

@@ -22,12 +22,24 @@ export interface ConsumeResult {
   resetInMs: number
 }
 
+/** Result of `consumeUnless`: the guard's value when it was set (nothing taken), else the unit. */
+export type GuardedConsumeResult =
+  | { guard: string, unit?: undefined }
+  | { guard?: undefined, unit: ConsumeResult }
+
 export interface AiStore {
   /**
    * Atomically take one unit of the fixed window `key` of `windowMs`: allowed while fewer than
    * `max` were taken in the window. A refused call takes nothing. One round trip on Valkey.
    */
   consume (key: string, max: number, windowMs: number): Promise<ConsumeResult>
+  /**
+   * `consume`, unless the value `guardKey` is set: then nothing is taken and the value is
+   * returned. One atomic step (one round trip on Valkey) for what a request does before calling
+   * a model: skip it while it cools down, else take a unit of its rate limit. Both built-in
+   * stores have it; a store of your own without it gets a `get` and then a `consume`.
+   */
+  consumeUnless? (guardKey: string, key: string, max: number, windowMs: number): Promise<GuardedConsumeResult>
 
   /** A small value, or undefined when missing or expired. */
   get (key: string): Promise<string | undefined>

@@ -1,6 +1,12 @@
 import { test } from 'node:test'
+import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { setup } from './helpers/ai.ts'
+import { createMockProvider } from '@platformatic/ai-mock-provider'
+import type { AiStore } from '../src/store.ts'
+import { createAi } from '../src/ai.ts'
+import { createMemoryStore } from '../src/stores/memory-store.ts'
+import { createFakeClock, createRecordingLogger, setup } from './helpers/ai.ts'
+import type { FakeClock } from './helpers/ai.ts'
 
 function modelsCalled (mock: { requests: Array<{ model: string }> }): string[] {
   return mock.requests.map((request) => request.model)
@@ -167,3 +173,57 @@ test('the retry interval is cut short by an abort', async (t) => {
   await assert.rejects(pending, { code: 'AI_ABORTED' })
   assert.equal(mock.requests.length, 1)
 })
+
+/** The memory store with its calls counted; `withoutConsumeUnless` plays a store of one's own that lacks it. */
+function countingStore (clock: FakeClock, withoutConsumeUnless: boolean): { store: AiStore, calls: Map<string, number> } {
+  const inner = createMemoryStore({ clock })
+  const calls = new Map<string, number>()
+  const store: Record<string, unknown> = {}
+  for (const [name, method] of Object.entries(inner)) {
+    if (name === 'consumeUnless' && withoutConsumeUnless) continue
+    store[name] = function counted (...args: unknown[]) {
+      calls.set(name, (calls.get(name) ?? 0) + 1)
+      return (method as (...args: unknown[]) => unknown).apply(inner, args)
+    }
+  }
+  return { store: store as unknown as AiStore, calls }
+}
+
+async function chainWithStore (t: TestContext, withoutConsumeUnless: boolean) {
+  const mock = await createMockProvider()
+  const clock = createFakeClock()
+  const { store, calls } = countingStore(clock, withoutConsumeUnless)
+  const ai = await createAi({
+    providers: { openai: { apiKey: 'test-key', baseUrl: mock.url } },
+    models: ['openai:a', { provider: 'openai', model: 'b', limits: { rate: { max: 2, timeWindow: '10s' } } }, 'openai:c'],
+    limits: { retry: { max: 0, interval: 0 }, requestTimeout: 2000 }
+  }, { clock, logger: createRecordingLogger(), store })
+  t.after(async () => {
+    await ai.close()
+    await mock.close()
+  })
+  return { ai, mock, clock, calls }
+}
+
+for (const withoutConsumeUnless of [false, true]) {
+  test(`cool-down and rate limit in the chain, with a store ${withoutConsumeUnless ? 'without' : 'with'} consumeUnless`, async (t) => {
+    const { ai, mock, clock, calls } = await chainWithStore(t, withoutConsumeUnless)
+    mock.enqueue('a', { status: 500 })
+    const models = []
+    for (let i = 0; i < 4; i++) models.push((await ai.request({ prompt: String(i) })).model)
+    // a fails and cools down; b takes two units of its window; then c.
+    assert.deepEqual(models, ['openai:b', 'openai:b', 'openai:c', 'openai:c'])
+    assert.deepEqual(modelsCalled(mock), ['a', 'b', 'b', 'c', 'c'])
+    clock.advance(60_000)
+    assert.equal((await ai.request({ prompt: 'again' })).model, 'openai:a')
+    if (withoutConsumeUnless) {
+      assert.ok((calls.get('get') ?? 0) > 0 && (calls.get('consume') ?? 0) > 0, 'a get, then a consume')
+    } else {
+      // Every candidate reached by a new conversation is one store step: a cool-down and a
+      // refused unit included (a: 1 + 3 skips + 1, b: 1 + 1 + 2 refused, c: 2).
+      assert.equal(calls.get('consumeUnless'), 11)
+      assert.equal(calls.get('consume'), undefined)
+      assert.equal(calls.get('get'), undefined)
+    }
+  })
+}

@@ -58,7 +58,9 @@ async function setupOutage (t: import('node:test').TestContext) {
 
 test('a store that cannot be reached fails the request with AI_STORAGE_UNAVAILABLE before any provider call', async (t) => {
   const { ai, mock, failing } = await setupOutage(t)
+  // What a new conversation does before calling a model: the cool-down check and the rate unit.
   failing.add('consume')
+  failing.add('consumeUnless')
   await assert.rejects(ai.request({ prompt: 'x' }), { code: 'AI_STORAGE_UNAVAILABLE', statusCode: 503 })
   await assert.rejects(ai.stream({ prompt: 'x' }), { code: 'AI_STORAGE_UNAVAILABLE' })
   assert.equal(mock.requests.length, 0)

@@ -93,6 +93,49 @@ export function storeContract (name: string, factory: () => Promise<StoreUnderTe
       })
     })
 
+    describe('consumeUnless', () => {
+      // Both built-in stores have it (the chain's cool-down check and rate unit in one step).
+      function consumeUnless (guardKey: string, key: string, max: number, windowMs: number) {
+        assert.ok(store.consumeUnless !== undefined, 'the store has consumeUnless')
+        return store.consumeUnless(guardKey, key, max, windowMs)
+      }
+
+      test('without the guard it takes units as consume does, and refuses past max', async () => {
+        const results = []
+        for (let i = 0; i < 3; i++) results.push(await consumeUnless('guard:a', 'rate:ga', 2, 10_000))
+        assert.deepEqual(results.map((result) => result.guard), [undefined, undefined, undefined])
+        assert.deepEqual(results.map((result) => [result.unit?.allowed, result.unit?.count]), [[true, 1], [true, 2], [false, 2]])
+        for (const result of results) {
+          assert.ok(result.unit !== undefined && result.unit.resetInMs > 0 && result.unit.resetInMs <= 10_000, `resetInMs ${result.unit?.resetInMs}`)
+        }
+        // The same counter as consume's.
+        assert.equal((await store.consume('rate:ga', 2, 10_000)).allowed, false)
+      })
+
+      test('with the guard set it returns its value and takes nothing', async () => {
+        await store.set('guard:b', '{"until":1,"reason":"AI_PROVIDER_TIMEOUT"}', 10_000)
+        const guarded = await consumeUnless('guard:b', 'rate:gb', 1, 10_000)
+        assert.deepEqual(guarded, { guard: '{"until":1,"reason":"AI_PROVIDER_TIMEOUT"}' })
+        // Nothing was taken: the one unit of the window is still there.
+        const unit = await store.consume('rate:gb', 1, 10_000)
+        assert.deepEqual({ allowed: unit.allowed, count: unit.count }, { allowed: true, count: 1 })
+      })
+
+      test('once the guard expires units are taken again', async () => {
+        await store.set('guard:c', 'cooling', WINDOW)
+        assert.equal((await consumeUnless('guard:c', 'rate:gc', 5, 10_000)).guard, 'cooling')
+        await advance(PAST_WINDOW)
+        const result = await consumeUnless('guard:c', 'rate:gc', 5, 10_000)
+        assert.deepEqual({ guard: result.guard, allowed: result.unit?.allowed, count: result.unit?.count }, { guard: undefined, allowed: true, count: 1 })
+      })
+
+      test('30 concurrent calls with max 10 admit exactly 10', async () => {
+        const results = await Promise.all(Array.from({ length: 30 }, () => consumeUnless('guard:d', 'rate:gd', 10, 10_000)))
+        assert.equal(results.filter((result) => result.unit?.allowed === true).length, 10)
+        assert.equal(results.filter((result) => result.unit?.allowed === false).length, 20)
+      })
+    })
+
     describe('values', () => {
       test('get returns what set wrote, undefined when missing', async () => {
         assert.equal(await store.get('value:missing'), undefined)

@@ -12,7 +12,7 @@
 // Memory of a session (bench/store-bench.ts): about 1.3 KB for a prompt's two keys and 2.7 KB
 // for a stream of 16 deltas, most of it the stored strings themselves.
 
-import type { AiStore, ConsumeResult, StoredEvent } from '../store.ts'
+import type { AiStore, ConsumeResult, GuardedConsumeResult, StoredEvent } from '../store.ts'
 import type { Clock } from '../types.ts'
 import { systemClock } from '../clock.ts'
 import { createExpiryWheel, NOT_QUEUED } from './expiry-wheel.ts'
@@ -172,19 +172,28 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
     return ttlMs === undefined ? FOREVER : clock.now() + ttlMs
   }
 
+  function consumeUnit (key: string, max: number, windowMs: number): ConsumeResult {
+    const now = clock.now()
+    const slot = live(key, now)
+    if (slot === undefined || slot.kind !== 'counter') {
+      write(slot, key, 'counter', 1, now + windowMs)
+      return { allowed: max >= 1, count: 1, resetInMs: windowMs }
+    }
+    const resetInMs = slot.expiresAt - now
+    const count = slot.data as number
+    if (count >= max) return { allowed: false, count, resetInMs }
+    write(slot, key, 'counter', count + 1, slot.expiresAt)
+    return { allowed: true, count: count + 1, resetInMs }
+  }
+
   return {
     async consume (key: string, max: number, windowMs: number): Promise<ConsumeResult> {
-      const now = clock.now()
-      const slot = live(key, now)
-      if (slot === undefined || slot.kind !== 'counter') {
-        write(slot, key, 'counter', 1, now + windowMs)
-        return { allowed: max >= 1, count: 1, resetInMs: windowMs }
-      }
-      const resetInMs = slot.expiresAt - now
-      const count = slot.data as number
-      if (count >= max) return { allowed: false, count, resetInMs }
-      write(slot, key, 'counter', count + 1, slot.expiresAt)
-      return { allowed: true, count: count + 1, resetInMs }
+      return consumeUnit(key, max, windowMs)
+    },
+
+    async consumeUnless (guardKey: string, key: string, max: number, windowMs: number): Promise<GuardedConsumeResult> {
+      const guard = read(guardKey, 'value')
+      return guard === undefined ? { unit: consumeUnit(key, max, windowMs) } : { guard }
     },
 
     async get (key: string): Promise<string | undefined> {

@@ -16,30 +16,44 @@ function defineScript (name: string, lua: string): ValkeyScript {
 }
 
 /**
- * Take one unit of a fixed window. KEYS[1] counter; ARGV[1] max, ARGV[2] window ms.
- * INCR only while under max (a refused call takes nothing); the first unit opens the window
- * with PEXPIRE. Returns {allowed 0|1, count, pttl}. A counter that somehow lost its TTL gets
- * the window again, so it can never block a model forever.
+ * The body of a fixed-window take, on the counter `counter` (a KEYS reference): ARGV[1] max,
+ * ARGV[2] window ms. INCR only while under max (a refused call takes nothing); the first unit
+ * opens the window with PEXPIRE. Returns {allowed 0|1, count, pttl}. A counter that somehow
+ * lost its TTL gets the window again, so it can never block a model forever.
  */
-export const consumeScript = defineScript('consume', `
+function takeUnitLua (counter: string): string {
+  return `
 local max = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local count = tonumber(redis.call('GET', ${counter}) or '0')
 local allowed = 0
 if count < max then
-  count = redis.call('INCR', KEYS[1])
+  count = redis.call('INCR', ${counter})
   allowed = 1
-  if count == 1 then redis.call('PEXPIRE', KEYS[1], window) end
+  if count == 1 then redis.call('PEXPIRE', ${counter}, window) end
 end
-local ttl = redis.call('PTTL', KEYS[1])
+local ttl = redis.call('PTTL', ${counter})
 if ttl == -1 then
-  redis.call('PEXPIRE', KEYS[1], window)
+  redis.call('PEXPIRE', ${counter}, window)
   ttl = window
 elseif ttl < 0 then
   ttl = window
 end
 return {allowed, count, ttl}
-`)
+`
+}
+
+/** Take one unit of a fixed window. KEYS[1] counter; ARGV[1] max, ARGV[2] window ms. */
+export const consumeScript = defineScript('consume', takeUnitLua('KEYS[1]'))
+
+/**
+ * Take one unit unless a guard is set. KEYS[1] guard, KEYS[2] counter; ARGV as consume.
+ * Returns {-1, guard value} when the guard is set (nothing taken), else what consume returns.
+ */
+export const consumeUnlessScript = defineScript('consumeUnless', `
+local guard = redis.call('GET', KEYS[1])
+if guard then return {-1, guard} end
+${takeUnitLua('KEYS[2]')}`)
 
 /** Capped list. KEYS[1] list; ARGV[1] value, ARGV[2] max length, ARGV[3] ttl ms. */
 export const listPushScript = defineScript('listPush', `

@@ -4,11 +4,11 @@
 // operation rejects at once with AiStorageUnavailableError; iovalkey reconnects by itself with
 // a capped backoff and resubscribes followers, so the same store serves again afterwards.
 import type { Valkey } from 'iovalkey'
-import type { AiStore, ConsumeResult, StoredEvent } from '../store.ts'
+import type { AiStore, ConsumeResult, GuardedConsumeResult, StoredEvent } from '../store.ts'
 import type { Logger, ValkeyStorageOptions } from '../types.ts'
 import { AiStorageUnavailableError } from '../errors.ts'
 import { buildClient, firstConnect, injectedClient, reconnectDelay, waitForReady, watchConnection } from './valkey-connection.ts'
-import { appendEventsScript, consumeScript, expireScript, listPushScript, type ValkeyScript } from './valkey-scripts.ts'
+import { appendEventsScript, consumeScript, consumeUnlessScript, expireScript, listPushScript, type ValkeyScript } from './valkey-scripts.ts'
 
 const DEFAULT_KEY_PREFIX = 'aiwarp:'
 const DEFAULT_CONNECT_TIMEOUT = 5000
@@ -122,7 +122,12 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
   const store: AiStore = {
     async consume (key: string, max: number, windowMs: number): Promise<ConsumeResult> {
       const reply = await guard('consume', () => runScript(consumeScript, [keyOf(key)], [max, windowMs])) as number[]
-      return { allowed: reply[0] === 1, count: Number(reply[1]), resetInMs: Number(reply[2]) }
+      return consumeResult(reply)
+    },
+
+    async consumeUnless (guardKey: string, key: string, max: number, windowMs: number): Promise<GuardedConsumeResult> {
+      const reply = await guard('consumeUnless', () => runScript(consumeUnlessScript, [keyOf(guardKey), keyOf(key)], [max, windowMs])) as Array<number | string>
+      return reply[0] === -1 ? { guard: String(reply[1]) } : { unit: consumeResult(reply as number[]) }
     },
 
     async get (key: string): Promise<string | undefined> {
@@ -230,6 +235,11 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
   }
 
   return store
+}
+
+/** The reply of the fixed-window scripts: {allowed 0|1, count, pttl}. */
+function consumeResult (reply: number[]): ConsumeResult {
+  return { allowed: reply[0] === 1, count: Number(reply[1]), resetInMs: Number(reply[2]) }
 }
 
 function sequenceKeyOf (logKey: string): string {

@@ -22,7 +22,7 @@ import { silentLogger } from './logger.ts'
 import { createStore } from './stores/create-store.ts'
 import { createProviderClient } from './provider-client.ts'
 import { createSessions, sessionKeys } from './sessions.ts'
-import { readCoolDowns, walkChain } from './fallback-chain.ts'
+import { walkChain } from './fallback-chain.ts'
 import { listModelStatuses, readCoolDown } from './model-state.ts'
 import { buildMessages, buildProviderInput } from './messages.ts'
 import { readStreamState, writeStreamState } from './stream-log.ts'
@@ -256,14 +256,18 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   async function stream (request: AiStreamRequest): Promise<AiStreamResponse> {
     checkRequest(request)
     const candidates = candidatesOf(request.models)
-    if (request.resume === false || request.sessionId === undefined) {
-      const [session, coolDowns] = await Promise.all([sessions.open(request), readCoolDowns(context, candidates)])
-      return startTurn(request, session, candidates, coolDowns, request.sessionId === undefined)
+    // As for a prompt: a new conversation reads nothing before the chain; a known one reads its
+    // first candidate's state alongside the session.
+    if (request.sessionId === undefined) return startTurn(request, sessions.create(request), candidates, [], true)
+    const firstCoolDown = readCoolDown(store, clock, candidates[0].name)
+    if (request.resume === false) {
+      const [session, coolDown] = await Promise.all([sessions.open(request), firstCoolDown])
+      return startTurn(request, session, candidates, [coolDown], false)
     }
     const afterId = parseEventId(request.lastEventId)
-    const [session, coolDowns, state] = await Promise.all([
+    const [session, coolDown, state] = await Promise.all([
       sessions.open(request),
-      readCoolDowns(context, candidates),
+      firstCoolDown,
       readStreamState(store, request.sessionId)
     ])
     // An answer being generated is followed; a finished one is replayed only to the request
@@ -272,7 +276,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       const resumed = await resume(request, afterId)
       if (resumed !== undefined) return resumed
     }
-    return startTurn(request, session, candidates, coolDowns, false)
+    return startTurn(request, session, candidates, [coolDown], false)
   }
 
   let closed: Promise<void> | undefined

@@ -36,13 +36,6 @@ interface FailedCall {
   retryAfterMs?: unknown
 }
 
-/** Read the cool-down state of every candidate at once (one round of store reads). */
-export function readCoolDowns (context: ChainContext, candidates: readonly NormalizedModel[]): Promise<Array<CoolDown | undefined>> {
-  return Promise.all(candidates.map(function readCandidate (model) {
-    return readCoolDown(context.store, context.clock, model.name)
-  }))
-}
-
 /** Steps 1 and 2 of SPEC §3 for one model: the cool-down that skips it, or the rate unit taken (or refused). */
 type Admission = { coolDown: CoolDown, unit?: undefined } | { coolDown?: undefined, unit: ConsumeResult }
 
@@ -125,7 +118,7 @@ function noModelsError (attempts: ChainAttempt[], readyInMs: number[], lastError
 
 /**
  * Walk `candidates` in order and resolve with the first model whose call succeeded.
- * `coolDowns` are the states of the first candidates (readCoolDowns), read beforehand so that
+ * `coolDowns` are the states of the first candidates (readCoolDown), read beforehand so that
  * read can run alongside other store reads; a candidate beyond them is read when the chain
  * reaches it, in the same store step as taking its rate unit (`admit`), so a request served by
  * its first model reads one state, not every candidate's.

@@ -5,7 +5,7 @@ import { createMockProvider } from '@platformatic/ai-mock-provider'
 import type { AiStore } from '../src/store.ts'
 import { createAi } from '../src/ai.ts'
 import { createMemoryStore } from '../src/stores/memory-store.ts'
-import { createFakeClock, createRecordingLogger, setup } from './helpers/ai.ts'
+import { collect, contentOf, createFakeClock, createRecordingLogger, setup } from './helpers/ai.ts'
 import type { FakeClock } from './helpers/ai.ts'
 
 function modelsCalled (mock: { requests: Array<{ model: string }> }): string[] {
@@ -227,3 +227,18 @@ for (const withoutConsumeUnless of [false, true]) {
     }
   })
 }
+
+test('a new conversation reads no model state before its chain, for a stream as for a prompt', async (t) => {
+  const { ai, calls } = await chainWithStore(t, false)
+  const response = await ai.stream({ prompt: 'x' })
+  assert.equal(contentOf(await collect(response.events)).length > 0, true)
+  await ai.request({ prompt: 'y' })
+  // One step per request for the first model (the third candidate's state is never read).
+  assert.equal(calls.get('consumeUnless'), 2)
+  assert.equal(calls.get('get'), undefined)
+  // A known session reads its first candidate's state alongside the session, then takes a unit.
+  calls.clear()
+  await collect((await ai.stream({ prompt: 'z', sessionId: response.sessionId, resume: false })).events)
+  assert.deepEqual([calls.get('consume'), calls.get('consumeUnless')], [1, undefined])
+  assert.equal(calls.get('get'), 2, 'the session and the first candidate\'s state')
+})

@@ -6,9 +6,10 @@
 //   node bench/compare.ts [--targets floor,fastify-ai:memory,fastify-ai:valkey] [--baseline <checkout>]
 //                         [--rounds 16] [--seconds 1] [--concurrency 32] [--only prompt|stream]
 //                         [--stalled 1000] [--history-expiration 10s] [--node-flags='--cpu-prof …']
-//                         [--rates <prompts/s>,<streams/s>]
+//                         [--rates <prompts/s>,<streams/s>] [--latency <requests>]
 //
-// `--stalled N` holds N streams on the stalling model and releases them before the rounds (as
+// `--latency N` first measures sequential latency (N requests through every target in turn,
+// three passes; with `--rounds 0` only that). `--stalled N` holds N streams on the stalling model and releases them before the rounds (as
 // `pnpm bench` does before its throughput phases). `--baseline` adds `baseline:<store>` for each
 // fastify-ai target: the same gateway started from another checkout of this repository (with
 // its dependencies installed), for before/after. `:valkey` targets share one private
@@ -43,9 +44,45 @@ const { values } = parseArgs({
     /** `prompt` or `stream`: measure only that (a profile of one path). */
     only: { type: 'string' },
     /** `<prompts/s>,<streams/s>`: the fixed rate of the second set of rounds (default: derived from the first). */
-    rates: { type: 'string' }
+    rates: { type: 'string' },
+    /** Before the CPU rounds: this many sequential requests through every target in turn, three times (0: none). */
+    latency: { type: 'string', default: '0' }
   }
 })
+
+/** A load job's phase result, as far as this table reads it. */
+interface LatencyPhase {
+  latency: { p50: number, p99: number }
+  ttfb: { p50: number }
+}
+
+/**
+ * Sequential latency of every target, one request at a time through each in turn (so the
+ * machine's drift hits all alike), three passes of `count` for prompts and for streams; ms.
+ */
+async function sequentialLatencies (load: BenchChild, targets: InterleavedTarget[], count: number, only: string | undefined): Promise<string> {
+  const lines = [
+    `### Sequential latency (ms; ${count} requests through every target in turn, per pass; three passes)`,
+    '',
+    '| target | kind | p50 (pass 1, 2, 3) | p99 (pass 1, 2, 3) | first byte p50 (pass 1, 2, 3) |',
+    '| --- | --- | --- | --- | --- |'
+  ]
+  for (const stream of [false, true]) {
+    if (only === (stream ? 'prompt' : 'stream')) continue
+    const passes: LatencyPhase[][] = []
+    for (let pass = 0; pass < 3; pass++) {
+      const answer = await load.call({ type: 'pairs', targets: targets.map(function target (each) { return gatewayTarget(each.child.ready.url as string, stream) }), count })
+      passes.push(answer.results as LatencyPhase[])
+    }
+    targets.forEach(function row (target, index) {
+      function series (pick: (phase: LatencyPhase) => number): string {
+        return passes.map(function value (pass) { return pick(pass[index]).toFixed(2) }).join(', ')
+      }
+      lines.push(`| ${target.name} | ${stream ? 'stream' : 'prompt'} | ${series((phase) => phase.latency.p50)} | ${series((phase) => phase.latency.p99)} | ${stream ? series((phase) => phase.ttfb.p50) : '–'} |`)
+    })
+  }
+  return lines.join('\n')
+}
 
 const logsDir = join(import.meta.dirname, 'results', 'logs')
 
@@ -58,6 +95,28 @@ function parseRates (value: string | undefined): FixedRates | undefined {
 
 function log (message: string): void {
   process.stderr.write(message + '\n')
+}
+
+/** CPU per request of every target in interleaved rounds, at saturation and at a fixed rate. */
+async function cpuRounds (load: BenchChild, targets: InterleavedTarget[]): Promise<void> {
+  const plan: InterleavedPlan = {
+    rounds: Number(values.rounds),
+    seconds: Number(values.seconds),
+    warmupSeconds: 0.5,
+    concurrency: Number(values.concurrency),
+    only: values.only as 'prompt' | 'stream' | undefined,
+    rates: parseRates(values.rates)
+  }
+  const runs = await measureInterleavedLoads(load, targets, plan, function progress (label, round, so) {
+    log(`${label}, round ${round}/${plan.rounds}: ` + so.map(function show (each) {
+      return `${each.name} ${each.prompt.at(-1)?.toFixed(1)} / ${each.stream.at(-1)?.toFixed(1)}`
+    }).join(', '))
+  })
+  process.stdout.write(renderInterleavedLoads(runs) + '\n')
+  if (runs.error !== undefined) {
+    log(`fixed-rate rounds failed: ${runs.error}`)
+    process.exitCode = 1
+  }
 }
 
 const children: BenchChild[] = []
@@ -103,24 +162,9 @@ try {
     }
   }
 
-  const plan: InterleavedPlan = {
-    rounds: Number(values.rounds),
-    seconds: Number(values.seconds),
-    warmupSeconds: 0.5,
-    concurrency: Number(values.concurrency),
-    only: values.only as 'prompt' | 'stream' | undefined,
-    rates: parseRates(values.rates)
-  }
-  const runs = await measureInterleavedLoads(load, targets, plan, function progress (label, round, so) {
-    log(`${label}, round ${round}/${plan.rounds}: ` + so.map(function show (each) {
-      return `${each.name} ${each.prompt.at(-1)?.toFixed(1)} / ${each.stream.at(-1)?.toFixed(1)}`
-    }).join(', '))
-  })
-  process.stdout.write(renderInterleavedLoads(runs) + '\n')
-  if (runs.error !== undefined) {
-    log(`fixed-rate rounds failed: ${runs.error}`)
-    process.exitCode = 1
-  }
+  const latencyPairs = Number(values.latency)
+  if (latencyPairs > 0) process.stdout.write(await sequentialLatencies(load, targets, latencyPairs, values.only) + '\n\n')
+  if (Number(values.rounds) > 0) await cpuRounds(load, targets)
 } catch (error) {
   log((error as Error).stack ?? String(error))
   process.exitCode = 1

@@ -52,6 +52,8 @@ const { values } = parseArgs({
 
 /** A load job's phase result, as far as this table reads it. */
 interface LatencyPhase {
+  completed: number
+  errors: number
   latency: { p50: number, p99: number }
   ttfb: { p50: number }
 }
@@ -72,7 +74,12 @@ async function sequentialLatencies (load: BenchChild, targets: InterleavedTarget
     const passes: LatencyPhase[][] = []
     for (let pass = 0; pass < 3; pass++) {
       const answer = await load.call({ type: 'pairs', targets: targets.map(function target (each) { return gatewayTarget(each.child.ready.url as string, stream) }), count })
-      passes.push(answer.results as LatencyPhase[])
+      const results = answer.results as LatencyPhase[]
+      results.forEach(function check (result, index) {
+        // Failed requests are fast: they would pass for low latency.
+        if (result.errors > 0 || result.completed === 0) throw new Error(`${targets[index].name}: ${result.errors} of ${count} sequential requests failed`)
+      })
+      passes.push(results)
     }
     targets.forEach(function row (target, index) {
       function series (pick: (phase: LatencyPhase) => number): string {

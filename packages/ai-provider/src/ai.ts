@@ -259,15 +259,15 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     // As for a prompt: a new conversation reads nothing before the chain; a known one reads its
     // first candidate's state alongside the session.
     if (request.sessionId === undefined) return startTurn(request, sessions.create(request), candidates, [], true)
-    const firstCoolDown = readCoolDown(store, clock, candidates[0].name)
+    const first = candidates[0].name
     if (request.resume === false) {
-      const [session, coolDown] = await Promise.all([sessions.open(request), firstCoolDown])
+      const [session, coolDown] = await Promise.all([sessions.open(request), readCoolDown(store, clock, first)])
       return startTurn(request, session, candidates, [coolDown], false)
     }
     const afterId = parseEventId(request.lastEventId)
     const [session, coolDown, state] = await Promise.all([
       sessions.open(request),
-      firstCoolDown,
+      readCoolDown(store, clock, first),
       readStreamState(store, request.sessionId)
     ])
     // An answer being generated is followed; a finished one is replayed only to the request

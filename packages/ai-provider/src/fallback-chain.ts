@@ -36,8 +36,11 @@ interface FailedCall {
   retryAfterMs?: unknown
 }
 
-/** Steps 1 and 2 of SPEC §3 for one model: the cool-down that skips it, or the rate unit taken (or refused). */
-type Admission = { coolDown: CoolDown, unit?: undefined } | { coolDown?: undefined, unit: ConsumeResult }
+/**
+ * Steps 1 and 2 of SPEC §3 for one model: the cool-down that skips it (and how long it has
+ * left), or the rate unit taken (or refused).
+ */
+type Admission = { readyInMs: number, unit?: undefined } | { readyInMs?: undefined, unit: ConsumeResult }
 
 /**
  * Skip the model while it cools down, else take a unit of its rate limit. With the state
@@ -57,7 +60,8 @@ async function admit (context: ChainContext, model: NormalizedModel, known: { st
     state = JSON.parse(result.guard) as CoolDown
   }
   // A state is compared with the clock (it may outlive its `until` by a moment in the store).
-  if (state !== undefined && state.until > clock.now()) return { coolDown: state }
+  const now = clock.now()
+  if (state !== undefined && state.until > now) return { readyInMs: state.until - now }
   return { unit: await takeRateUnit(store, model) }
 }
 
@@ -137,9 +141,9 @@ export async function walkChain<T> (
   for (let index = 0; index < candidates.length; index++) {
     if (signal?.aborted) throw new AiAbortedError()
     const model = candidates[index]
-    const { coolDown: state, unit } = await admit(context, model, index < coolDowns.length ? { state: coolDowns[index] } : undefined)
+    const { readyInMs, unit } = await admit(context, model, index < coolDowns.length ? { state: coolDowns[index] } : undefined)
     if (unit === undefined) {
-      misses = addMiss(misses, model.name, 'AI_MODEL_COOLING_DOWN', state.until - context.clock.now())
+      misses = addMiss(misses, model.name, 'AI_MODEL_COOLING_DOWN', readyInMs)
       continue
     }
     if (!unit.allowed) {

@@ -202,7 +202,7 @@ async function chainWithStore (t: TestContext, withoutConsumeUnless: boolean) {
     await ai.close()
     await mock.close()
   })
-  return { ai, mock, clock, calls }
+  return { ai, mock, clock, calls, store }
 }
 
 for (const withoutConsumeUnless of [false, true]) {
@@ -217,7 +217,8 @@ for (const withoutConsumeUnless of [false, true]) {
     clock.advance(60_000)
     assert.equal((await ai.request({ prompt: 'again' })).model, 'openai:a')
     if (withoutConsumeUnless) {
-      assert.ok((calls.get('get') ?? 0) > 0 && (calls.get('consume') ?? 0) > 0, 'a get, then a consume')
+      // A get per candidate reached, a consume per candidate not cooling down (see below).
+      assert.deepEqual([calls.get('get'), calls.get('consume'), calls.get('consumeUnless')], [11, 8, undefined])
     } else {
       // Every candidate reached by a new conversation is one store step: a cool-down and a
       // refused unit included (a: 1 + 3 skips + 1, b: 1 + 1 + 2 refused, c: 2).
@@ -241,4 +242,14 @@ test('a new conversation reads no model state before its chain, for a stream as 
   await collect((await ai.stream({ prompt: 'z', sessionId: response.sessionId, resume: false })).events)
   assert.deepEqual([calls.get('consume'), calls.get('consumeUnless')], [1, undefined])
   assert.equal(calls.get('get'), 2, 'the session and the first candidate\'s state')
+})
+
+test('a cool-down state kept past its until does not skip the model, and its unit is still taken', async (t) => {
+  const { ai, clock, calls, store } = await chainWithStore(t, false)
+  // The store's TTL and the clock disagree: the state says the window is over.
+  await store.set('model:openai:a', JSON.stringify({ until: clock.now() - 1, reason: 'AI_PROVIDER_TIMEOUT' }), 60_000)
+  calls.clear()
+  assert.equal((await ai.request({ prompt: 'x' })).model, 'openai:a')
+  assert.deepEqual([calls.get('consumeUnless'), calls.get('consume')], [1, 1], 'the guard answered, then the unit was taken')
+  assert.equal((await store.consume('rate:openai:a', 1_000_000, 60_000)).count, 2, 'one unit for the request, one for this check')
 })

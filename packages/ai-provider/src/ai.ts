@@ -80,6 +80,14 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     return [...chosen]
   }
 
+  /**
+   * A known session's request reads its first candidate's state alongside the session; the
+   * chain reads any further one (with its rate unit) when it gets there.
+   */
+  function readFirstCoolDown (candidates: readonly NormalizedModel[]): Promise<CoolDown | undefined> {
+    return readCoolDown(store, clock, candidates[0].name)
+  }
+
   function checkRequest (request: AiRequest): void {
     assertOpen()
     if (typeof request.prompt !== 'string' || request.prompt.length === 0) throw new AiBadRequestError('prompt must be a non-empty string')
@@ -94,7 +102,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     let session: OpenSession
     const coolDowns: Array<CoolDown | undefined> = []
     if (request.sessionId === undefined) session = sessions.create(request)
-    else [session, coolDowns[0]] = await Promise.all([sessions.open(request), readCoolDown(store, clock, candidates[0].name)])
+    else [session, coolDowns[0]] = await Promise.all([sessions.open(request), readFirstCoolDown(candidates)])
     const messages = buildMessages(session.context, session.turns, request.prompt)
     const startedAt = clock.now()
     let chosen: { model: NormalizedModel, value: ProviderAnswer }
@@ -259,15 +267,14 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     // As for a prompt: a new conversation reads nothing before the chain; a known one reads its
     // first candidate's state alongside the session.
     if (request.sessionId === undefined) return startTurn(request, sessions.create(request), candidates, [], true)
-    const first = candidates[0].name
     if (request.resume === false) {
-      const [session, coolDown] = await Promise.all([sessions.open(request), readCoolDown(store, clock, first)])
+      const [session, coolDown] = await Promise.all([sessions.open(request), readFirstCoolDown(candidates)])
       return startTurn(request, session, candidates, [coolDown], false)
     }
     const afterId = parseEventId(request.lastEventId)
     const [session, coolDown, state] = await Promise.all([
       sessions.open(request),
-      readCoolDown(store, clock, first),
+      readFirstCoolDown(candidates),
       readStreamState(store, request.sessionId)
     ])
     // An answer being generated is followed; a finished one is replayed only to the request

@@ -116,7 +116,7 @@ async function cpuRounds (load: BenchChild, targets: InterleavedTarget[]): Promi
   }
   const runs = await measureInterleavedLoads(load, targets, plan, function progress (label, round, so) {
     log(`${label}, round ${round}/${plan.rounds}: ` + so.map(function show (each) {
-      return `${each.name} ${each.prompt.at(-1)?.toFixed(1)} / ${each.stream.at(-1)?.toFixed(1)}`
+      return `${each.name} ${each.prompt.at(-1)?.toFixed(1) ?? '–'} / ${each.stream.at(-1)?.toFixed(1) ?? '–'}`
     }).join(', '))
   })
   process.stdout.write(renderInterleavedLoads(runs) + '\n')

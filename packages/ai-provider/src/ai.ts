@@ -2,42 +2,26 @@
 // Each concept lives in its own module; this file only sequences them per request.
 
 import type {
-  Ai, AiChatMessage, AiDependencies, AiModelSelector, AiOptions, AiRequest, AiResponse,
-  AiStreamRequest, AiStreamResponse, AiTurn
+  Ai, AiDependencies, AiModelSelector, AiOptions, AiRequest, AiResponse, AiStreamRequest,
+  AiStreamResponse, AiTurn
 } from './types.ts'
-import type { ProviderAnswer, ProviderClient, ProviderStreamEvent } from './provider.ts'
+import type { ProviderAnswer, ProviderClient } from './provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from './options.ts'
 import type { ChainContext } from './fallback-chain.ts'
 import type { CoolDown } from './model-state.ts'
 import type { OpenSession } from './sessions.ts'
-import type { Producer } from './stream-producer.ts'
-import type { Follower } from './stream-follower.ts'
-import {
-  AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiProviderEmptyResponseError,
-  AiShuttingDownError
-} from './errors.ts'
+import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiShuttingDownError } from './errors.ts'
 import { normalizeOptions } from './options.ts'
 import { isoDate, systemClock } from './clock.ts'
 import { silentLogger } from './logger.ts'
 import { createStore } from './stores/create-store.ts'
 import { createProviderClient } from './provider-client.ts'
-import { createSessions, sessionKeys } from './sessions.ts'
+import { createSessions } from './sessions.ts'
 import { walkChain } from './fallback-chain.ts'
 import { listModelStatuses, readCoolDown } from './model-state.ts'
 import { buildMessages, buildProviderInput } from './messages.ts'
-import { readStreamState, writeStreamState } from './stream-log.ts'
-import { startProducer } from './stream-producer.ts'
-import { followStream } from './stream-follower.ts'
-
-/** Extra silence a follower allows beyond the producer's own timeout, so the producer's error wins. */
-const FOLLOW_GRACE_MS = 1000
-/** Longest wait for in-flight streams to store their end during close(). */
-const SHUTDOWN_WAIT_MS = 5000
-
-interface OpenedStream {
-  iterator: AsyncIterator<ProviderStreamEvent>
-  first: ProviderStreamEvent
-}
+import { readStreamState } from './stream-log.ts'
+import { createStreamTurns } from './stream-turns.ts'
 
 /** Build the gateway core: validates options (AiOptionsError), builds the store and one client per provider. */
 export async function createAi (options: AiOptions, deps: AiDependencies = {}): Promise<Ai> {
@@ -50,14 +34,8 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     clients.set(provider.name, createProviderClient(provider, { logger, dispatcher: deps.dispatchers?.[provider.name] }))
   }
   const context: ChainContext = { store, clock, logger }
-  const sessions = createSessions(store, clock, config.limits)
-  const ttlMs = config.limits.historyExpiration
-  const producers = new Set<Producer>()
-  /** The generation of each session on this instance: one at a time per session. */
-  const generating = new Map<string, Producer>()
-  /** The latest turn switch of each known session, while it runs: the next one waits for it. */
-  const switching = new Map<string, Promise<unknown>>()
-  const followers = new Set<Follower>()
+  const sessions = createSessions(store, clock, config.limits, logger)
+  const turns = createStreamTurns({ config, context, sessions, client })
   let closing = false
 
   function assertOpen (): void {
@@ -111,7 +89,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
         return client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
       }, request.signal)
     } catch (error) {
-      if (request.sessionId !== undefined) await saveFailedTurn(session, request.prompt, error, startedAt)
+      if (request.sessionId !== undefined) await sessions.saveFailedTurn(session, request.prompt, error, startedAt)
       throw error
     }
     const { model, value: answer } = chosen
@@ -123,153 +101,15 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     return response
   }
 
-  /**
-   * A turn of a known session that no model answered is stored as such (SPEC §4), as a
-   * stream's failure after its start is: `FAILED`, or `INTERRUPTED` when the caller left.
-   * A new session is not created for it: the error answer carries no session id. The
-   * request's own error is what the caller gets, even when this write fails; with the store
-   * down (the error itself says so) nothing is tried.
-   */
-  async function saveFailedTurn (session: OpenSession, prompt: string, error: unknown, startedAt: number): Promise<void> {
-    const code = (error as { code?: unknown } | null | undefined)?.code
-    if (code === 'AI_STORAGE_UNAVAILABLE') return
-    try {
-      const turn: AiTurn = { prompt, response: '', result: code === 'AI_ABORTED' ? 'INTERRUPTED' : 'FAILED', createdAt: isoDate(startedAt) }
-      if (typeof code === 'string') turn.errorCode = code
-      await sessions.saveTurn(session, turn)
-    } catch (storeError) {
-      logger.error({ err: storeError, sessionId: session.id }, 'could not store a failed turn')
-    }
-  }
-
-  async function openStream (model: NormalizedModel, messages: AiChatMessage[], request: AiRequest, signal: AbortSignal | undefined): Promise<OpenedStream> {
-    const events = client(model).stream(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
-    const iterator = events[Symbol.asyncIterator]()
-    const first = await iterator.next()
-    if (first.done === true) throw new AiProviderEmptyResponseError(model.name)
-    return { iterator, first: first.value }
-  }
-
-  async function startTurn (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], coolDowns: Array<CoolDown | undefined>, isNew: boolean): Promise<AiStreamResponse> {
-    const messages = buildMessages(session.context, session.turns, request.prompt)
-    // The generation owns its upstream call: the caller's signal only counts until fallback is over.
-    const controller = new AbortController()
-    function abortChain (): void { controller.abort() }
-    request.signal?.addEventListener('abort', abortChain)
-    let opened: { model: NormalizedModel, value: OpenedStream }
-    const triedAt = clock.now()
-    try {
-      opened = await walkChain(context, candidates, coolDowns, function streamFrom (model, signal) {
-        return openStream(model, messages, request, signal)
-      }, controller.signal)
-    } catch (error) {
-      if (!isNew) await saveFailedTurn(session, request.prompt, error, triedAt)
-      throw error
-    } finally {
-      request.signal?.removeEventListener('abort', abortChain)
-    }
-    const { model, value } = opened
-    if (isNew) return beginGeneration(request, session, model, value, controller, true)
-    return oneAtATime(session.id, function switchTurn () {
-      return beginGeneration(request, session, model, value, controller, false)
-    })
-  }
-
-  /**
-   * Run a turn switch of a known session once the earlier ones of that session are done, in
-   * arrival order: two new turns sent together never both start on the same log (the later wins).
-   */
-  function oneAtATime<T> (sessionId: string, begin: () => Promise<T>): Promise<T> {
-    const previous = switching.get(sessionId)
-    const current = previous === undefined ? begin() : previous.then(begin, begin)
-    switching.set(sessionId, current)
-    function forgetSwitch (): void {
-      if (switching.get(sessionId) === current) switching.delete(sessionId)
-    }
-    current.then(forgetSwitch, forgetSwitch)
-    return current
-  }
-
-  /** Store the new turn's start and hand its stream to a producer. */
-  async function beginGeneration (request: AiStreamRequest, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean): Promise<AiStreamResponse> {
-    const keys = sessionKeys(session.id)
-    let startedAt = 0
-    try {
-      // The session's generation still running here ends first, stored as INTERRUPTED: two
-      // generations would write into one event log.
-      if (!isNew) await generating.get(session.id)?.supersede()
-      // The caller may have left while it waited.
-      if (request.signal?.aborted === true) throw new AiAbortedError()
-      startedAt = clock.now()
-      await Promise.all([
-        sessions.saveMeta(session),
-        writeStreamState(store, session.id, { status: 'running', startedAt, model: model.name }, ttlMs),
-        // A new turn of a known session starts a fresh log (ids keep growing) with no attach marker.
-        isNew ? undefined : store.clearEvents(keys.events),
-        isNew ? undefined : store.delete([keys.attach])
-      ])
-    } catch (error) {
-      controller.abort()
-      opened.iterator.return?.().catch(function ignore () {})
-      throw error
-    }
-    const producer = startProducer({
-      context,
-      sessions,
-      session,
-      prompt: request.prompt,
-      model,
-      iterator: opened.iterator,
-      first: opened.first,
-      controller,
-      startedAt,
-      ttlMs,
-      detachTimeout: config.limits.detachTimeout
-    })
-    producers.add(producer)
-    generating.set(session.id, producer)
-    const signal = request.signal
-    signal?.addEventListener('abort', producer.detach)
-    producer.finished.finally(function forgetProducer () {
-      producers.delete(producer)
-      if (generating.get(session.id) === producer) generating.delete(session.id)
-      signal?.removeEventListener('abort', producer.detach)
-    })
-    return { sessionId: session.id, model: model.name, events: producer.events }
-  }
-
-  function silenceTimeout (modelName: string): number {
-    const model = config.modelsByName.get(modelName)
-    const timeout = model?.limits.requestTimeout ?? Math.max(...config.models.map(function timeoutOf (each) { return each.limits.requestTimeout }))
-    return timeout + FOLLOW_GRACE_MS
-  }
-
-  async function resume (request: AiStreamRequest, afterId: number | undefined): Promise<AiStreamResponse | undefined> {
-    const follower = await followStream({ context, sessionId: request.sessionId as string, afterId, ttlMs, silenceTimeout })
-    if (follower === undefined) return undefined
-    followers.add(follower)
-    const signal = request.signal
-    function leave (): void {
-      const iterator = follower?.response.events[Symbol.asyncIterator]()
-      iterator?.return?.()
-    }
-    signal?.addEventListener('abort', leave)
-    follower.finished.finally(function forgetFollower () {
-      followers.delete(follower)
-      signal?.removeEventListener('abort', leave)
-    })
-    return follower.response
-  }
-
   async function stream (request: AiStreamRequest): Promise<AiStreamResponse> {
     checkRequest(request)
     const candidates = candidatesOf(request.models)
     // As for a prompt: a new conversation reads nothing before the chain; a known one reads its
     // first candidate's state alongside the session.
-    if (request.sessionId === undefined) return startTurn(request, sessions.create(request), candidates, [], true)
+    if (request.sessionId === undefined) return turns.start(request, sessions.create(request), candidates, [], true)
     if (request.resume === false) {
       const [session, coolDown] = await Promise.all([sessions.open(request), readFirstCoolDown(candidates)])
-      return startTurn(request, session, candidates, [coolDown], false)
+      return turns.start(request, session, candidates, [coolDown], false)
     }
     const afterId = parseEventId(request.lastEventId)
     const [session, coolDown, state] = await Promise.all([
@@ -280,10 +120,10 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     // An answer being generated is followed; a finished one is replayed only to the request
     // that asked it: a different prompt after it is a new turn, never a replay (SPEC §5).
     if (state?.status === 'running' || (afterId !== undefined && isLastPrompt(session, request.prompt))) {
-      const resumed = await resume(request, afterId)
+      const resumed = await turns.resume(request, afterId)
       if (resumed !== undefined) return resumed
     }
-    return startTurn(request, session, candidates, [coolDown], false)
+    return turns.start(request, session, candidates, [coolDown], false)
   }
 
   let closed: Promise<void> | undefined
@@ -294,15 +134,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
 
   async function shutdown (): Promise<void> {
     closing = true
-    const shutdowns = [...producers].map(function shutdownProducer (producer) { return producer.shutdown() })
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      Promise.allSettled(shutdowns),
-      new Promise(function waitAtMost (resolve) { timer = setTimeout(resolve, SHUTDOWN_WAIT_MS) })
-    ])
-    clearTimeout(timer)
-    const message = new AiShuttingDownError().message
-    for (const follower of followers) follower.end('AI_SHUTTING_DOWN', message)
+    await turns.shutdown()
     await Promise.allSettled([...clients.values()].map(function closeClient (each) { return each.close() }))
     await store.close()
   }

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto'
 import type { AiStore } from './store.ts'
-import type { AiRequest, AiSession, AiTurn, Clock } from './types.ts'
+import type { AiRequest, AiSession, AiTurn, Clock, Logger } from './types.ts'
 import type { NormalizedSessionLimits } from './options.ts'
 import { AiSessionHistoryConflictError, AiSessionNotFoundError } from './errors.ts'
 import { isoDate } from './clock.ts'
@@ -64,11 +64,18 @@ export interface Sessions {
   saveMeta (session: OpenSession): Promise<void>
   /** Store a turn and refresh the session's expiry. */
   saveTurn (session: OpenSession, turn: AiTurn): Promise<void>
+  /**
+   * Store the turn of a known session that no model answered (SPEC §4), as a stream's failure
+   * after its start is: `FAILED`, or `INTERRUPTED` when the caller left. Never fails: the
+   * request's own error is what its caller gets, even when this write fails; with the store
+   * down (the error itself says so) nothing is tried.
+   */
+  saveFailedTurn (session: OpenSession, prompt: string, error: unknown, startedAt: number): Promise<void>
   get (sessionId: string, owner?: string): Promise<AiSession>
   remove (sessionId: string, owner?: string): Promise<void>
 }
 
-export function createSessions (store: AiStore, clock: Clock, limits: NormalizedSessionLimits): Sessions {
+export function createSessions (store: AiStore, clock: Clock, limits: NormalizedSessionLimits, logger: Logger): Sessions {
   async function readMeta (sessionId: string, owner: string | undefined): Promise<SessionMeta> {
     const stored = await store.get(metaKey(sessionId))
     const meta = stored === undefined ? undefined : JSON.parse(stored) as SessionMeta
@@ -107,8 +114,17 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
     return { id: randomUUID(), context: request.context, owner: request.owner, createdAt, turns, pending: turns.slice() }
   }
 
+  async function saveTurn (session: OpenSession, turn: AiTurn): Promise<void> {
+    if (session.pending.length > 0) await writePending(session)
+    await Promise.all([
+      writeMeta(session),
+      store.listPush(turnsKey(session.id), JSON.stringify(turn), limits.historyLength, limits.historyExpiration)
+    ])
+  }
+
   return {
     create,
+    saveTurn,
 
     async open (request: AiRequest): Promise<OpenSession> {
       if (request.sessionId === undefined) return create(request)
@@ -129,12 +145,16 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
       await writeMeta(session)
     },
 
-    async saveTurn (session: OpenSession, turn: AiTurn): Promise<void> {
-      if (session.pending.length > 0) await writePending(session)
-      await Promise.all([
-        writeMeta(session),
-        store.listPush(turnsKey(session.id), JSON.stringify(turn), limits.historyLength, limits.historyExpiration)
-      ])
+    async saveFailedTurn (session: OpenSession, prompt: string, error: unknown, startedAt: number): Promise<void> {
+      const code = (error as { code?: unknown } | null | undefined)?.code
+      if (code === 'AI_STORAGE_UNAVAILABLE') return
+      try {
+        const turn: AiTurn = { prompt, response: '', result: code === 'AI_ABORTED' ? 'INTERRUPTED' : 'FAILED', createdAt: isoDate(startedAt) }
+        if (typeof code === 'string') turn.errorCode = code
+        await saveTurn(session, turn)
+      } catch (storeError) {
+        logger.error({ err: storeError, sessionId: session.id }, 'could not store a failed turn')
+      }
     },
 
     async get (sessionId: string, owner?: string): Promise<AiSession> {

@@ -1,6 +1,7 @@
-// The network side of every provider, written once: undici requests on the provider's pool,
-// the call timeout, aborts, SSE framing, and turning whatever went wrong into an AI_* error.
-// Adapters (./providers/) only build requests and read what comes back.
+// The network side of every provider, written once: undici requests on the provider's pool
+// (a complete call's answer read whole through dispatch, whole-response.ts; a stream's through
+// `request()`), the call timeout, aborts, SSE framing, and turning whatever went wrong into an
+// AI_* error. Adapters (./providers/) only build requests and read what comes back.
 //
 // Timeout: `timeout` bounds a complete call as a whole. For a stream it bounds the wait for
 // the headers and then the silence between two chunks; time spent while the consumer holds an
@@ -28,6 +29,7 @@ import type { BatchIterator } from './event-batches.ts'
 import { eventBatches } from './event-batches.ts'
 import type { Deadline, DeadlineQueue } from './deadlines.ts'
 import { DeadlineQueues, rethrowLater } from './deadlines.ts'
+import { requestWhole } from './whole-response.ts'
 
 /** Most bytes of an error body read to build the error message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
@@ -210,12 +212,21 @@ export function createTransport (options: TransportOptions): Transport {
   async function complete (model: string, input: ProviderInput, callOptions: ProviderCallOptions): Promise<ProviderAnswer> {
     const call = start(model, callOptions)
     try {
-      const response = await send(call, adapter.completePath(basePath, model), adapter.buildBody(model, input, false, bodyOptions))
-      if (response.statusCode < 200 || response.statusCode > 299) throw await readFailure(adapter, call, response)
-      const text = await response.body.text()
+      const response = await requestWhole(dispatcher, {
+        path: adapter.completePath(basePath, model),
+        method: 'POST',
+        headers,
+        body: adapter.buildBody(model, input, false, bodyOptions),
+        // The call's own deadline bounds the wait; undici's timers would only duplicate it.
+        headersTimeout: 0,
+        bodyTimeout: 0
+      }, call, MAX_ERROR_BODY_BYTES)
+      if (response.statusCode < 200 || response.statusCode > 299) {
+        throw adapter.readError(response.statusCode, response.text, call.label, retryAfterMs(response.headers))
+      }
       let json: unknown
       try {
-        json = JSON.parse(text)
+        json = JSON.parse(response.text)
       } catch (error) {
         throw withCause(new AiProviderMalformedResponseError(call.label, 'answer is not JSON'), error)
       }

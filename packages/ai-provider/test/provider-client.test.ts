@@ -219,3 +219,53 @@ test('a base URL that already ends with the API version (http://host/v1, as the 
   assert.equal((await gemini.complete('gemini-2.5-flash', input, { timeout: 5000 })).result, 'COMPLETE')
   assert.deepEqual(mock.requests.map((request) => request.path), ['/v1/chat/completions', '/v1beta/models/gemini-2.5-flash:generateContent'])
 })
+
+test('a complete answer is read whole: chunks split inside a character, one socket reused, the abort and the cut mid-body', async function (t) {
+  const answer = JSON.stringify({ choices: [{ message: { content: 'café ☕ naïve' }, finish_reason: 'stop' }] })
+  const bytes = Buffer.from(answer)
+  const cut = bytes.indexOf(Buffer.from('☕')) + 1
+  const closed: Array<Promise<boolean>> = []
+  let mode = 'split'
+  const { server, url, connections } = await startServer(function answer (_request, response) {
+    closed.push(new Promise((resolve) => response.on('close', () => resolve(!response.writableFinished))))
+    response.writeHead(200, { 'content-type': 'application/json' })
+    response.write(bytes.subarray(0, cut))
+    if (mode === 'split') setTimeout(() => response.end(bytes.subarray(cut)), 20)
+    if (mode === 'cut') setTimeout(() => response.socket?.destroy(), 20)
+    // 'stall': the rest never comes.
+  })
+  const client = createProviderClient(providerOptions('openai', url, { connections: 1 }), { logger: silentLogger })
+  t.after(async () => { await client.close(); await stopServer(server) })
+
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(await client.complete('m', input, { timeout: 5000 }), { text: 'café ☕ naïve', result: 'COMPLETE' })
+  }
+  assert.equal(connections(), 1)
+  assert.deepEqual(await Promise.all(closed), [false, false, false])
+
+  mode = 'stall'
+  const controller = new AbortController()
+  const pending = client.complete('m', input, { timeout: 5000, signal: controller.signal })
+  while (closed.length < 4) await new Promise((resolve) => setTimeout(resolve, 5))
+  controller.abort()
+  await assert.rejects(pending, { code: 'AI_ABORTED' })
+  assert.equal(await closed[3], true, 'the half-sent answer was dropped with its socket')
+
+  await assert.rejects(client.complete('m', input, { timeout: 100 }), { code: 'AI_PROVIDER_TIMEOUT' })
+  assert.equal(await closed[4], true)
+
+  mode = 'cut'
+  await assert.rejects(client.complete('m', input, { timeout: 5000 }), { code: 'AI_PROVIDER_NETWORK_ERROR' })
+})
+
+test('a 429 answer that never ends is read up to 64 KB and answered without waiting for the rest', async function (t) {
+  const { server, url } = await startServer(function answer (_request, response) {
+    response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' })
+    response.write('{"error":{"message":"' + 'y'.repeat(70_000))
+  })
+  const client = createProviderClient(providerOptions('openai', url), { logger: silentLogger })
+  t.after(async () => { await client.close(); await stopServer(server) })
+  const error = await readError(() => client.complete('m', input, { timeout: 5000 }))
+  assert.equal(error.code, 'AI_PROVIDER_EXCEEDED')
+  assert.equal(error.retryAfterMs, 7000)
+})

@@ -26,6 +26,8 @@ export interface BenchChild {
 export interface ForkOptions {
   args?: string[]
   execArgv?: string[]
+  /** The program that runs the child (default: this Node.js); `execArgv` comes first after it. */
+  execPath?: string
   /** File receiving the child's stdout and stderr (its logs). */
   logFile: string
 }
@@ -35,6 +37,7 @@ export async function forkChild (file: string, options: ForkOptions): Promise<Be
   const log = openSync(options.logFile, 'a')
   const child = fork(file, options.args ?? [], {
     execArgv: options.execArgv ?? [],
+    execPath: options.execPath,
     stdio: ['ignore', log, log, 'ipc']
   })
   let nextId = 1

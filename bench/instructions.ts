@@ -76,7 +76,8 @@ async function countOnce (wanted: Wanted, mockUrl: string, load: BenchChild, val
   const gateway = await forkChild(join(wanted.root, 'lib', 'gateway-process.ts'), {
     args: [wanted.kind, wanted.store, mockUrl, values['history-expiration'], valkey?.url ?? ''],
     execPath: 'valgrind',
-    execArgv: ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${outFile}`, process.execPath],
+    // V8 writes the code it runs: valgrind must check for it (the default on x86_64 only).
+    execArgv: ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outFile}`, process.execPath],
     logFile: join(logsDir, `instructions-${wanted.name.replace(':', '-')}.log`)
   })
   let phase: PhaseResult

@@ -66,9 +66,10 @@ export interface Sessions {
   saveTurn (session: OpenSession, turn: AiTurn): Promise<void>
   /**
    * Store the turn of a known session that no model answered (SPEC §4), as a stream's failure
-   * after its start is: `FAILED`, or `INTERRUPTED` when the caller left. Never fails: the
-   * request's own error is what its caller gets, even when this write fails; with the store
-   * down (the error itself says so) nothing is tried.
+   * after its start is: `FAILED`, or `INTERRUPTED` when the caller left. Only for a known
+   * session: a new one is not created for it, as the error answer carries no session id.
+   * Never fails: the request's own error is what its caller gets, even when this write fails;
+   * with the store down (the error itself says so) nothing is tried.
    */
   saveFailedTurn (session: OpenSession, prompt: string, error: unknown, startedAt: number): Promise<void>
   get (sessionId: string, owner?: string): Promise<AiSession>

@@ -31,13 +31,17 @@ interface OpenedStream {
 
 /** What the streamed turns need from the Ai instance. */
 export interface StreamTurnsOptions {
+  /** The Ai instance's validated options (limits, models). */
   config: NormalizedAiOptions
+  /** Store, clock and logger, as the fallback chain takes them. */
   context: ChainContext
+  /** The instance's sessions (meta, turns, failed turns). */
   sessions: Sessions
   /** The client of a model's provider. */
   client (model: NormalizedModel): ProviderClient
 }
 
+/** The streamed turns of one Ai instance (see the top of this file). */
 export interface StreamTurns {
   /** A new turn: the chain to its first event, then a producer (`isNew`: the session is not stored yet). */
   start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], coolDowns: Array<CoolDown | undefined>, isNew: boolean): Promise<AiStreamResponse>
@@ -47,6 +51,7 @@ export interface StreamTurns {
   shutdown (): Promise<void>
 }
 
+/** Build the streamed turns of one Ai instance; nothing runs until a turn starts. */
 export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   const { config, context, sessions, client } = options
   const store = context.store

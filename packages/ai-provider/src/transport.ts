@@ -59,16 +59,17 @@ export interface Transport {
   shutdown (): void
 }
 
-/** undici's abort listener on a call (it adds one per request). */
+/** The exchange's abort listener on a call (one per request). */
 type AbortListener = () => void
 
 /**
  * The bookkeeping of one upstream call: its deadline, the caller's signal and the abort of the
- * exchange. It is also the `signal` undici gets: undici takes an EventEmitter-shaped signal
- * (`aborted`, `reason`, `once`/`removeListener` of 'abort'), which costs two fields where an
- * AbortController's EventTarget costs half a microsecond per listener added and removed. It is
- * its own listener on the caller's signal (`handleEvent`) and its own deadline (`expire`), so a
- * call allocates nothing beyond itself.
+ * exchange. It is also the exchange's signal, for undici's `request()` (streams) and for
+ * `requestWhole` (complete calls): an EventEmitter-shaped signal (`aborted`, `reason`,
+ * `on`/`once`/`removeListener` of 'abort'), which costs two fields where an AbortController's
+ * EventTarget costs half a microsecond per listener added and removed. It is its own listener
+ * on the caller's signal (`handleEvent`) and its own deadline (`expire`), so a call allocates
+ * nothing beyond itself.
  */
 class UpstreamCall implements Deadline {
   readonly label: string
@@ -83,7 +84,7 @@ class UpstreamCall implements Deadline {
   paused = false
   /** The exchange was stopped (timeout, caller, shutdown, early exit). Read by undici. */
   aborted = false
-  /** Read by undici, which then fails the exchange with its own RequestAbortedError. */
+  /** Read by undici's `request()`, which then fails the exchange with its own RequestAbortedError. */
   readonly reason: undefined = undefined
   private listener: AbortListener | undefined = undefined
   private moreListeners: AbortListener[] | undefined = undefined
@@ -125,7 +126,7 @@ class UpstreamCall implements Deadline {
     if (more !== undefined) for (const each of more) callListener(each)
   }
 
-  // The EventEmitter side undici uses: it only ever listens to 'abort'.
+  // The EventEmitter side the exchange uses: it only ever listens to 'abort'.
   on (_event: 'abort', listener: AbortListener): this {
     if (this.listener === undefined) this.listener = listener
     else (this.moreListeners ??= []).push(listener)

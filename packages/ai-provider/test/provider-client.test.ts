@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { MockAgent } from 'undici'
 import { createMockProvider } from '@platformatic/ai-mock-provider'
 import { createProviderClient } from '../src/provider-client.ts'
 import { retryAfterMs } from '../src/transport.ts'
@@ -220,20 +221,26 @@ test('a base URL that already ends with the API version (http://host/v1, as the 
   assert.deepEqual(mock.requests.map((request) => request.path), ['/v1/chat/completions', '/v1beta/models/gemini-2.5-flash:generateContent'])
 })
 
-test('a complete answer is read whole: chunks split inside a character, one socket reused, the abort and the cut mid-body', async function (t) {
+test('a complete answer is read whole: chunks split inside a character, 1xx before it, one socket reused, the abort and the cut mid-body', async function (t) {
   const answer = JSON.stringify({ choices: [{ message: { content: 'café ☕ naïve' }, finish_reason: 'stop' }] })
   const bytes = Buffer.from(answer)
   const cut = bytes.indexOf(Buffer.from('☕')) + 1
   const closed: Array<Promise<boolean>> = []
+  const arrivals: Array<() => void> = []
   let mode = 'split'
   const { server, url, connections } = await startServer(function answer (_request, response) {
     closed.push(new Promise((resolve) => response.on('close', () => resolve(!response.writableFinished))))
+    arrivals.shift()?.()
+    response.writeEarlyHints({ link: '</style.css>; rel=preload' })
     response.writeHead(200, { 'content-type': 'application/json' })
     response.write(bytes.subarray(0, cut))
     if (mode === 'split') setTimeout(() => response.end(bytes.subarray(cut)), 20)
     if (mode === 'cut') setTimeout(() => response.socket?.destroy(), 20)
     // 'stall': the rest never comes.
   })
+  function arrival (): Promise<void> {
+    return new Promise((resolve) => arrivals.push(resolve))
+  }
   const client = createProviderClient(providerOptions('openai', url, { connections: 1 }), { logger: silentLogger })
   t.after(async () => { await client.close(); await stopServer(server) })
 
@@ -245,27 +252,86 @@ test('a complete answer is read whole: chunks split inside a character, one sock
 
   mode = 'stall'
   const controller = new AbortController()
+  const arrived = arrival()
   const pending = client.complete('m', input, { timeout: 5000, signal: controller.signal })
-  while (closed.length < 4) await new Promise((resolve) => setTimeout(resolve, 5))
+  await arrived
   controller.abort()
   await assert.rejects(pending, { code: 'AI_ABORTED' })
   assert.equal(await closed[3], true, 'the half-sent answer was dropped with its socket')
 
-  await assert.rejects(client.complete('m', input, { timeout: 100 }), { code: 'AI_PROVIDER_TIMEOUT' })
+  const timedOut = arrival()
+  await assert.rejects(client.complete('m', input, { timeout: 300 }), { code: 'AI_PROVIDER_TIMEOUT' })
+  await timedOut
   assert.equal(await closed[4], true)
 
   mode = 'cut'
   await assert.rejects(client.complete('m', input, { timeout: 5000 }), { code: 'AI_PROVIDER_NETWORK_ERROR' })
 })
 
-test('a 429 answer that never ends is read up to 64 KB and answered without waiting for the rest', async function (t) {
-  const { server, url } = await startServer(function answer (_request, response) {
+test('an error answer is read whole below 64 KB (its socket kept), cut at 64 KB when it never ends (its socket dropped)', async function (t) {
+  const closed: Array<Promise<boolean>> = []
+  let endless = false
+  const { server, url, connections } = await startServer(function answer (_request, response) {
+    closed.push(new Promise((resolve) => response.on('close', () => resolve(!response.writableFinished))))
     response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' })
-    response.write('{"error":{"message":"' + 'y'.repeat(70_000))
+    if (endless) response.write('{"error":{"message":"' + 'y'.repeat(70_000))
+    else response.end('{"error":{"message":"slow down"}}')
   })
-  const client = createProviderClient(providerOptions('openai', url), { logger: silentLogger })
+  const client = createProviderClient(providerOptions('openai', url, { connections: 1 }), { logger: silentLogger })
   t.after(async () => { await client.close(); await stopServer(server) })
+  for (let i = 0; i < 2; i++) {
+    const error = await readError(() => client.complete('m', input, { timeout: 5000 }))
+    assert.equal(error.code, 'AI_PROVIDER_EXCEEDED')
+    assert.match(error.message, /slow down/)
+    assert.equal(error.retryAfterMs, 7000)
+  }
+  assert.equal(connections(), 1)
+
+  endless = true
   const error = await readError(() => client.complete('m', input, { timeout: 5000 }))
-  assert.equal(error.code, 'AI_PROVIDER_EXCEEDED')
+  assert.equal(error.code, 'AI_PROVIDER_EXCEEDED', 'answered from the first 64 KB, not timed out')
   assert.equal(error.retryAfterMs, 7000)
+  assert.ok(error.message.length < 1000)
+  assert.equal(await closed[2], true, 'the rest of the body was dropped with its socket')
+})
+
+test('a complete call waiting for a connection of the pool times out and aborts there', async function (t) {
+  const { server, url } = await startServer(function stall (_request, response) {
+    response.writeHead(200, { 'content-type': 'application/json' })
+  })
+  const client = createProviderClient(providerOptions('openai', url, { connections: 1 }), { logger: silentLogger })
+  t.after(async () => { await client.close(); await stopServer(server) })
+  const first = client.complete('m', input, { timeout: 2000 })
+  const controller = new AbortController()
+  const queued = client.complete('m', input, { timeout: 5000, signal: controller.signal })
+  // The one connection is busy with the first call: these two wait in the pool's queue.
+  await assert.rejects(client.complete('m', input, { timeout: 100 }), { code: 'AI_PROVIDER_TIMEOUT' })
+  controller.abort()
+  await assert.rejects(queued, { code: 'AI_ABORTED' })
+  await assert.rejects(first, { code: 'AI_PROVIDER_TIMEOUT' })
+})
+
+test("undici's MockPool as a provider's dispatcher answers complete calls and their errors", async function (t) {
+  const agent = new MockAgent()
+  agent.disableNetConnect()
+  const origin = 'http://upstream.test'
+  const pool = agent.get(origin)
+  t.after(() => agent.close())
+  pool.intercept({ path: '/v1/chat/completions', method: 'POST' })
+    .reply(200, { choices: [{ message: { content: 'mocked' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } })
+  pool.intercept({ path: '/v1/chat/completions', method: 'POST' })
+    .reply(429, { error: { message: 'quota' } }, { headers: { 'retry-after': '2' } })
+  pool.intercept({ path: '/v1/chat/completions', method: 'POST' })
+    .replyWithError(new Error('mocked network failure'))
+  const client = createProviderClient(providerOptions('openai', origin), { logger: silentLogger, dispatcher: pool })
+  t.after(() => client.close())
+  assert.deepEqual(await client.complete('m', input, { timeout: 5000 }), {
+    text: 'mocked', result: 'COMPLETE', usage: { promptTokens: 3, completionTokens: 1, totalTokens: 4 }
+  })
+  const exceeded = await readError(() => client.complete('m', input, { timeout: 5000 }))
+  assert.equal(exceeded.code, 'AI_PROVIDER_EXCEEDED')
+  assert.equal(exceeded.retryAfterMs, 2000)
+  const failed = await readError(() => client.complete('m', input, { timeout: 5000 }))
+  assert.equal(failed.code, 'AI_PROVIDER_NETWORK_ERROR')
+  assert.match(failed.message, /mocked network failure/)
 })

@@ -23,6 +23,7 @@ import type { BenchChild } from './lib/ipc.ts'
 import { measureInterleavedLoads } from './lib/interleaved.ts'
 import type { FixedRates, InterleavedPlan, InterleavedTarget } from './lib/interleaved.ts'
 import { gatewayTarget } from './lib/phases.ts'
+import { wantedGateways } from './lib/targets.ts'
 import { renderInterleavedLoads } from './lib/report.ts'
 import { FULL_PLAN, STALL_MODEL } from './lib/setup.ts'
 import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
@@ -137,21 +138,12 @@ try {
   children.push(load)
   const mockUrl = mock.ready.url as string
 
-  const wanted = values.targets.split(',').map(function parse (target) {
-    const [kind, store = 'memory'] = target.split(':')
-    return { name: kind === 'floor' ? 'floor' : target, kind, store, root: import.meta.dirname }
-  })
-  if (values.baseline !== undefined) {
-    for (const { kind, store } of [...wanted]) {
-      if (kind === 'fastify-ai') wanted.push({ name: `baseline:${store}`, kind, store, root: join(values.baseline, 'bench') })
-    }
-  }
+  const wanted = wantedGateways(values.targets, values.baseline, import.meta.dirname)
   // One private server for every :valkey target (sessions have their own keys; the rate limit
   // never bites, so sharing its counter changes nothing).
   if (wanted.some(function usesValkey (each) { return each.store === 'valkey' })) valkey = await startValkeyServer()
   const targets: InterleavedTarget[] = []
   for (const { name, kind, store, root } of wanted) {
-    if (store !== 'memory' && store !== 'valkey') throw new Error(`unknown store ${store}`)
     const child = await forkChild(join(root, 'lib', 'gateway-process.ts'), {
       args: [kind, store, mockUrl, values['history-expiration'], store === 'valkey' ? (valkey as TestValkeyServer).url : ''],
       execArgv: values['node-flags'].split(' ').filter(Boolean),

@@ -24,6 +24,8 @@ import type { BenchChild } from './lib/ipc.ts'
 import { gatewayTarget } from './lib/phases.ts'
 import type { PhaseResult } from './lib/phases.ts'
 import { FULL_PLAN } from './lib/setup.ts'
+import { wantedGateways } from './lib/targets.ts'
+import type { WantedGateway } from './lib/targets.ts'
 import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
 import type { TestValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
 
@@ -62,15 +64,7 @@ async function totalInstructions (file: string): Promise<number> {
   return Number(match[1])
 }
 
-interface Wanted {
-  name: string
-  kind: string
-  store: string
-  /** The bench folder of the checkout the gateway runs from. */
-  root: string
-}
-
-async function countOnce (wanted: Wanted, mockUrl: string, load: BenchChild, valkey: TestValkeyServer | undefined, index: number): Promise<number> {
+async function countOnce (wanted: WantedGateway, mockUrl: string, load: BenchChild, valkey: TestValkeyServer | undefined, index: number): Promise<number> {
   const outFile = join(outDir, `${wanted.name.replace(':', '-')}-${values.route}-${index}.out`)
   await rm(outFile, { force: true })
   const gateway = await forkChild(join(wanted.root, 'lib', 'gateway-process.ts'), {
@@ -118,15 +112,7 @@ try {
   const load = await forkChild(join(lib, 'load-process.ts'), { logFile: join(logsDir, 'instructions-load.log') })
   children.push(load)
 
-  const wanted: Wanted[] = values.targets.split(',').map(function parse (target) {
-    const [kind, store = 'memory'] = target.split(':')
-    return { name: kind === 'floor' ? 'floor' : target, kind, store, root: import.meta.dirname }
-  })
-  if (values.baseline !== undefined) {
-    for (const { kind, store } of [...wanted]) {
-      if (kind === 'fastify-ai') wanted.push({ name: `baseline:${store}`, kind, store, root: join(values.baseline, 'bench') })
-    }
-  }
+  const wanted = wantedGateways(values.targets, values.baseline, import.meta.dirname)
   if (wanted.some(function usesValkey (each) { return each.store === 'valkey' })) valkey = await startValkeyServer()
 
   const rows: Array<{ name: string, counts: number[] }> = []

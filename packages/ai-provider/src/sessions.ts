@@ -58,7 +58,7 @@ export function sessionKeys (sessionId: string): { session: string, turns: strin
 export interface Sessions {
   /** A new session for a request without `sessionId`; nothing is read or written yet. */
   create (request: AiRequest): OpenSession
-  /** Open the request's session: a new one, or the stored one (404 when unknown, expired or not the owner's). */
+  /** Open the stored session of a request with `sessionId` (404 when unknown, expired or not the owner's). */
   open (request: AiRequest): Promise<OpenSession>
   /** Write the session's meta (and pending history) so it exists before its first turn ends. */
   saveMeta (session: OpenSession): Promise<void>
@@ -128,11 +128,11 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
     saveTurn,
 
     async open (request: AiRequest): Promise<OpenSession> {
-      if (request.sessionId === undefined) return create(request)
+      const sessionId = request.sessionId as string
       if (request.history !== undefined) throw new AiSessionHistoryConflictError()
-      const [meta, turns] = await Promise.all([readMeta(request.sessionId, request.owner), readTurns(request.sessionId)])
+      const [meta, turns] = await Promise.all([readMeta(sessionId, request.owner), readTurns(sessionId)])
       return {
-        id: request.sessionId,
+        id: sessionId,
         context: request.context ?? meta.context,
         owner: meta.owner,
         createdAt: meta.createdAt,

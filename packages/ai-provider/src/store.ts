@@ -24,8 +24,16 @@ export interface ConsumeResult {
 
 /** Result of `consumeUnless`: the guard's value when it was set (nothing taken), else the unit. */
 export type GuardedConsumeResult =
-  | { guard: string, unit?: undefined }
-  | { guard?: undefined, unit: ConsumeResult }
+  | {
+    /** The guard key's value: it was set, so no unit was taken. */
+    guard: string
+    unit?: undefined
+  }
+  | {
+    guard?: undefined
+    /** The guard key was not set: the outcome of taking the unit. */
+    unit: ConsumeResult
+  }
 
 export interface AiStore {
   /**

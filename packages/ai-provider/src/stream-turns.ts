@@ -90,9 +90,9 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       request.signal?.removeEventListener('abort', abortChain)
     }
     const { model, value } = opened
-    if (isNew) return beginGeneration(request, session, model, value, controller, true)
+    if (isNew) return beginGeneration(request, session, model, value, controller, true, triedAt)
     return oneAtATime(session.id, function switchTurn () {
-      return beginGeneration(request, session, model, value, controller, false)
+      return beginGeneration(request, session, model, value, controller, false, triedAt)
     })
   }
 
@@ -111,16 +111,21 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     return current
   }
 
-  /** Store the new turn's start and hand its stream to a producer. */
-  async function beginGeneration (request: AiStreamRequest, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean): Promise<AiStreamResponse> {
+  /**
+   * Store the new turn's start and hand its stream to a producer. A known session's turn that
+   * does not get that far is stored as failed, as one no model answered is.
+   */
+  async function beginGeneration (request: AiStreamRequest, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean, triedAt: number): Promise<AiStreamResponse> {
     const keys = sessionKeys(session.id)
     let startedAt = 0
     try {
+      // A caller that left while this switch waited behind another one ends nothing.
+      if (callerLeft(request)) throw new AiAbortedError()
       // The session's generation still running here ends first, stored as INTERRUPTED: two
       // generations would write into one event log.
       if (!isNew) await generating.get(session.id)?.supersede()
-      // The caller may have left while it waited.
-      if (request.signal?.aborted === true) throw new AiAbortedError()
+      // The caller may have left while it ended.
+      if (callerLeft(request)) throw new AiAbortedError()
       startedAt = context.clock.now()
       await Promise.all([
         sessions.saveMeta(session),
@@ -132,6 +137,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     } catch (error) {
       controller.abort()
       opened.iterator.return?.().catch(function ignore () {})
+      if (!isNew) await sessions.saveFailedTurn(session, request.prompt, error, triedAt)
       throw error
     }
     const producer = startProducer({
@@ -195,4 +201,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   }
 
   return { start, resume, shutdown }
+}
+
+function callerLeft (request: AiStreamRequest): boolean {
+  return request.signal?.aborted === true
 }

@@ -233,7 +233,8 @@ export function createTransport (options: TransportOptions): Transport {
       }
       return adapter.readAnswer(json, call.label)
     } catch (error) {
-      // Abort in any case: a no-op when the exchange is over, the upstream stop otherwise.
+      // The exchange is over here (requestWhole settles only then); marking the call aborted
+      // is what lets failure() tell a call cut by shutdown.
       call.abort()
       throw failure(call, error)
     } finally {

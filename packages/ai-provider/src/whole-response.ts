@@ -10,8 +10,11 @@ import { util } from 'undici'
 
 /** The EventEmitter-shaped abort signal undici also takes (transport.ts's UpstreamCall). */
 export interface AbortSource {
+  /** True once it fired. */
   readonly aborted: boolean
+  /** Call `listener` when it fires. */
   on (event: 'abort', listener: () => void): unknown
+  /** Stop calling `listener`. */
   removeListener (event: 'abort', listener: () => void): unknown
 }
 
@@ -61,8 +64,9 @@ export function requestWhole (dispatcher: Dispatcher, options: Dispatcher.Dispat
 /**
  * One exchange's state, as undici's handler. Dispatchers adapt a handler of the current API
  * (`onRequestStart` … `onResponseError`) to the one their core speaks; undici's MockPool and
- * MockClient do not and call the older methods (`onConnect` … `onError`) directly, so a mock
- * given as a provider's dispatcher is served by those, which take the same steps.
+ * MockClient do not and call the older methods (`onConnect` … `onError`) directly
+ * (`buildMockDispatch` in undici 7's lib/mock/mock-utils.js), so a mock given as a provider's
+ * dispatcher is served by those, which take the same steps.
  */
 class WholeResponseHandler implements Dispatcher.DispatchHandler {
   private readonly signal: AbortSource
@@ -136,7 +140,7 @@ class WholeResponseHandler implements Dispatcher.DispatchHandler {
   }
 
   /** The signal fired: stop the exchange, which fails with ResponseAbortedError. */
-  abort (): void {
+  private abort (): void {
     if (this.settled) return
     this.fail(new ResponseAbortedError())
     // Before the request started, onRequestStart (onConnect) stops it.

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict'
 import type { AiStreamEvent } from '../src/types.ts'
 import { createAi } from '../src/ai.ts'
 import { setup, collect, contentOf } from './helpers/ai.ts'
+import { createMockProvider } from '@platformatic/ai-mock-provider'
+import type { AiStore } from '../src/store.ts'
+import { createMemoryStore } from '../src/stores/memory-store.ts'
 
 async function take (events: AsyncIterable<AiStreamEvent>, count: number): Promise<AiStreamEvent[]> {
   const taken: AiStreamEvent[] = []
@@ -175,4 +178,57 @@ test('another instance sharing the store resumes a stream generated here', async
   assert.equal(contentOf([...seen, ...rest]), '1 2 3 4')
   assert.equal(rest.at(-1)?.type, 'end')
   assert.equal(mock.requests.length, 1)
+})
+
+test('a new turn whose caller left while it waited behind another ends nothing, and is stored INTERRUPTED', async (t) => {
+  const mock = await createMockProvider()
+  const inner = createMemoryStore()
+  // While `gate` is set, a new turn's start waits in clearEvents until it is released.
+  let gate: Promise<void> | undefined
+  let atGate: () => void = () => {}
+  const store: AiStore = {
+    ...inner,
+    async clearEvents (key) {
+      if (gate !== undefined) {
+        atGate()
+        await gate
+      }
+      return inner.clearEvents(key)
+    }
+  }
+  const ai = await createAi({ providers: { openai: { apiKey: 'k', baseUrl: mock.url } }, models: ['openai:a'] }, { store })
+  t.after(async () => {
+    await ai.close()
+    await mock.close()
+  })
+  mock.enqueue('a', { deltas: ['a ', 'b '], stallAfter: 1 }, { deltas: ['second'] }, { deltas: ['third'] })
+  const first = await ai.stream({ prompt: 'p1' })
+  await take(first.events, 1)
+
+  let release: () => void = () => {}
+  gate = new Promise((resolve) => { release = resolve })
+  const reached = new Promise<void>((resolve) => { atGate = resolve })
+  const second = ai.stream({ prompt: 'p2', sessionId: first.sessionId, resume: false })
+  await reached
+  gate = undefined
+  // The second turn is starting (the first one already ended); the third queues behind it.
+  const controller = new AbortController()
+  const third = ai.stream({ prompt: 'p3', sessionId: first.sessionId, resume: false, signal: controller.signal })
+  const thirdOutcome = assert.rejects(third, { code: 'AI_ABORTED' })
+  await mock.waitForRequests(3)
+  await mock.requests[2].closed
+  // Time for the third turn to read its first event and queue (it ends the same way if not).
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  controller.abort()
+  release()
+  await thirdOutcome
+  const secondEvents = await collect((await second).events)
+  assert.equal(contentOf(secondEvents), 'second')
+  assert.equal(secondEvents.at(-1)?.type, 'end', 'the second answer was not superseded by a caller who had left')
+  const turns = (await ai.getSession(first.sessionId)).turns
+  assert.deepEqual(turns.map((turn) => [turn.prompt, turn.result, turn.errorCode]).sort(), [
+    ['p1', 'INTERRUPTED', 'AI_STREAM_SUPERSEDED'],
+    ['p2', 'COMPLETE', undefined],
+    ['p3', 'INTERRUPTED', 'AI_ABORTED']
+  ])
 })

@@ -8,7 +8,6 @@ import type {
 import type { ProviderAnswer, ProviderClient } from './provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from './options.ts'
 import type { ChainContext } from './fallback-chain.ts'
-import type { CoolDown } from './model-state.ts'
 import type { OpenSession } from './sessions.ts'
 import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiShuttingDownError } from './errors.ts'
 import { normalizeOptions } from './options.ts'
@@ -18,7 +17,7 @@ import { createStore } from './stores/create-store.ts'
 import { createProviderClient } from './provider-client.ts'
 import { createSessions } from './sessions.ts'
 import { walkChain } from './fallback-chain.ts'
-import { listModelStatuses, readCoolDown } from './model-state.ts'
+import { listModelStatuses } from './model-state.ts'
 import { buildMessages, buildProviderInput } from './messages.ts'
 import { readStreamState } from './stream-log.ts'
 import { createStreamTurns } from './stream-turns.ts'
@@ -58,14 +57,6 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     return [...chosen]
   }
 
-  /**
-   * A known session's request reads its first candidate's state alongside the session; the
-   * chain reads any further one (with its rate unit) when it gets there.
-   */
-  function readFirstCoolDown (candidates: readonly NormalizedModel[]): Promise<CoolDown | undefined> {
-    return readCoolDown(store, clock, candidates[0].name)
-  }
-
   function checkRequest (request: AiRequest): void {
     assertOpen()
     if (typeof request.prompt !== 'string' || request.prompt.length === 0) throw new AiBadRequestError('prompt must be a non-empty string')
@@ -75,17 +66,14 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   async function request (request: AiRequest): Promise<AiResponse> {
     checkRequest(request)
     const candidates = candidatesOf(request.models)
-    // A new conversation reads nothing before the chain, which reads the state of the model it
-    // tries; a known one is read alongside the first candidate's state.
-    let session: OpenSession
-    const coolDowns: Array<CoolDown | undefined> = []
-    if (request.sessionId === undefined) session = sessions.create(request)
-    else [session, coolDowns[0]] = await Promise.all([sessions.open(request), readFirstCoolDown(candidates)])
+    // The chain reads the state of each model it tries, with its rate unit: only a known
+    // session is read before it.
+    const session = request.sessionId === undefined ? sessions.create(request) : await sessions.open(request)
     const messages = buildMessages(session.context, session.turns, request.prompt)
     const startedAt = clock.now()
     let chosen: { model: NormalizedModel, value: ProviderAnswer }
     try {
-      chosen = await walkChain(context, candidates, coolDowns, function completeWith (model, signal) {
+      chosen = await walkChain(context, candidates, function completeWith (model, signal) {
         return client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
       }, request.signal)
     } catch (error) {
@@ -104,26 +92,19 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   async function stream (request: AiStreamRequest): Promise<AiStreamResponse> {
     checkRequest(request)
     const candidates = candidatesOf(request.models)
-    // As for a prompt: a new conversation reads nothing before the chain; a known one reads its
-    // first candidate's state alongside the session.
-    if (request.sessionId === undefined) return turns.start(request, sessions.create(request), candidates, [], true)
-    if (request.resume === false) {
-      const [session, coolDown] = await Promise.all([sessions.open(request), readFirstCoolDown(candidates)])
-      return turns.start(request, session, candidates, [coolDown], false)
-    }
+    // As for a prompt: the chain reads the state of each model it tries; a resumable request
+    // reads its session's stream state alongside the session.
+    if (request.sessionId === undefined) return turns.start(request, sessions.create(request), candidates, true)
+    if (request.resume === false) return turns.start(request, await sessions.open(request), candidates, false)
     const afterId = parseEventId(request.lastEventId)
-    const [session, coolDown, state] = await Promise.all([
-      sessions.open(request),
-      readFirstCoolDown(candidates),
-      readStreamState(store, request.sessionId)
-    ])
+    const [session, state] = await Promise.all([sessions.open(request), readStreamState(store, request.sessionId)])
     // An answer being generated is followed; a finished one is replayed only to the request
     // that asked it: a different prompt after it is a new turn, never a replay (SPEC §5).
     if (state?.status === 'running' || (afterId !== undefined && isLastPrompt(session, request.prompt))) {
       const resumed = await turns.resume(request, afterId)
       if (resumed !== undefined) return resumed
     }
-    return turns.start(request, session, candidates, [coolDown], false)
+    return turns.start(request, session, candidates, false)
   }
 
   let closed: Promise<void> | undefined

@@ -5,10 +5,9 @@
 import type { AiStore, ConsumeResult } from './store.ts'
 import type { Clock, Logger } from './types.ts'
 import type { NormalizedModel } from './options.ts'
-import type { CoolDown } from './model-state.ts'
 import { AiAbortedError, AiNoModelsAvailableError } from './errors.ts'
-import { coolDown, modelStateKey, readCoolDown } from './model-state.ts'
-import { rateKey, takeRateUnit } from './rate-limit.ts'
+import { coolDown, parseCoolDown } from './model-state.ts'
+import { takeRateUnit, takeRateUnitUnlessCooling } from './rate-limit.ts'
 import { coolDownWindow, policyFor } from './fallback-policy.ts'
 import { sleep } from './clock.ts'
 
@@ -42,27 +41,15 @@ interface FailedCall {
  */
 type Admission = { readyInMs: number, unit?: undefined } | { readyInMs?: undefined, unit: ConsumeResult }
 
-/**
- * Skip the model while it cools down, else take a unit of its rate limit. With the state
- * `known` (read beforehand, alongside other reads) only the unit is taken; without it both
- * go in one store step (`consumeUnless`), one round trip on Valkey instead of two.
- */
-async function admit (context: ChainContext, model: NormalizedModel, known: { state: CoolDown | undefined } | undefined): Promise<Admission> {
-  const { store, clock } = context
-  let state: CoolDown | undefined
-  if (known !== undefined) {
-    state = known.state
-  } else if (store.consumeUnless === undefined) {
-    state = await readCoolDown(store, clock, model.name)
-  } else {
-    const result = await store.consumeUnless(modelStateKey(model.name), rateKey(model.name), model.limits.rate.max, model.limits.rate.windowMs)
-    if (result.guard === undefined) return { unit: result.unit }
-    state = JSON.parse(result.guard) as CoolDown
-  }
+/** Skip the model while it cools down, else take a unit of its rate limit: one store step. */
+async function admit (context: ChainContext, model: NormalizedModel): Promise<Admission> {
+  const result = await takeRateUnitUnlessCooling(context.store, model)
+  if (result.guard === undefined) return { unit: result.unit }
   // A state is compared with the clock (it may outlive its `until` by a moment in the store).
-  const now = clock.now()
-  if (state !== undefined && state.until > now) return { readyInMs: state.until - now }
-  return { unit: await takeRateUnit(store, model) }
+  const state = parseCoolDown(result.guard)
+  const now = context.clock.now()
+  if (state.until > now) return { readyInMs: state.until - now }
+  return { unit: await takeRateUnit(context.store, model) }
 }
 
 /**
@@ -121,18 +108,16 @@ function noModelsError (attempts: ChainAttempt[], readyInMs: number[], lastError
 }
 
 /**
- * Walk `candidates` in order and resolve with the first model whose call succeeded.
- * `coolDowns` are the states of the first candidates (readCoolDown), read beforehand so that
- * read can run alongside other store reads; a candidate beyond them is read when the chain
- * reaches it, in the same store step as taking its rate unit (`admit`), so a request served by
- * its first model reads one state, not every candidate's.
+ * Walk `candidates` in order and resolve with the first model whose call succeeded. Each
+ * candidate's state is read when the chain reaches it, in the same store step as taking its
+ * rate unit (`admit`), so a request served by its first model reads one state, not every
+ * candidate's.
  * Caller abort stops at once with AI_ABORTED; store failures and unknown errors propagate as
  * they are.
  */
 export async function walkChain<T> (
   context: ChainContext,
   candidates: readonly NormalizedModel[],
-  coolDowns: ReadonlyArray<CoolDown | undefined>,
   call: ModelCall<T>,
   signal?: AbortSignal
 ): Promise<{ model: NormalizedModel, value: T }> {
@@ -141,7 +126,7 @@ export async function walkChain<T> (
   for (let index = 0; index < candidates.length; index++) {
     if (signal?.aborted) throw new AiAbortedError()
     const model = candidates[index]
-    const { readyInMs, unit } = await admit(context, model, index < coolDowns.length ? { state: coolDowns[index] } : undefined)
+    const { readyInMs, unit } = await admit(context, model)
     if (unit === undefined) {
       misses = addMiss(misses, model.name, 'AI_MODEL_COOLING_DOWN', readyInMs)
       continue

@@ -27,11 +27,16 @@ export function modelStateKey (modelName: string): string {
   return key
 }
 
+/** A state as the store holds it (JSON), read back. */
+export function parseCoolDown (stored: string): CoolDown {
+  return JSON.parse(stored) as CoolDown
+}
+
 /** The model's current cool-down, or undefined when it is ready. */
 export async function readCoolDown (store: AiStore, clock: Clock, modelName: string): Promise<CoolDown | undefined> {
   const stored = await store.get(modelStateKey(modelName))
   if (stored === undefined) return undefined
-  const state = JSON.parse(stored) as CoolDown
+  const state = parseCoolDown(stored)
   return state.until > clock.now() ? state : undefined
 }
 

@@ -1,5 +1,6 @@
-import type { AiStore, ConsumeResult } from './store.ts'
+import type { AiStore, ConsumeResult, GuardedConsumeResult } from './store.ts'
 import type { NormalizedModel } from './options.ts'
+import { modelStateKey } from './model-state.ts'
 
 // Keys of the configured models, built once: a key built per request is a new string the
 // store must flatten and hash on every lookup.
@@ -21,4 +22,16 @@ export function rateKey (modelName: string): string {
  */
 export function takeRateUnit (store: AiStore, model: NormalizedModel): Promise<ConsumeResult> {
   return store.consume(rateKey(model.name), model.limits.rate.max, model.limits.rate.windowMs)
+}
+
+/**
+ * Take the unit unless the model cools down (its state is set): one store step
+ * (`consumeUnless`, one round trip on Valkey). A store of one's own without it gets a `get`,
+ * then the `consume` when no state is set.
+ */
+export async function takeRateUnitUnlessCooling (store: AiStore, model: NormalizedModel): Promise<GuardedConsumeResult> {
+  const guardKey = modelStateKey(model.name)
+  if (store.consumeUnless !== undefined) return store.consumeUnless(guardKey, rateKey(model.name), model.limits.rate.max, model.limits.rate.windowMs)
+  const guard = await store.get(guardKey)
+  return guard === undefined ? { unit: await takeRateUnit(store, model) } : { guard }
 }

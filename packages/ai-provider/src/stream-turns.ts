@@ -7,7 +7,6 @@ import type { AiChatMessage, AiStreamRequest, AiStreamResponse } from './types.t
 import type { ProviderClient, ProviderStreamEvent } from './provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from './options.ts'
 import type { ChainContext } from './fallback-chain.ts'
-import type { CoolDown } from './model-state.ts'
 import type { OpenSession, Sessions } from './sessions.ts'
 import type { Producer } from './stream-producer.ts'
 import type { Follower } from './stream-follower.ts'
@@ -44,7 +43,7 @@ export interface StreamTurnsOptions {
 /** The streamed turns of one Ai instance (see the top of this file). */
 export interface StreamTurns {
   /** A new turn: the chain to its first event, then a producer (`isNew`: the session is not stored yet). */
-  start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], coolDowns: Array<CoolDown | undefined>, isNew: boolean): Promise<AiStreamResponse>
+  start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], isNew: boolean): Promise<AiStreamResponse>
   /** Follow (or replay) the session's stored answer after `afterId`; undefined when there is none. */
   resume (request: AiStreamRequest, afterId: number | undefined): Promise<AiStreamResponse | undefined>
   /** Store the end of every generation (waits at most SHUTDOWN_WAIT_MS), then end every follower. */
@@ -71,7 +70,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     return { iterator, first: first.value }
   }
 
-  async function start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], coolDowns: Array<CoolDown | undefined>, isNew: boolean): Promise<AiStreamResponse> {
+  async function start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], isNew: boolean): Promise<AiStreamResponse> {
     const messages = buildMessages(session.context, session.turns, request.prompt)
     // The generation owns its upstream call: the caller's signal only counts until fallback is over.
     const controller = new AbortController()
@@ -80,7 +79,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     let opened: { model: NormalizedModel, value: OpenedStream }
     const triedAt = context.clock.now()
     try {
-      opened = await walkChain(context, candidates, coolDowns, function streamFrom (model, signal) {
+      opened = await walkChain(context, candidates, function streamFrom (model, signal) {
         return openStream(model, messages, request, signal)
       }, controller.signal)
     } catch (error) {

@@ -229,7 +229,7 @@ for (const withoutConsumeUnless of [false, true]) {
   })
 }
 
-test('a new conversation reads no model state before its chain, for a stream as for a prompt', async (t) => {
+test('no request reads a model state before its chain, for a stream as for a prompt, new conversation or known session', async (t) => {
   const { ai, calls } = await chainWithStore(t, false)
   const response = await ai.stream({ prompt: 'x' })
   assert.equal(contentOf(await collect(response.events)).length > 0, true)
@@ -237,11 +237,12 @@ test('a new conversation reads no model state before its chain, for a stream as 
   // One step per request for the first model (the third candidate's state is never read).
   assert.equal(calls.get('consumeUnless'), 2)
   assert.equal(calls.get('get'), undefined)
-  // A known session reads its first candidate's state alongside the session, then takes a unit.
+  // A known session is read first (its meta is the one get), then the chain takes its step.
   calls.clear()
   await collect((await ai.stream({ prompt: 'z', sessionId: response.sessionId, resume: false })).events)
-  assert.deepEqual([calls.get('consume'), calls.get('consumeUnless')], [1, undefined])
-  assert.equal(calls.get('get'), 2, 'the session and the first candidate\'s state')
+  await ai.request({ prompt: 'w', sessionId: response.sessionId })
+  assert.deepEqual([calls.get('consumeUnless'), calls.get('consume')], [2, undefined])
+  assert.equal(calls.get('get'), 2, 'the session\'s meta, once per request')
 })
 
 test('a cool-down state kept past its until does not skip the model, and its unit is still taken', async (t) => {

@@ -94,8 +94,8 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     const candidates = candidatesOf(request.models)
     // As for a prompt: the chain reads the state of each model it tries; a resumable request
     // reads its session's stream state alongside the session.
-    if (request.sessionId === undefined) return turns.start(request, sessions.create(request), candidates, true)
-    if (request.resume === false) return turns.start(request, await sessions.open(request), candidates, false)
+    if (request.sessionId === undefined) return turns.start(request, sessions.create(request), candidates)
+    if (request.resume === false) return turns.start(request, await sessions.open(request), candidates)
     const afterId = parseEventId(request.lastEventId)
     const [session, state] = await Promise.all([sessions.open(request), readStreamState(store, request.sessionId)])
     // An answer being generated is followed; a finished one is replayed only to the request
@@ -104,7 +104,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       const resumed = await turns.resume(request, afterId)
       if (resumed !== undefined) return resumed
     }
-    return turns.start(request, session, candidates, false)
+    return turns.start(request, session, candidates)
   }
 
   let closed: Promise<void> | undefined

@@ -42,8 +42,8 @@ export interface StreamTurnsOptions {
 
 /** The streamed turns of one Ai instance (see the top of this file). */
 export interface StreamTurns {
-  /** A new turn: the chain to its first event, then a producer (`isNew`: the session is not stored yet). */
-  start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], isNew: boolean): Promise<AiStreamResponse>
+  /** A new turn: the chain to its first event, then a producer (a request without `sessionId`: its session is not stored yet). */
+  start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[]): Promise<AiStreamResponse>
   /** Follow (or replay) the session's stored answer after `afterId`; undefined when there is none. */
   resume (request: AiStreamRequest, afterId: number | undefined): Promise<AiStreamResponse | undefined>
   /** Store the end of every generation (waits at most SHUTDOWN_WAIT_MS), then end every follower. */
@@ -70,7 +70,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     return { iterator, first: first.value }
   }
 
-  async function start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], isNew: boolean): Promise<AiStreamResponse> {
+  async function start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[]): Promise<AiStreamResponse> {
+    const isNew = request.sessionId === undefined
     const messages = buildMessages(session.context, session.turns, request.prompt)
     // The generation owns its upstream call: the caller's signal only counts until fallback is over.
     const controller = new AbortController()

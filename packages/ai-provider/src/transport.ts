@@ -27,8 +27,8 @@ import { errorObject, parseErrorBody, shortMessage, withCause } from './provider
 import { createSseParser } from './sse-parser.ts'
 import type { BatchIterator } from './event-batches.ts'
 import { eventBatches } from './event-batches.ts'
-import type { Deadline, DeadlineQueue } from './deadlines.ts'
-import { DeadlineQueues, rethrowLater } from './deadlines.ts'
+import { DeadlineQueues } from './deadlines.ts'
+import { UpstreamCall } from './upstream-call.ts'
 import { requestWhole } from './whole-response.ts'
 
 /** Most bytes of an error body read to build the error message. */
@@ -57,105 +57,6 @@ export interface Transport {
   stream (model: string, input: ProviderInput, options: ProviderCallOptions): BatchIterator<ProviderStreamEvent>
   /** Aborts every call in flight (they fail with AI_SHUTTING_DOWN) and refuses new ones. */
   shutdown (): void
-}
-
-/** The exchange's abort listener on a call (one per request). */
-type AbortListener = () => void
-
-/**
- * The bookkeeping of one upstream call: its deadline, the caller's signal and the abort of the
- * exchange. It is also the exchange's signal, for undici's `request()` (streams) and for
- * `requestWhole` (complete calls): an EventEmitter-shaped signal (`aborted`, `reason`,
- * `on`/`once`/`removeListener` of 'abort'), which costs two fields where an AbortController's
- * EventTarget costs half a microsecond per listener added and removed. It is its own listener
- * on the caller's signal (`handleEvent`) and its own deadline (`expire`), so a call allocates
- * nothing beyond itself.
- */
-class UpstreamCall implements Deadline {
-  readonly label: string
-  readonly callerSignal: AbortSignal | undefined
-  readonly deadlines: DeadlineQueue
-  deadline = 0
-  earlier: Deadline | undefined = undefined
-  later: Deadline | undefined = undefined
-  queued = false
-  timedOut = false
-  /** The consumer holds an event: upstream silence is not being measured. */
-  paused = false
-  /** The exchange was stopped (timeout, caller, shutdown, early exit). Read by undici. */
-  aborted = false
-  /** Read by undici's `request()`, which then fails the exchange with its own RequestAbortedError. */
-  readonly reason: undefined = undefined
-  private listener: AbortListener | undefined = undefined
-  private moreListeners: AbortListener[] | undefined = undefined
-
-  constructor (label: string, options: ProviderCallOptions, deadlines: DeadlineQueue) {
-    this.label = label
-    this.callerSignal = options.signal
-    this.deadlines = deadlines
-    deadlines.arm(this)
-    if (options.signal !== undefined) options.signal.addEventListener('abort', this)
-  }
-
-  /** The caller's signal fired. */
-  handleEvent (): void {
-    this.abort()
-  }
-
-  /** The deadline passed. While paused it is simply spent; resuming re-arms it. */
-  expire (): void {
-    if (this.paused) return
-    this.timedOut = true
-    this.abort()
-  }
-
-  /** Upstream spoke: restart the silence window. */
-  touch (): void {
-    this.deadlines.arm(this)
-  }
-
-  /** Stop the exchange (undici destroys its body); once. */
-  abort (): void {
-    if (this.aborted) return
-    this.aborted = true
-    const listener = this.listener
-    const more = this.moreListeners
-    this.listener = undefined
-    this.moreListeners = undefined
-    if (listener !== undefined) callListener(listener)
-    if (more !== undefined) for (const each of more) callListener(each)
-  }
-
-  // The EventEmitter side the exchange uses: it only ever listens to 'abort'.
-  on (_event: 'abort', listener: AbortListener): this {
-    if (this.listener === undefined) this.listener = listener
-    else (this.moreListeners ??= []).push(listener)
-    return this
-  }
-
-  once (event: 'abort', listener: AbortListener): this {
-    return this.on(event, listener)
-  }
-
-  removeListener (_event: 'abort', listener: AbortListener): this {
-    if (this.listener === listener) this.listener = undefined
-    else if (this.moreListeners !== undefined) this.moreListeners = this.moreListeners.filter(function other (each) { return each !== listener })
-    return this
-  }
-
-  finish (): void {
-    this.deadlines.disarm(this)
-    if (this.callerSignal !== undefined) this.callerSignal.removeEventListener('abort', this)
-  }
-}
-
-/** An abort listener that throws does not stop the others (as with an AbortSignal): its error surfaces on its own. */
-function callListener (listener: AbortListener): void {
-  try {
-    listener()
-  } catch (error) {
-    rethrowLater(error)
-  }
 }
 
 /** Builds the transport of one provider. */
@@ -196,35 +97,32 @@ export function createTransport (options: TransportOptions): Transport {
     return result
   }
 
-  function send (call: UpstreamCall, path: string, body: string): Promise<Dispatcher.ResponseData> {
-    return dispatcher.request({
+  /** The POST of one call, to a stream or a complete path. */
+  function post (path: string, body: string): Dispatcher.DispatchOptions {
+    return {
       path,
       method: 'POST',
       headers,
       body,
-      // An EventEmitter-shaped signal, which undici takes (see UpstreamCall).
-      signal: call as unknown as EventEmitter,
       // The call's own deadline bounds the wait; undici's timers would only duplicate it.
       headersTimeout: 0,
       bodyTimeout: 0
-    })
+    }
+  }
+
+  function send (call: UpstreamCall, path: string, body: string): Promise<Dispatcher.ResponseData> {
+    const options: Dispatcher.RequestOptions = post(path, body)
+    // An EventEmitter-shaped signal, which undici takes (see UpstreamCall).
+    options.signal = call as unknown as EventEmitter
+    return dispatcher.request(options)
   }
 
   async function complete (model: string, input: ProviderInput, callOptions: ProviderCallOptions): Promise<ProviderAnswer> {
     const call = start(model, callOptions)
     try {
-      const response = await requestWhole(dispatcher, {
-        path: adapter.completePath(basePath, model),
-        method: 'POST',
-        headers,
-        body: adapter.buildBody(model, input, false, bodyOptions),
-        // The call's own deadline bounds the wait; undici's timers would only duplicate it.
-        headersTimeout: 0,
-        bodyTimeout: 0
-      }, call, MAX_ERROR_BODY_BYTES)
-      if (response.statusCode < 200 || response.statusCode > 299) {
-        throw adapter.readError(response.statusCode, response.text, call.label, retryAfterMs(response.headers))
-      }
+      const options = post(adapter.completePath(basePath, model), adapter.buildBody(model, input, false, bodyOptions))
+      const response = await requestWhole(dispatcher, options, call, MAX_ERROR_BODY_BYTES)
+      if (response.statusCode < 200 || response.statusCode > 299) throw upstreamError(adapter, call, response.statusCode, response.text, response.headers)
       let json: unknown
       try {
         json = JSON.parse(response.text)
@@ -338,8 +236,12 @@ export function createTransport (options: TransportOptions): Transport {
 
 /** Reads (up to 64 KB of) a non-2xx answer and lets the adapter turn it into an AI_* error. */
 async function readFailure (adapter: ProviderAdapter, call: UpstreamCall, response: Dispatcher.ResponseData): Promise<Error> {
-  const text = await readBoundedText(response.body)
-  return adapter.readError(response.statusCode, text, call.label, retryAfterMs(response.headers))
+  return upstreamError(adapter, call, response.statusCode, await readBoundedText(response.body), response.headers)
+}
+
+/** The adapter's AI_* error for a non-2xx answer (its status, up to 64 KB of its body, its Retry-After). */
+function upstreamError (adapter: ProviderAdapter, call: UpstreamCall, statusCode: number, text: string, headers: Record<string, string | string[] | undefined>): Error {
+  return adapter.readError(statusCode, text, call.label, retryAfterMs(headers))
 }
 
 /** A 2xx stream answer that is not an event stream: an error object, or unreadable. */

@@ -22,7 +22,8 @@ import { forkChild } from './lib/ipc.ts'
 import type { BenchChild } from './lib/ipc.ts'
 import { measureInterleavedLoads } from './lib/interleaved.ts'
 import type { FixedRates, InterleavedPlan, InterleavedTarget } from './lib/interleaved.ts'
-import { gatewayTarget } from './lib/phases.ts'
+import { checked, gatewayTarget } from './lib/phases.ts'
+import type { PhaseResult } from './lib/phases.ts'
 import { wantedGateways } from './lib/targets.ts'
 import { renderInterleavedLoads } from './lib/report.ts'
 import { FULL_PLAN, STALL_MODEL } from './lib/setup.ts'
@@ -51,14 +52,6 @@ const { values } = parseArgs({
   }
 })
 
-/** A load job's phase result, as far as this table reads it. */
-interface LatencyPhase {
-  completed: number
-  errors: number
-  latency: { p50: number, p99: number }
-  ttfb: { p50: number }
-}
-
 /**
  * Sequential latency of every target, one request at a time through each in turn (so the
  * machine's drift hits all alike), three passes of `count` for prompts and for streams; ms.
@@ -72,21 +65,19 @@ async function sequentialLatencies (load: BenchChild, targets: InterleavedTarget
   ]
   for (const stream of [false, true]) {
     if (only === (stream ? 'prompt' : 'stream')) continue
-    const passes: LatencyPhase[][] = []
+    const passes: PhaseResult[][] = []
     for (let pass = 0; pass < 3; pass++) {
       const answer = await load.call({ type: 'pairs', targets: targets.map(function target (each) { return gatewayTarget(each.child.ready.url as string, stream) }), count })
-      const results = answer.results as LatencyPhase[]
-      results.forEach(function check (result, index) {
-        // Failed requests are fast: they would pass for low latency.
-        if (result.errors > 0 || result.completed === 0) throw new Error(`${targets[index].name}: ${result.errors} of ${count} sequential requests failed`)
-      })
-      passes.push(results)
+      passes.push(checked(targets.map(function name (each) { return each.name }).join(', '), answer.results as PhaseResult[]))
     }
     targets.forEach(function row (target, index) {
-      function series (pick: (phase: LatencyPhase) => number): string {
+      function series (pick: (phase: PhaseResult) => number): string {
         return passes.map(function value (pass) { return pick(pass[index]).toFixed(2) }).join(', ')
       }
-      lines.push(`| ${target.name} | ${stream ? 'stream' : 'prompt'} | ${series((phase) => phase.latency.p50)} | ${series((phase) => phase.latency.p99)} | ${stream ? series((phase) => phase.ttfb.p50) : '–'} |`)
+      const p50 = series(function latencyP50 (phase) { return phase.latency.p50 })
+      const p99 = series(function latencyP99 (phase) { return phase.latency.p99 })
+      const firstByte = stream ? series(function ttfbP50 (phase) { return phase.ttfb.p50 }) : '–'
+      lines.push(`| ${target.name} | ${stream ? 'stream' : 'prompt'} | ${p50} | ${p99} | ${firstByte} |`)
     })
   }
   return lines.join('\n')

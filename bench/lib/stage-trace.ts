@@ -7,6 +7,7 @@
 // from the one whose latencies it reports.
 
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import { percentile } from './stats.ts'
 
 /** Median microseconds of each stage over the traced requests. */
 export interface StageSummary {
@@ -56,7 +57,7 @@ export function startTrace (): void {
 
 function medianMicros (column: number): number {
   const values = rows.map(function pick (row) { return row[column] }).filter(Number.isFinite).sort(function byValue (a, b) { return a - b })
-  return values.length === 0 ? Number.NaN : values[Math.floor(values.length / 2)] * 1000
+  return percentile(values, 0.5) * 1000
 }
 
 /** Stop recording and summarize. */

@@ -36,6 +36,7 @@ export function createProviderClient (options: NormalizedProviderOptions, deps: 
     name: options.name,
     adapter,
     dispatcher,
+    origin: url.origin,
     basePath,
     headers: adapter.buildHeaders({ apiKey: options.apiKey, headers: options.headers }),
     body: { streamUsage: options.streamUsage },

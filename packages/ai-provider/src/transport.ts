@@ -41,6 +41,11 @@ export interface TransportOptions {
   adapter: ProviderAdapter
   /** The provider's pool (its origin is the base URL's origin). */
   dispatcher: Dispatcher
+  /**
+   * Origin of the base URL. A Pool has its own; a dispatcher given instead (an Agent, a
+   * ProxyAgent) routes each request by it.
+   */
+  origin: string
   /** Path of the base URL, without trailing slash (`''` for an origin). */
   basePath: string
   /** Request headers, built once by the adapter. */
@@ -61,7 +66,7 @@ export interface Transport {
 
 /** Builds the transport of one provider. */
 export function createTransport (options: TransportOptions): Transport {
-  const { name, adapter, dispatcher, basePath, headers, body: bodyOptions, logger } = options
+  const { name, adapter, dispatcher, origin, basePath, headers, body: bodyOptions, logger } = options
   const inFlight = new Set<UpstreamCall>()
   const deadlines = new DeadlineQueues()
   let closing = false
@@ -100,6 +105,7 @@ export function createTransport (options: TransportOptions): Transport {
   /** The POST of one call, to a stream or a complete path. */
   function post (path: string, body: string): Dispatcher.DispatchOptions {
     return {
+      origin,
       path,
       method: 'POST',
       headers,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { MockAgent } from 'undici'
+import { Agent, MockAgent } from 'undici'
 import { createMockProvider } from '@platformatic/ai-mock-provider'
 import { createProviderClient } from '../src/provider-client.ts'
 import { retryAfterMs } from '../src/transport.ts'
@@ -334,4 +334,15 @@ test("undici's MockPool as a provider's dispatcher answers complete calls and th
   const failed = await readError(() => client.complete('m', input, { timeout: 5000 }))
   assert.equal(failed.code, 'AI_PROVIDER_NETWORK_ERROR')
   assert.match(failed.message, /mocked network failure/)
+})
+
+test('an Agent given as the dispatcher (it routes by origin, as a ProxyAgent does) reaches the provider for complete calls and streams', async function (t) {
+  const mock = await createMockProvider()
+  const agent = new Agent()
+  const client = createProviderClient(providerOptions('openai', mock.url), { logger: silentLogger, dispatcher: agent })
+  t.after(async () => { await client.close(); await agent.close(); await mock.close() })
+  mock.enqueue('m', { text: 'through the agent' }, { deltas: ['a', 'b'] })
+  assert.equal((await client.complete('m', input, { timeout: 5000 })).text, 'through the agent')
+  const events = await collect(client.stream('m', input, { timeout: 5000 }))
+  assert.deepEqual(events.filter((event) => event.type === 'delta').map((event) => event.type === 'delta' && event.text), ['a', 'b'])
 })

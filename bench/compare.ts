@@ -24,23 +24,19 @@ import { measureInterleavedLoads } from './lib/interleaved.ts'
 import type { FixedRates, InterleavedPlan, InterleavedTarget } from './lib/interleaved.ts'
 import { checked, gatewayTarget } from './lib/phases.ts'
 import type { PhaseResult } from './lib/phases.ts'
-import { wantedGateways } from './lib/targets.ts'
+import { gatewayOptions, startHarness, wantedGateways } from './lib/harness.ts'
+import type { Harness } from './lib/harness.ts'
 import { renderInterleavedLoads } from './lib/report.ts'
 import { FULL_PLAN, STALL_MODEL } from './lib/setup.ts'
-import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
-import type { TestValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
 
 const { values } = parseArgs({
   options: {
-    targets: { type: 'string', default: 'floor,fastify-ai:memory' },
-    baseline: { type: 'string' },
+    ...gatewayOptions,
     rounds: { type: 'string', default: '16' },
     seconds: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: String(FULL_PLAN.concurrency) },
     /** Node.js flags of the gateway processes (`--cpu-prof`, `--trace-gc`…), space separated. */
     'node-flags': { type: 'string', default: '' },
-    /** Sessions' historyExpiration in the gateways (how long what a request stored stays alive). */
-    'history-expiration': { type: 'string', default: FULL_PLAN.historyExpiration },
     /** Streams held open on the stalling model (then released) before the rounds, as `pnpm bench` does. */
     stalled: { type: 'string', default: '0' },
     /** `prompt` or `stream`: measure only that (a profile of one path). */
@@ -118,29 +114,20 @@ async function cpuRounds (load: BenchChild, targets: InterleavedTarget[]): Promi
   }
 }
 
-const children: BenchChild[] = []
-let valkey: TestValkeyServer | undefined
+let harness: Harness | undefined
 try {
   await mkdir(logsDir, { recursive: true })
-  const lib = join(import.meta.dirname, 'lib')
-  const mock = await forkChild(join(lib, 'mock-process.ts'), { logFile: join(logsDir, 'compare-mock.log') })
-  children.push(mock)
-  const load = await forkChild(join(lib, 'load-process.ts'), { logFile: join(logsDir, 'compare-load.log') })
-  children.push(load)
-  const mockUrl = mock.ready.url as string
-
   const wanted = wantedGateways(values.targets, values.baseline, import.meta.dirname)
-  // One private server for every :valkey target (sessions have their own keys; the rate limit
-  // never bites, so sharing its counter changes nothing).
-  if (wanted.some(function usesValkey (each) { return each.store === 'valkey' })) valkey = await startValkeyServer()
+  harness = await startHarness(logsDir, 'compare', wanted)
+  const { load, valkey } = harness
   const targets: InterleavedTarget[] = []
   for (const { name, kind, store, root } of wanted) {
     const child = await forkChild(join(root, 'lib', 'gateway-process.ts'), {
-      args: [kind, store, mockUrl, values['history-expiration'], store === 'valkey' ? (valkey as TestValkeyServer).url : ''],
+      args: [kind, store, harness.mock.ready.url as string, values['history-expiration'], valkey?.url ?? ''],
       execArgv: values['node-flags'].split(' ').filter(Boolean),
       logFile: join(logsDir, `compare-${name.replace(':', '-')}.log`)
     })
-    children.push(child)
+    harness.children.push(child)
     targets.push({ name, child })
   }
 
@@ -159,6 +146,5 @@ try {
   log((error as Error).stack ?? String(error))
   process.exitCode = 1
 } finally {
-  await Promise.allSettled(children.map(function stop (child) { return child.stop() }))
-  await valkey?.close()
+  await harness?.stop()
 }

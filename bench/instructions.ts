@@ -23,19 +23,15 @@ import { forkChild } from './lib/ipc.ts'
 import type { BenchChild } from './lib/ipc.ts'
 import { gatewayTarget } from './lib/phases.ts'
 import type { PhaseResult } from './lib/phases.ts'
-import { FULL_PLAN } from './lib/setup.ts'
-import { wantedGateways } from './lib/targets.ts'
-import type { WantedGateway } from './lib/targets.ts'
-import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
+import { gatewayOptions, startHarness, wantedGateways } from './lib/harness.ts'
+import type { Harness, WantedGateway } from './lib/harness.ts'
 import type { TestValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
 
 const run = promisify(execFile)
 
 const { values } = parseArgs({
   options: {
-    targets: { type: 'string', default: 'floor,fastify-ai:memory' },
-    /** Another checkout of this repository (dependencies installed): adds `baseline:<store>` for each fastify-ai target. */
-    baseline: { type: 'string' },
+    ...gatewayOptions,
     /** `prompt` or `stream`. */
     route: { type: 'string', default: 'prompt' },
     /** Seconds of load before counting starts (JIT warm-up, at valgrind's pace). */
@@ -43,8 +39,7 @@ const { values } = parseArgs({
     /** Seconds of load counted. */
     seconds: { type: 'string', default: '30' },
     /** Fresh gateway processes per target; their figures are listed side by side. */
-    runs: { type: 'string', default: '2' },
-    'history-expiration': { type: 'string', default: FULL_PLAN.historyExpiration }
+    runs: { type: 'string', default: '2' }
   }
 })
 
@@ -101,19 +96,13 @@ function thousands (count: number): string {
   return Math.round(count).toLocaleString('en-US')
 }
 
-const children: BenchChild[] = []
-let valkey: TestValkeyServer | undefined
+let harness: Harness | undefined
 try {
   await mkdir(logsDir, { recursive: true })
   await mkdir(outDir, { recursive: true })
-  const lib = join(import.meta.dirname, 'lib')
-  const mock = await forkChild(join(lib, 'mock-process.ts'), { logFile: join(logsDir, 'instructions-mock.log') })
-  children.push(mock)
-  const load = await forkChild(join(lib, 'load-process.ts'), { logFile: join(logsDir, 'instructions-load.log') })
-  children.push(load)
-
   const wanted = wantedGateways(values.targets, values.baseline, import.meta.dirname)
-  if (wanted.some(function usesValkey (each) { return each.store === 'valkey' })) valkey = await startValkeyServer()
+  harness = await startHarness(logsDir, 'instructions', wanted)
+  const { mock, load, valkey } = harness
 
   const rows: Array<{ name: string, counts: number[] }> = []
   for (const each of wanted) {
@@ -141,6 +130,5 @@ try {
   log((error as Error).stack ?? String(error))
   process.exitCode = 1
 } finally {
-  await Promise.allSettled(children.map(function stop (child) { return child.stop() }))
-  await valkey?.close()
+  await harness?.stop()
 }

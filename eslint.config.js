@@ -2,5 +2,5 @@ import neostandard from 'neostandard'
 
 export default neostandard({
   ts: true,
-  ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', 'coverage/**', '**/config.d.ts']
+  ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', 'coverage/**', '**/generated/**']
 })

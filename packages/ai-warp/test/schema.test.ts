@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { schema, schemaComponents } from '../src/lib/schema.ts'
+import { renderSchemaFiles } from '../scripts/render-schema.ts'
 
 interface Node {
   description?: string
@@ -30,6 +31,14 @@ const all = Object.entries(schemaComponents).flatMap(([name, node]) => propertie
 test('the committed schema.json is the current schema (run `pnpm -F @platformatic/ai-warp schema`)', async () => {
   const committed = JSON.parse(await readFile(join(import.meta.dirname, '..', 'schema.json'), 'utf8'))
   assert.deepStrictEqual(committed, JSON.parse(JSON.stringify(schema)))
+})
+
+test('the committed generated files are what `pnpm -F @platformatic/ai-warp schema` writes', async () => {
+  const files = await renderSchemaFiles()
+  assert.deepStrictEqual(files.map((file) => file.path.split('/').slice(-2).join('/')), ['ai-warp/schema.json', 'generated/config.d.ts'])
+  for (const file of files) {
+    assert.strictEqual(await readFile(file.path, 'utf8'), file.content, `${file.path} is stale`)
+  }
 })
 
 test('every key ai-warp adds has a description', () => {

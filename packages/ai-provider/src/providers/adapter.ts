@@ -1,3 +1,6 @@
+// Layer providers/ (wire formats, pure functions, no I/O). May import the base files only;
+// see docs/architecture.md.
+//
 // The shape every provider file satisfies. A provider is data plus pure functions: it never
 // opens a socket, starts a timer or reads a stream. The transport (../transport.ts) does the
 // network work once for all of them and calls these functions at the right moments.

@@ -1,3 +1,6 @@
+// Layer providers/ (wire formats, pure functions, no I/O). May import the base files only;
+// see docs/architecture.md.
+//
 // DeepSeek: https://api.deepseek.com/chat/completions (no /v1), Bearer auth, `max_tokens`.
 // `reasoning_content` (deepseek-reasoner's thinking) is never answer text.
 

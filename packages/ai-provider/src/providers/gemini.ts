@@ -1,3 +1,6 @@
+// Layer providers/ (wire formats, pure functions, no I/O). May import the base files only;
+// see docs/architecture.md.
+//
 // Google Gemini, native API (not its OpenAI-compatible endpoint).
 //
 // Request:  POST /v1beta/models/{model}:generateContent, or :streamGenerateContent?alt=sse,

@@ -1,3 +1,6 @@
+// Layer providers/ (wire formats, pure functions, no I/O). May import the base files only;
+// see docs/architecture.md.
+//
 // The OpenAI Chat Completions wire format, as a factory: OpenAI, DeepSeek and every
 // OpenAI-compatible server (Ollama, vLLM, OpenRouter, Groq, Mistral…) differ only in data.
 //

@@ -1,3 +1,6 @@
+// Layer providers/ (wire formats, pure functions, no I/O). May import the base files only;
+// see docs/architecture.md.
+//
 // OpenAI: https://api.openai.com/v1/chat/completions, Bearer auth, `max_completion_tokens`
 // (the field current models accept; reasoning models reject `max_tokens`).
 

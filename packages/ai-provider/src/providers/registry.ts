@@ -1,3 +1,6 @@
+// Layer providers/ (wire formats, pure functions, no I/O). May import the base files only;
+// see docs/architecture.md.
+//
 // Every provider type AI Warp speaks. Adding a provider: one adapter file, one line here,
 // one test file, one row in docs/providers.md.
 

@@ -1,3 +1,6 @@
+// Layer providers/ (wire formats, pure functions, no I/O). May import the base files only;
+// see docs/architecture.md.
+//
 // Status-to-error mapping shared by every adapter: the adapter extracts the message and says
 // whether the body names a quota/billing problem; the classes are decided here, in one place.
 

@@ -1,3 +1,6 @@
+// Layer stores/ (the AiStore interface in memory and on Valkey). May import the base files only;
+// see docs/architecture.md.
+
 import type { AiStore } from '../store.ts'
 import type { Clock, Logger, StorageOptions } from '../types.ts'
 import { createMemoryStore } from './memory-store.ts'

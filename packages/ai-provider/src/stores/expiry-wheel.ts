@@ -1,3 +1,6 @@
+// Layer stores/ (the AiStore interface in memory and on Valkey). May import the base files only;
+// see docs/architecture.md.
+//
 // When keys of the memory store expire, without walking every key: expiring keys are queued in
 // buckets of `resolution` ms (by their expiry time), and a sweep every `resolution` ms takes the
 // due buckets only, so its work follows the keys that expire rather than the keys that live.

@@ -1,3 +1,6 @@
+// Layer stores/ (the AiStore interface in memory and on Valkey). May import the base files only;
+// see docs/architecture.md.
+//
 // The in-process store. A Map finds every key and a linked list keeps the keys in write order,
 // so the oldest write is the first to go when `maxKeys` is reached. Expiry follows the injected
 // clock: checked on read, and expired keys are reclaimed by an expiry wheel (expiry-wheel.ts)

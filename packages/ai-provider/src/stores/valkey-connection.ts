@@ -1,3 +1,6 @@
+// Layer stores/ (the AiStore interface in memory and on Valkey). May import the base files only;
+// see docs/architecture.md.
+//
 // The Valkey store's connections: how they are built (fail fast, capped reconnect backoff),
 // how an injected client is checked, and how their state is awaited and logged.
 import { Valkey, type RedisOptions } from 'iovalkey'

@@ -1,3 +1,6 @@
+// Layer stores/ (the AiStore interface in memory and on Valkey). May import the base files only;
+// see docs/architecture.md.
+//
 // The Lua scripts of the Valkey store. Each runs atomically on the server (no other command
 // interleaves with a script), so a multi-step update is never a read-modify-write from
 // JavaScript and several gateway instances sharing one Valkey cannot race each other.

@@ -1,3 +1,6 @@
+// Layer stores/ (the AiStore interface in memory and on Valkey). May import the base files only;
+// see docs/architecture.md.
+//
 // The Valkey (or Redis) store: every key prefixed and given a TTL, every multi-step update one
 // Lua script (valkey-scripts.ts), pub/sub for event-log followers on every instance.
 // Reliability (SPEC §8): no offline queue and a command timeout, so while Valkey is down every

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createMockProvider } from '@platformatic/ai-mock-provider'
 import type { MockProvider, MockRequest } from '@platformatic/ai-mock-provider'
-import { createProviderClient } from '../../src/provider-client.ts'
+import { createProviderClient } from '../../src/transport/provider-client.ts'
 import type { NormalizedProviderOptions, ProviderClient, ProviderInput, ProviderStreamEvent } from '../../src/provider.ts'
 import type { Logger, ProviderType } from '../../src/types.ts'
 

@@ -1,3 +1,6 @@
+// Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
+// files; see docs/architecture.md.
+//
 // OpenAI `messages` -> the core's prompt/context/history. The core speaks in turns
 // (`{prompt, response}`) plus system instructions, so a message list is folded into that
 // shape; the rules are listed in docs/openai-compatibility.md ("How messages are mapped").

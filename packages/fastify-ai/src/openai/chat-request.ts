@@ -1,3 +1,6 @@
+// Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
+// files; see docs/architecture.md.
+//
 // Reads an OpenAI chat completions body. Every parameter OpenAI defines is either honoured,
 // accepted at a value that changes nothing, or refused with a 400 naming it: a client must
 // never believe the gateway applied a setting it silently dropped.

@@ -1,3 +1,6 @@
+// Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
+// files; see docs/architecture.md.
+
 import { randomUUID } from 'node:crypto'
 import type { AiResponse, AiResult, AiUsage } from '@platformatic/ai-provider'
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionDelta, OpenAiFinishReason, OpenAiUsage } from './types.ts'

@@ -1,3 +1,6 @@
+// Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
+// files; see docs/architecture.md.
+
 import type { ServerResponse } from 'node:http'
 import { AiShuttingDownError } from '@platformatic/ai-provider'
 import type { AiStreamEvent, AiStreamResponse } from '@platformatic/ai-provider'

@@ -1,3 +1,6 @@
+// Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
+// files; see docs/architecture.md.
+
 import type { AiRequest } from '@platformatic/ai-provider'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { setSessionHeader } from '../session-header.ts'

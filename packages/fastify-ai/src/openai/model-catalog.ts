@@ -1,3 +1,6 @@
+// Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
+// files; see docs/architecture.md.
+
 import { AiModelNotConfiguredError, AiOptionsError } from '@platformatic/ai-provider'
 import type { OpenAiModel, OpenAiModelList } from './types.ts'
 

@@ -1,3 +1,6 @@
+// Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
+// files; see docs/architecture.md.
+
 import { AiBadRequestError } from '@platformatic/ai-provider'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { OpenAiErrorBody, OpenAiErrorType } from './types.ts'

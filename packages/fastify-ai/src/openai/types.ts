@@ -1,3 +1,6 @@
+// Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
+// files; see docs/architecture.md.
+//
 // The OpenAI Chat Completions wire format as AI Warp answers it (docs/openai-compatibility.md).
 // Only the fields the gateway produces are typed; the request is read from `unknown` by
 // chat-request.ts, so no request type pretends to be validated before it is.

@@ -1,9 +1,12 @@
+// Layer routes/ (the /api/v1 routes, their schemas, body -> core request). May import sse/ and the
+// base files; see docs/architecture.md.
+
 import type { FastifySchema, FastifyInstance } from 'fastify'
 import type { Ai } from '@platformatic/ai-provider'
 import type { HttpOptions } from '../options.ts'
 import type { PromptRequestBody, PromptResponseBody } from '../protocol.ts'
-import { abortOnDisconnect, toAiRequest } from '../ai-request.ts'
-import { errorResponses, promptBodySchema, promptResponseSchema } from '../schemas.ts'
+import { abortOnDisconnect, toAiRequest } from './ai-request.ts'
+import { errorResponses, promptBodySchema, promptResponseSchema } from './schemas.ts'
 import { setSessionHeader } from '../session-header.ts'
 
 /** `POST promptPath`: the whole answer as JSON. */

@@ -1,7 +1,10 @@
+// Layer routes/ (the /api/v1 routes, their schemas, body -> core request). May import sse/ and the
+// base files; see docs/architecture.md.
+
 import type { FastifySchema, FastifyInstance } from 'fastify'
 import type { Ai, AiSession } from '@platformatic/ai-provider'
 import type { HttpOptions } from '../options.ts'
-import { errorResponses, sessionParamsSchema, sessionResponseSchema } from '../schemas.ts'
+import { errorResponses, sessionParamsSchema, sessionResponseSchema } from './schemas.ts'
 import { setSessionHeader } from '../session-header.ts'
 
 interface SessionRoute {

@@ -1,12 +1,15 @@
+// Layer routes/ (the /api/v1 routes, their schemas, body -> core request). May import sse/ and the
+// base files; see docs/architecture.md.
+
 import type { FastifySchema, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Ai, AiStreamEvent, AiStreamResponse } from '@platformatic/ai-provider'
 import type { HttpOptions } from '../options.ts'
 import type { PromptRequestBody } from '../protocol.ts'
-import type { LiveStreams, LiveStream } from '../live-streams.ts'
-import { toAiStreamRequest } from '../ai-request.ts'
-import { errorResponses, promptBodySchema, streamHeadersSchema } from '../schemas.ts'
+import type { LiveStreams, LiveStream } from '../sse/live-streams.ts'
+import { toAiStreamRequest } from './ai-request.ts'
+import { errorResponses, promptBodySchema, streamHeadersSchema } from './schemas.ts'
 import { setSessionHeader } from '../session-header.ts'
-import { formatErrorFrame, formatEvent, openSse } from '../sse-writer.ts'
+import { formatErrorFrame, formatEvent, openSse } from '../sse/sse-writer.ts'
 
 interface StreamRoute {
   Body: PromptRequestBody

@@ -1,0 +1,153 @@
+// Layer chain/ (choosing a model: fallback chain and policy, model state, rate limits). May import
+// transport/, sessions/, providers/, stores/ and the base files; see docs/architecture.md.
+//
+// The fallback chain (SPEC §3): walk the candidates in order, skipping models that cool down
+// or have no rate unit left, retrying transient failures, cooling failing models down, and
+// giving up with AI_NO_MODELS_AVAILABLE (every attempt attached) when none is left.
+
+import type { AiStore, ConsumeResult } from '../store.ts'
+import type { Clock, Logger } from '../types.ts'
+import type { NormalizedModel } from '../options.ts'
+import { AiAbortedError, AiNoModelsAvailableError } from '../errors.ts'
+import { coolDown, parseCoolDown } from './model-state.ts'
+import { takeRateUnit, takeRateUnitUnlessCooling } from './rate-limit.ts'
+import { coolDownWindow, policyFor } from './fallback-policy.ts'
+import { sleep } from '../clock.ts'
+
+/** What the chain needs around it. */
+export interface ChainContext {
+  store: AiStore
+  clock: Clock
+  logger: Logger
+}
+
+/** One model the chain tried or skipped, and why it did not answer. */
+export interface ChainAttempt {
+  /** `provider:model`. */
+  model: string
+  /** The AI_* code of the failure. */
+  code: string
+}
+
+/** Calls one model; rejects with an AI_* error. */
+export type ModelCall<T> = (model: NormalizedModel, signal: AbortSignal | undefined) => Promise<T>
+
+interface FailedCall {
+  code?: unknown
+  message?: unknown
+  retryAfterMs?: unknown
+}
+
+/**
+ * Steps 1 and 2 of SPEC §3 for one model: the cool-down that skips it (and how long it has
+ * left), or the rate unit taken (or refused).
+ */
+type Admission = { readyInMs: number, unit?: undefined } | { readyInMs?: undefined, unit: ConsumeResult }
+
+/** Skip the model while it cools down, else take a unit of its rate limit: one store step. */
+async function admit (context: ChainContext, model: NormalizedModel): Promise<Admission> {
+  const result = await takeRateUnitUnlessCooling(context.store, model)
+  if (result.guard === undefined) return { unit: result.unit }
+  // A state is compared with the clock (it may outlive its `until` by a moment in the store).
+  const state = parseCoolDown(result.guard)
+  const now = context.clock.now()
+  if (state.until > now) return { readyInMs: state.until - now }
+  return { unit: await takeRateUnit(context.store, model) }
+}
+
+/**
+ * Apply the policy of a failed call to the model: cool it down when the policy says so and log.
+ * Returns milliseconds until the model is ready again (0 when it stays ready).
+ */
+export async function recordFailure (context: ChainContext, model: NormalizedModel, error: FailedCall): Promise<number> {
+  const policy = policyFor(error.code)
+  if (policy === undefined) return 0
+  const window = coolDownWindow(policy, model, error)
+  const log = { model: model.name, code: error.code, coolDownMs: window, message: error.message }
+  if (policy.alert) context.logger.error(log, 'provider rejected the credentials: check its apiKey')
+  else context.logger.warn(log, 'model failed')
+  if (window > 0) await coolDown(context.store, context.clock, model.name, window, String(error.code))
+  return window
+}
+
+function isAbort (error: FailedCall, signal: AbortSignal | undefined): boolean {
+  return error.code === 'AI_ABORTED' || signal?.aborted === true
+}
+
+async function callWithRetries<T> (model: NormalizedModel, call: ModelCall<T>, signal: AbortSignal | undefined): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call(model, signal)
+    } catch (error) {
+      const failure = error as FailedCall
+      if (isAbort(failure, signal)) throw error
+      const policy = policyFor(failure.code)
+      if (policy === undefined || !policy.retry || attempt >= model.limits.retry.max) throw error
+      await sleep(model.limits.retry.interval, signal)
+    }
+  }
+}
+
+/** The candidates that did not answer, and when each is ready again. */
+interface Misses {
+  attempts: ChainAttempt[]
+  readyInMs: number[]
+}
+
+/** Record a candidate that did not answer; the record is made on the first (not on the common path). */
+function addMiss (misses: Misses | undefined, model: string, code: string, readyInMs: number): Misses {
+  const result = misses ?? { attempts: [], readyInMs: [] }
+  result.attempts.push({ model, code })
+  result.readyInMs.push(readyInMs)
+  return result
+}
+
+function noModelsError (attempts: ChainAttempt[], readyInMs: number[], lastError: unknown): Error {
+  const retryAfter = Math.max(1, Math.ceil(Math.min(...readyInMs) / 1000))
+  const summary = attempts.map(function describeAttempt (attempt) { return `${attempt.model} (${attempt.code})` }).join(', ')
+  const error = new AiNoModelsAvailableError(summary)
+  if (lastError !== undefined) error.cause = lastError
+  return Object.assign(error, { details: { attempts, retryAfterSeconds: retryAfter }, retryAfter })
+}
+
+/**
+ * Walk `candidates` in order and resolve with the first model whose call succeeded. Each
+ * candidate's state is read when the chain reaches it, in the same store step as taking its
+ * rate unit (`admit`), so a request served by its first model reads one state, not every
+ * candidate's.
+ * Caller abort stops at once with AI_ABORTED; store failures and unknown errors propagate as
+ * they are.
+ */
+export async function walkChain<T> (
+  context: ChainContext,
+  candidates: readonly NormalizedModel[],
+  call: ModelCall<T>,
+  signal?: AbortSignal
+): Promise<{ model: NormalizedModel, value: T }> {
+  let misses: Misses | undefined
+  let lastError: unknown
+  for (let index = 0; index < candidates.length; index++) {
+    if (signal?.aborted) throw new AiAbortedError()
+    const model = candidates[index]
+    const { readyInMs, unit } = await admit(context, model)
+    if (unit === undefined) {
+      misses = addMiss(misses, model.name, 'AI_MODEL_COOLING_DOWN', readyInMs)
+      continue
+    }
+    if (!unit.allowed) {
+      // Our own window restores the model by itself: no cool-down.
+      misses = addMiss(misses, model.name, 'AI_MODEL_RATE_LIMITED', unit.resetInMs)
+      continue
+    }
+    try {
+      return { model, value: await callWithRetries(model, call, signal) }
+    } catch (error) {
+      const failure = error as FailedCall
+      if (isAbort(failure, signal)) throw failure.code === 'AI_ABORTED' ? error : new AiAbortedError({ cause: error })
+      if (policyFor(failure.code) === undefined) throw error
+      lastError = error
+      misses = addMiss(misses, model.name, String(failure.code), await recordFailure(context, model, failure))
+    }
+  }
+  throw noModelsError(misses?.attempts ?? [], misses?.readyInMs ?? [], lastError)
+}

@@ -1,0 +1,245 @@
+// Layer streaming/ (a stream's life: turns, producer, follower, channel, event log). May import
+// chain/, transport/, sessions/, providers/, stores/ and the base files; see docs/architecture.md.
+//
+// The generation of a streamed answer, decoupled from whoever reads it: every event goes to
+// the session's event log first (which gives it its id), then to the local consumer, if any.
+// When the consumer goes away the generation waits `detachTimeout` for a resume to attach
+// (from any instance, seen through the `attach:<sessionId>` marker) before aborting upstream.
+
+import type { AiStreamEvent, AiTurn } from '../types.ts'
+import type { ProviderStreamEvent } from '../provider.ts'
+import type { NormalizedModel } from '../options.ts'
+import type { ChainContext } from '../chain/fallback-chain.ts'
+import type { OpenSession, Sessions } from '../sessions/sessions.ts'
+import type { LoggedEvent } from './event-log.ts'
+import { AiAbortedError, AiProviderMalformedResponseError, AiShuttingDownError, AiStreamSupersededError } from '../errors.ts'
+import { recordFailure } from '../chain/fallback-chain.ts'
+import { isoDate } from '../clock.ts'
+import { createEventChannel } from './channel.ts'
+import { isBatchIterator } from '../transport/event-batches.ts'
+import { appendEvents, appendStreamEvent, encodeContent, writeStreamState } from './event-log.ts'
+import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
+
+export interface ProducerOptions {
+  context: ChainContext
+  sessions: Sessions
+  session: OpenSession
+  prompt: string
+  model: NormalizedModel
+  /** The provider stream, its first event already pulled (that is where fallback ended). */
+  iterator: AsyncIterator<ProviderStreamEvent>
+  first: ProviderStreamEvent
+  /** Aborts the upstream call. */
+  controller: AbortController
+  startedAt: number
+  /** TTL of the log and state: the session's historyExpiration. */
+  ttlMs: number
+  detachTimeout: number
+}
+
+export interface Producer {
+  /** Events for the local consumer. */
+  readonly events: AsyncIterable<AiStreamEvent>
+  /** The local consumer left (same as return() on `events`). */
+  detach (): void
+  /** End now with an AI_SHUTTING_DOWN error event; resolves when stored. */
+  shutdown (): Promise<void>
+  /**
+   * A new turn of the session replaces this one: end now with an AI_STREAM_SUPERSEDED error
+   * event (the turn is stored as INTERRUPTED); resolves when stored, so the new turn's log
+   * starts after it. An answer already stored is left to finish its upstream body.
+   */
+  supersede (): Promise<void>
+  /** Settles when the generation is over and its turn stored. */
+  readonly finished: Promise<void>
+}
+
+/** Why a generation was stopped from outside, and the error its stream ends with. */
+const STOP_ERRORS = {
+  AI_ABORTED: AiAbortedError,
+  AI_SHUTTING_DOWN: AiShuttingDownError,
+  AI_STREAM_SUPERSEDED: AiStreamSupersededError
+}
+
+type StopCode = keyof typeof STOP_ERRORS
+
+interface Failure {
+  code?: unknown
+  message?: unknown
+}
+
+export function startProducer (options: ProducerOptions): Producer {
+  const { context, session, model, controller } = options
+  const { store, logger } = context
+  let text = ''
+  let lastId = 0
+  let stopCode: StopCode | undefined
+  /** The answer's turn and `end` are stored: only the rest of the upstream body is left. */
+  let answered = false
+  let over = false
+  let detachTimer: NodeJS.Timeout | undefined
+  const channel = createEventChannel(onConsumerGone)
+  const logKey = eventsKey(session.id)
+
+  function onConsumerGone (): void {
+    if (over || detachTimer !== undefined) return
+    detachTimer = setTimeout(checkForResume, options.detachTimeout)
+    detachTimer.unref()
+  }
+
+  async function checkForResume (): Promise<void> {
+    let attached: string | undefined
+    try {
+      attached = await store.get(sessionKeys(session.id).attach)
+    } catch (error) {
+      logger.warn({ err: error, sessionId: session.id }, 'could not check for a resumed stream')
+    }
+    if (attached === undefined) stop('AI_ABORTED')
+  }
+
+  function stop (code: StopCode): void {
+    if (over || stopCode !== undefined) return
+    stopCode = code
+    controller.abort()
+  }
+
+  async function emit (event: LoggedEvent): Promise<void> {
+    const delivered = await appendStreamEvent(store, session.id, event, options.ttlMs)
+    lastId = Number(delivered.id)
+    channel.push(delivered)
+  }
+
+  function turn (result: AiTurn['result']): AiTurn {
+    return { prompt: options.prompt, response: text, model: model.name, result, createdAt: isoDate(options.startedAt) }
+  }
+
+  async function finish (event: Extract<ProviderStreamEvent, { type: 'end' }>): Promise<void> {
+    const stored = turn(event.result)
+    if (event.usage !== undefined) stored.usage = event.usage
+    // The turn is stored before `end` goes out, so a follow-up sent on `end` sees it.
+    await Promise.all([
+      options.sessions.saveTurn(session, stored),
+      writeStreamState(store, session.id, { status: 'done', startedAt: options.startedAt, model: model.name }, options.ttlMs)
+    ])
+    await emit({ type: 'end', result: event.result, sessionId: session.id, model: model.name, usage: event.usage })
+  }
+
+  async function fail (error: unknown): Promise<void> {
+    const failure = error as Failure
+    const interrupted = stopCode !== undefined
+    let code: string
+    let message: string
+    if (stopCode !== undefined) {
+      code = stopCode
+      message = new STOP_ERRORS[stopCode]().message
+    } else {
+      code = typeof failure.code === 'string' && failure.code.startsWith('AI_') ? failure.code : 'AI_PROVIDER_STREAM_ERROR'
+      message = String(failure.message)
+    }
+    controller.abort()
+    options.iterator.return?.().catch(function ignore () {})
+    const stored = turn(interrupted ? 'INTERRUPTED' : 'FAILED')
+    stored.errorCode = code
+    try {
+      await Promise.all([
+        interrupted ? undefined : recordFailure(context, model, failure),
+        options.sessions.saveTurn(session, stored),
+        writeStreamState(store, session.id, { status: interrupted ? 'interrupted' : 'done', startedAt: options.startedAt, model: model.name }, options.ttlMs)
+      ])
+    } catch (storeError) {
+      logger.error({ err: storeError, sessionId: session.id }, 'could not store the end of a failed stream')
+    }
+    logger.warn({ sessionId: session.id, model: model.name, code, message }, 'stream ended with an error')
+    try {
+      await emit({ type: 'error', code, message })
+    } catch {
+      // The log is unreachable: the consumer still learns why its stream ended. The id repeats
+      // the last logged one, so a resume from it loses nothing.
+      channel.push({ type: 'error', id: String(lastId), code, message })
+    }
+  }
+
+  // After `end` the provider stream still has to see the end of the body (so its socket is
+  // reused and its timer cleared): pull once more, and stop it if it is not over.
+  async function drainUpstream (): Promise<void> {
+    try {
+      const rest = await options.iterator.next()
+      if (rest.done !== true) await options.iterator.return?.()
+    } catch (error) {
+      logger.debug({ err: error, sessionId: session.id }, 'provider stream failed after its end')
+    }
+  }
+
+  // The provider stream a chunk's events at a time when it can (the transport's does).
+  function readBatch (): Promise<ProviderStreamEvent[] | undefined> {
+    const iterator = options.iterator
+    if (isBatchIterator(iterator)) return iterator.nextBatch()
+    return iterator.next().then(function asBatch (step) { return step.done === true ? undefined : [step.value] })
+  }
+
+  async function run (): Promise<void> {
+    let batch: ProviderStreamEvent[] | undefined = [options.first]
+    try {
+      while (true) {
+        if (stopCode !== undefined) throw new AiAbortedError()
+        if (batch === undefined) throw new AiProviderMalformedResponseError(model.name, 'the stream ended without a finish event')
+        // The hot path, written out rather than through emit(): the content deltas of one
+        // upstream chunk are appended in one store operation and delivered together once they
+        // are in the log (one await and one hand-off per chunk instead of per delta).
+        const encoded: string[] = []
+        let ending: Extract<ProviderStreamEvent, { type: 'end' }> | undefined
+        for (const event of batch) {
+          if (event.type === 'end') {
+            ending = event
+            break
+          }
+          if (event.text.length > 0) encoded.push(encodeContent(event.text))
+        }
+        if (encoded.length > 0) {
+          let id = await appendEvents(store, logKey, encoded, options.ttlMs)
+          const delivered: AiStreamEvent[] = []
+          for (const event of batch) {
+            if (event.type === 'end') break
+            if (event.text.length === 0) continue
+            text += event.text
+            delivered.push({ type: 'content', text: event.text, id: String(id++) })
+          }
+          lastId = id - 1
+          channel.pushBatch(delivered)
+        }
+        if (ending !== undefined) {
+          if (stopCode !== undefined) throw new AiAbortedError()
+          await finish(ending)
+          answered = true
+          channel.close()
+          await drainUpstream()
+          return
+        }
+        batch = await readBatch()
+      }
+    } catch (error) {
+      await fail(error)
+    } finally {
+      over = true
+      clearTimeout(detachTimer)
+      channel.close()
+    }
+  }
+
+  const finished = run()
+
+  return {
+    events: channel.events,
+    detach: channel.abandon,
+    shutdown (): Promise<void> {
+      stop('AI_SHUTTING_DOWN')
+      return finished
+    },
+    supersede (): Promise<void> {
+      if (answered) return Promise.resolve()
+      stop('AI_STREAM_SUPERSEDED')
+      return finished
+    },
+    finished
+  }
+}

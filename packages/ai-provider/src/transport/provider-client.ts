@@ -1,0 +1,58 @@
+// Layer transport/ (one upstream call: pools, deadlines, retries, whole responses, SSE parsing).
+// May import providers/, stores/ and the base files; see docs/architecture.md.
+//
+// One configured provider: its adapter (picked by `type`), ONE undici Pool for the origin of
+// its base URL, and the transport that speaks through that pool.
+
+import { Pool } from 'undici'
+import type { Dispatcher } from 'undici'
+import type { Logger } from '../types.ts'
+import type { NormalizedProviderOptions, ProviderClient } from '../provider.ts'
+import { registry } from '../providers/registry.ts'
+import { createTransport } from './transport.ts'
+
+/** What a provider client can be given instead of building it. */
+export interface ProviderClientDependencies {
+  logger: Logger
+  /** A dispatcher to use instead of a new Pool (it is not closed by `close()`); tests and embedders. */
+  dispatcher?: Dispatcher
+}
+
+/** Builds the client of one configured provider. Options are already validated (options.ts). */
+export function createProviderClient (options: NormalizedProviderOptions, deps: ProviderClientDependencies): ProviderClient {
+  const adapter = registry[options.type]
+  const url = new URL(options.baseUrl || adapter.defaultBaseUrl || '')
+  let basePath = url.pathname.replace(/\/+$/, '')
+  // `http://host/v1` for OpenAI (as its SDK's baseURL is written): the adapter's paths add /v1.
+  const version = adapter.versionPrefix
+  if (version !== undefined && basePath.endsWith(version)) basePath = basePath.slice(0, -version.length)
+
+  const ownPool = deps.dispatcher === undefined
+  const dispatcher = deps.dispatcher ?? new Pool(url.origin, {
+    connections: options.connections ?? null,
+    pipelining: options.pipelining,
+    connectTimeout: options.connectTimeout,
+    keepAliveTimeout: options.keepAliveTimeout
+  })
+
+  const transport = createTransport({
+    name: options.name,
+    adapter,
+    dispatcher,
+    origin: url.origin,
+    basePath,
+    headers: adapter.buildHeaders({ apiKey: options.apiKey, headers: options.headers }),
+    body: { streamUsage: options.streamUsage },
+    logger: deps.logger
+  })
+
+  return {
+    name: options.name,
+    complete: transport.complete,
+    stream: transport.stream,
+    close: async function close (): Promise<void> {
+      transport.shutdown()
+      if (ownPool) await dispatcher.close()
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createMemoryStore } from '../../src/stores/memory-store.ts'
+import { createFakeClock } from '../helpers/ai.ts'
+
+test('the memory store evicts the oldest write beyond maxKeys', async (t) => {
+  const store = createMemoryStore({ maxKeys: 3 })
+  t.after(() => store.close())
+  await store.set('a', '1')
+  await store.set('b', '2')
+  await store.set('c', '3')
+  await store.set('a', '1 again')
+  await store.listPush('d', 'x', 10, 60_000)
+  assert.equal(await store.get('b'), undefined, 'b was the oldest write')
+  assert.equal(await store.get('c'), '3')
+  assert.equal(await store.get('a'), '1 again')
+  assert.deepEqual(await store.listRange('d'), ['x'])
+})
+
+test('the sweep removes expired keys that are never read again', async (t) => {
+  const clock = createFakeClock()
+  const store = createMemoryStore({ clock, maxKeys: 1000, sweepInterval: 10 })
+  t.after(() => store.close())
+  for (let i = 0; i < 1000; i++) await store.set(`session:${i}`, 'x', 1000)
+  await store.set('forever', 'y')
+  clock.advance(1000)
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  // A new write would evict `forever` if the expired keys were still counted.
+  for (let i = 0; i < 999; i++) await store.set(`next:${i}`, 'z', 60_000)
+  assert.equal(await store.get('forever'), 'y')
+})
+
+test('the memory store keeps write order when a hot key is rewritten between other writes (linked write order)', async (t) => {
+  const store = createMemoryStore({ maxKeys: 4 })
+  t.after(() => store.close())
+  for (let i = 0; i < 100; i++) {
+    await store.consume('rate', 1000, 60_000)
+    await store.set(`session:${i}`, String(i))
+  }
+  await store.delete(['session:98'])
+  await store.set('late', 'x')
+  await store.consume('rate', 1000, 60_000)
+  // Newest first: rate, late, session:99, session:97; everything older was evicted.
+  assert.equal(await store.get('session:96'), undefined)
+  assert.equal(await store.get('session:97'), '97')
+  assert.equal(await store.get('session:99'), '99')
+  assert.equal(await store.get('late'), 'x')
+  // The counter was never evicted: its count goes on.
+  assert.equal((await store.consume('rate', 1000, 60_000)).count, 102)
+})

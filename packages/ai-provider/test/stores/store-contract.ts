@@ -1,0 +1,337 @@
+// One contract suite for every AiStore backend (STYLE.md: one storage interface, two backends,
+// one contract test suite). Each backend's test file calls storeContract with a factory.
+// Time: the memory store moves a fake clock in `advance`; Valkey sleeps for real over short
+// server-side TTLs, so every window here is a few tens of milliseconds.
+import assert from 'node:assert/strict'
+import { afterEach, beforeEach, describe, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { AiStore, StoredEvent } from '../../src/store.ts'
+import type { Clock } from '../../src/types.ts'
+
+export interface StoreUnderTest {
+  store: AiStore
+  /** The fake clock driving the store, when it has one. */
+  clock?: Clock
+  /** Let `ms` of store time pass (fake clock or real sleep). Default: a real sleep. */
+  advance? (ms: number): Promise<void>
+  /** Another store instance on the same backend (Valkey): events must cross between them. */
+  second? (): Promise<AiStore>
+  /** Close the store(s) and release the backend. */
+  cleanup (): Promise<void>
+}
+
+/** Window and TTL used by the time-based cases: short, since Valkey TTLs are real. */
+const WINDOW = 150
+/** Store time that surely ends a WINDOW (Valkey expiry is millisecond-precise but not instant). */
+const PAST_WINDOW = WINDOW + 60
+
+async function waitFor (what: string, predicate: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!predicate()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`)
+    await sleep(5)
+  }
+}
+
+export function storeContract (name: string, factory: () => Promise<StoreUnderTest>): void {
+  describe(`AiStore contract: ${name}`, () => {
+    let subject: StoreUnderTest
+    let store: AiStore
+    async function advance (ms: number): Promise<void> {
+      if (subject.advance !== undefined) await subject.advance(ms)
+      else await sleep(ms)
+    }
+
+    beforeEach(async () => {
+      subject = await factory()
+      store = subject.store
+    })
+    afterEach(async () => {
+      await subject.cleanup()
+    })
+
+    describe('consume', () => {
+      test('admits exactly max units per window and a refused call takes nothing', async () => {
+        const results = []
+        for (let i = 0; i < 5; i++) results.push(await store.consume('rate:a', 3, 10_000))
+        assert.deepEqual(results.map((result) => result.allowed), [true, true, true, false, false])
+        assert.deepEqual(results.map((result) => result.count), [1, 2, 3, 3, 3])
+        for (const result of results) {
+          assert.ok(result.resetInMs > 0 && result.resetInMs <= 10_000, `resetInMs ${result.resetInMs}`)
+        }
+      })
+
+      test('a new window starts after the old one ends', async () => {
+        assert.equal((await store.consume('rate:b', 1, WINDOW)).allowed, true)
+        assert.equal((await store.consume('rate:b', 1, WINDOW)).allowed, false)
+        await advance(PAST_WINDOW)
+        const next = await store.consume('rate:b', 1, WINDOW)
+        assert.deepEqual({ allowed: next.allowed, count: next.count }, { allowed: true, count: 1 })
+      })
+
+      test('refused calls do not extend the window', async () => {
+        await store.consume('rate:c', 1, WINDOW)
+        await advance(WINDOW / 2)
+        const refused = await store.consume('rate:c', 1, WINDOW)
+        assert.equal(refused.allowed, false)
+        assert.ok(refused.resetInMs <= WINDOW / 2 + 5, `resetInMs ${refused.resetInMs} grew`)
+        await advance(WINDOW / 2 + 60)
+        assert.equal((await store.consume('rate:c', 1, WINDOW)).allowed, true)
+      })
+
+      test('keys are independent', async () => {
+        assert.equal((await store.consume('rate:d1', 1, 10_000)).allowed, true)
+        assert.equal((await store.consume('rate:d2', 1, 10_000)).allowed, true)
+        assert.equal((await store.consume('rate:d1', 1, 10_000)).allowed, false)
+      })
+
+      test('50 concurrent calls with max 10 admit exactly 10', async () => {
+        const results = await Promise.all(Array.from({ length: 50 }, () => store.consume('rate:e', 10, 10_000)))
+        const allowed = results.filter((result) => result.allowed)
+        assert.equal(allowed.length, 10)
+        assert.deepEqual(allowed.map((result) => result.count).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+      })
+    })
+
+    describe('consumeUnless', () => {
+      // Both built-in stores have it (the chain's cool-down check and rate unit in one step).
+      function consumeUnless (guardKey: string, key: string, max: number, windowMs: number) {
+        assert.ok(store.consumeUnless !== undefined, 'the store has consumeUnless')
+        return store.consumeUnless(guardKey, key, max, windowMs)
+      }
+
+      test('without the guard it takes units as consume does, and refuses past max', async () => {
+        const results = []
+        for (let i = 0; i < 3; i++) results.push(await consumeUnless('guard:a', 'rate:ga', 2, 10_000))
+        assert.deepEqual(results.map((result) => result.guard), [undefined, undefined, undefined])
+        assert.deepEqual(results.map((result) => [result.unit?.allowed, result.unit?.count]), [[true, 1], [true, 2], [false, 2]])
+        for (const result of results) {
+          assert.ok(result.unit !== undefined && result.unit.resetInMs > 0 && result.unit.resetInMs <= 10_000, `resetInMs ${result.unit?.resetInMs}`)
+        }
+        // The same counter as consume's.
+        assert.equal((await store.consume('rate:ga', 2, 10_000)).allowed, false)
+      })
+
+      test('with the guard set it returns its value and takes nothing', async () => {
+        await store.set('guard:b', '{"until":1,"reason":"AI_PROVIDER_TIMEOUT"}', 10_000)
+        const guarded = await consumeUnless('guard:b', 'rate:gb', 1, 10_000)
+        assert.deepEqual(guarded, { guard: '{"until":1,"reason":"AI_PROVIDER_TIMEOUT"}' })
+        // Nothing was taken: the one unit of the window is still there.
+        const unit = await store.consume('rate:gb', 1, 10_000)
+        assert.deepEqual({ allowed: unit.allowed, count: unit.count }, { allowed: true, count: 1 })
+      })
+
+      test('once the guard expires units are taken again', async () => {
+        await store.set('guard:c', 'cooling', WINDOW)
+        assert.equal((await consumeUnless('guard:c', 'rate:gc', 5, 10_000)).guard, 'cooling')
+        await advance(PAST_WINDOW)
+        const result = await consumeUnless('guard:c', 'rate:gc', 5, 10_000)
+        assert.deepEqual({ guard: result.guard, allowed: result.unit?.allowed, count: result.unit?.count }, { guard: undefined, allowed: true, count: 1 })
+      })
+
+      test('30 concurrent calls with max 10 admit exactly 10', async () => {
+        const results = await Promise.all(Array.from({ length: 30 }, () => consumeUnless('guard:d', 'rate:gd', 10, 10_000)))
+        assert.equal(results.filter((result) => result.unit?.allowed === true).length, 10)
+        assert.equal(results.filter((result) => result.unit?.allowed === false).length, 20)
+      })
+    })
+
+    describe('values', () => {
+      test('get returns what set wrote, undefined when missing', async () => {
+        assert.equal(await store.get('value:missing'), undefined)
+        await store.set('value:a', 'one', 10_000)
+        assert.equal(await store.get('value:a'), 'one')
+        await store.set('value:a', 'two ✓ | with "quotes"\nand lines', 10_000)
+        assert.equal(await store.get('value:a'), 'two ✓ | with "quotes"\nand lines')
+      })
+
+      test('a value expires after its TTL; one without TTL stays', async () => {
+        await store.set('value:short', 'x', WINDOW)
+        await store.set('value:forever', 'y')
+        assert.equal(await store.get('value:short'), 'x')
+        await advance(PAST_WINDOW)
+        assert.equal(await store.get('value:short'), undefined)
+        assert.equal(await store.get('value:forever'), 'y')
+      })
+
+      test('delete removes keys and ignores missing ones', async () => {
+        await store.set('value:d1', '1', 10_000)
+        await store.set('value:d2', '2', 10_000)
+        await store.set('value:d3', '3', 10_000)
+        await store.delete(['value:d1', 'value:d2', 'value:nope'])
+        await store.delete([])
+        assert.equal(await store.get('value:d1'), undefined)
+        assert.equal(await store.get('value:d2'), undefined)
+        assert.equal(await store.get('value:d3'), '3')
+      })
+
+      test('expire resets the TTL of existing keys and ignores missing ones', async () => {
+        await store.set('value:e', 'kept', WINDOW)
+        await store.listPush('list:e', 'item', 10, WINDOW)
+        await store.expire(['value:e', 'list:e', 'value:absent'], WINDOW * 3)
+        await advance(PAST_WINDOW)
+        assert.equal(await store.get('value:e'), 'kept')
+        assert.deepEqual(await store.listRange('list:e'), ['item'])
+        assert.equal(await store.get('value:absent'), undefined)
+        await advance(WINDOW * 2 + 60)
+        assert.equal(await store.get('value:e'), undefined)
+        assert.deepEqual(await store.listRange('list:e'), [])
+      })
+    })
+
+    describe('lists', () => {
+      test('listPush keeps order and only the last maxLength items', async () => {
+        assert.deepEqual(await store.listRange('list:a'), [])
+        for (const item of ['1', '2', '3', '4', '5']) await store.listPush('list:a', item, 3, 10_000)
+        assert.deepEqual(await store.listRange('list:a'), ['3', '4', '5'])
+      })
+
+      test('a list capped at one item keeps the last; listRange returns a copy', async () => {
+        await store.listPush('list:c', 'one', 1, 10_000)
+        const first = await store.listRange('list:c')
+        assert.deepEqual(first, ['one'])
+        first.push('not stored')
+        await store.listPush('list:c', 'two', 1, 10_000)
+        assert.deepEqual(await store.listRange('list:c'), ['two'])
+        await store.listPush('list:c', 'three', 5, 10_000)
+        const both = await store.listRange('list:c')
+        assert.deepEqual(both, ['two', 'three'])
+        both.length = 0
+        assert.deepEqual(await store.listRange('list:c'), ['two', 'three'])
+        await store.listPush('list:d', 'nothing kept', 0, 10_000)
+        assert.deepEqual(await store.listRange('list:d'), [])
+      })
+
+      test('a list expires after its TTL, and every push renews it', async () => {
+        await store.listPush('list:b', 'first', 10, WINDOW)
+        await advance(WINDOW - 50)
+        await store.listPush('list:b', 'second', 10, WINDOW)
+        await advance(WINDOW - 50)
+        assert.deepEqual(await store.listRange('list:b'), ['first', 'second'])
+        await advance(PAST_WINDOW)
+        assert.deepEqual(await store.listRange('list:b'), [])
+      })
+    })
+
+    describe('event logs', () => {
+      function appendMany (key: string, data: string[], ttlMs: number): Promise<number> {
+        assert.ok(store.appendEvents, 'the built-in stores append several events at once')
+        return store.appendEvents(key, data, ttlMs)
+      }
+
+      test('ids are 1, 2, 3… per log and readEvents returns what comes after an id', async () => {
+        assert.equal(await store.appendEvent('events:a', '{"n":1}', 10_000), 1)
+        assert.equal(await store.appendEvent('events:a', 'two | ✓\nlines', 10_000), 2)
+        assert.equal(await store.appendEvent('events:a', '3', 10_000), 3)
+        assert.equal(await store.appendEvent('events:other', 'x', 10_000), 1)
+        assert.deepEqual(await store.readEvents('events:a', 0), [
+          { id: 1, data: '{"n":1}' }, { id: 2, data: 'two | ✓\nlines' }, { id: 3, data: '3' }
+        ])
+        assert.deepEqual(await store.readEvents('events:a', 2), [{ id: 3, data: '3' }])
+        assert.deepEqual(await store.readEvents('events:a', 3), [])
+        assert.deepEqual(await store.readEvents('events:missing', 0), [])
+      })
+
+      test('appendEvents stores several events under consecutive ids and returns the first', async () => {
+        assert.equal(await store.appendEvent('events:g', 'one', 10_000), 1)
+        assert.equal(await appendMany('events:g', ['two', 'three | ✓', '"four"'], 10_000), 2)
+        assert.equal(await appendMany('events:g', [], 10_000), 5, 'nothing appended: the next id')
+        assert.equal(await store.appendEvent('events:g', 'five', 10_000), 5)
+        assert.deepEqual(await store.readEvents('events:g', 1), [
+          { id: 2, data: 'two' }, { id: 3, data: 'three | ✓' }, { id: 4, data: '"four"' }, { id: 5, data: 'five' }
+        ])
+        assert.equal(await appendMany('events:h', ['a', 'b'], 10_000), 1, 'a new log starts at 1')
+        await store.clearEvents('events:h')
+        assert.equal(await appendMany('events:h', ['c'], 10_000), 3)
+        assert.deepEqual(await store.readEvents('events:h', 0), [{ id: 3, data: 'c' }])
+      })
+
+      test('a follower is told of every event of appendEvents, in order', async () => {
+        const seen: StoredEvent[] = []
+        const unfollow = await store.followEvents('events:i', (event) => seen.push(event))
+        await appendMany('events:i', ['a', 'b', 'c'], 10_000)
+        await store.appendEvent('events:i', 'd', 10_000)
+        await waitFor('four events', () => seen.length >= 4)
+        assert.deepEqual(seen, [{ id: 1, data: 'a' }, { id: 2, data: 'b' }, { id: 3, data: 'c' }, { id: 4, data: 'd' }])
+        await unfollow()
+      })
+
+      test('events of appendEvents expire with the log', async () => {
+        await appendMany('events:j', ['a', 'b'], WINDOW)
+        await advance(PAST_WINDOW)
+        assert.deepEqual(await store.readEvents('events:j', 0), [])
+      })
+
+      test('clearEvents drops the events but keeps the sequence', async () => {
+        await store.appendEvent('events:b', 'a', 10_000)
+        await store.appendEvent('events:b', 'b', 10_000)
+        await store.clearEvents('events:b')
+        assert.deepEqual(await store.readEvents('events:b', 0), [])
+        assert.equal(await store.appendEvent('events:b', 'c', 10_000), 3)
+        assert.deepEqual(await store.readEvents('events:b', 0), [{ id: 3, data: 'c' }])
+      })
+
+      test('a log expires after its TTL', async () => {
+        await store.appendEvent('events:c', 'a', WINDOW)
+        await advance(PAST_WINDOW)
+        assert.deepEqual(await store.readEvents('events:c', 0), [])
+      })
+
+      test('followEvents is told of appended events in order until it unsubscribes', async () => {
+        const seen: StoredEvent[] = []
+        const unfollow = await store.followEvents('events:d', (event) => seen.push(event))
+        await store.appendEvent('events:d', 'one', 10_000)
+        await store.appendEvent('events:d', 'two', 10_000)
+        await store.appendEvent('events:elsewhere', 'not for us', 10_000)
+        await waitFor('two events', () => seen.length >= 2)
+        assert.deepEqual(seen, [{ id: 1, data: 'one' }, { id: 2, data: 'two' }])
+
+        await unfollow()
+        await store.appendEvent('events:d', 'three', 10_000)
+        await sleep(50)
+        assert.equal(seen.length, 2)
+        assert.equal((await store.readEvents('events:d', 0)).length, 3)
+      })
+
+      test('several followers of one log each get every event; one leaving keeps the others', async () => {
+        const first: number[] = []
+        const second: number[] = []
+        const unfollowFirst = await store.followEvents('events:e', (event) => first.push(event.id))
+        const unfollowSecond = await store.followEvents('events:e', (event) => second.push(event.id))
+        await store.appendEvent('events:e', 'a', 10_000)
+        await waitFor('both followers', () => first.length === 1 && second.length === 1)
+        await unfollowFirst()
+        await store.appendEvent('events:e', 'b', 10_000)
+        await waitFor('the remaining follower', () => second.length === 2)
+        assert.deepEqual(first, [1])
+        assert.deepEqual(second, [1, 2])
+        await unfollowSecond()
+      })
+
+      test('events appended by another instance reach followers', async (t) => {
+        if (subject.second === undefined) {
+          t.skip('this backend is not shared between instances')
+          return
+        }
+        const other = await subject.second()
+        const seenHere: StoredEvent[] = []
+        const seenThere: StoredEvent[] = []
+        const unfollowHere = await store.followEvents('events:f', (event) => seenHere.push(event))
+        const unfollowThere = await other.followEvents('events:f', (event) => seenThere.push(event))
+        await other.appendEvent('events:f', 'from the other', 10_000)
+        await store.appendEvent('events:f', 'from this one', 10_000)
+        await waitFor('events on both instances', () => seenHere.length === 2 && seenThere.length === 2)
+        const expected = [{ id: 1, data: 'from the other' }, { id: 2, data: 'from this one' }]
+        assert.deepEqual(seenHere, expected)
+        assert.deepEqual(seenThere, expected)
+        assert.deepEqual(await other.readEvents('events:f', 1), [{ id: 2, data: 'from this one' }])
+        await unfollowHere()
+        await unfollowThere()
+      })
+    })
+
+    test('ping resolves while the backend is up', async () => {
+      await store.ping()
+    })
+  })
+}

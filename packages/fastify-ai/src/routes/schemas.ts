@@ -1,0 +1,114 @@
+// Layer routes/ (the /api/v1 routes, their schemas, body -> core request). May import sse/ and the
+// base files; see docs/architecture.md.
+
+import { Type } from '@sinclair/typebox'
+import type { TSchema } from '@sinclair/typebox'
+
+// TypeBox schemas of the HTTP API (shared/SPEC.md §5). Bodies are strict: an unknown field is
+// an error, never silently dropped. `errorMessage` replaces TypeBox's generic message where
+// that one would not help a caller (see validator.ts).
+
+const Usage = Type.Object({
+  promptTokens: Type.Integer(),
+  completionTokens: Type.Integer(),
+  totalTokens: Type.Integer()
+})
+
+const Result = Type.Union([
+  Type.Literal('COMPLETE'),
+  Type.Literal('INCOMPLETE_MAX_TOKENS'),
+  Type.Literal('INCOMPLETE_UNKNOWN')
+])
+
+const ModelSelector = Type.Union([
+  Type.String({ minLength: 1 }),
+  Type.Object({
+    provider: Type.String({ minLength: 1 }),
+    model: Type.String({ minLength: 1 })
+  }, { additionalProperties: false })
+], { errorMessage: 'must be "provider:model" or {"provider", "model"}' })
+
+const HistoryTurn = Type.Object({
+  prompt: Type.String(),
+  response: Type.String()
+}, { additionalProperties: false })
+
+/** Longest accepted session id and event id: far above what the core makes, low enough to be harmless. */
+const MAX_ID_LENGTH = 128
+
+/** Body of the prompt and stream routes. */
+export function promptBodySchema (maxPromptLength: number): TSchema {
+  return Type.Object({
+    prompt: Type.String({ minLength: 1, maxLength: maxPromptLength }),
+    context: Type.Optional(Type.String({ maxLength: maxPromptLength })),
+    temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
+    maxTokens: Type.Optional(Type.Integer({ minimum: 1 })),
+    models: Type.Optional(Type.Array(ModelSelector, { minItems: 1 })),
+    history: Type.Optional(Type.Array(HistoryTurn)),
+    sessionId: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH })),
+    resume: Type.Optional(Type.Boolean()),
+    lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{0,20}$', errorMessage: 'must be an event id (digits, or empty for none)' })),
+    stream: Type.Optional(Type.Boolean())
+  }, { additionalProperties: false })
+}
+
+/** Headers of the stream route that the plugin reads. */
+export const streamHeadersSchema = Type.Object({
+  'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{0,20}$', errorMessage: 'must be an event id (digits, or empty for none)' }))
+})
+
+/** `:sessionId` of the session routes. */
+export const sessionParamsSchema = Type.Object({
+  sessionId: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH })
+}, { additionalProperties: false })
+
+/** Every error answer. */
+export const errorResponseSchema = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  statusCode: Type.Integer(),
+  details: Type.Optional(Type.Object({}, { additionalProperties: true }))
+})
+
+/** 200 of the prompt route. */
+export const promptResponseSchema = Type.Object({
+  text: Type.String(),
+  result: Result,
+  sessionId: Type.String(),
+  model: Type.String(),
+  usage: Type.Optional(Usage)
+})
+
+/** 200 of `GET sessionsPath/:sessionId`. */
+export const sessionResponseSchema = Type.Object({
+  sessionId: Type.String(),
+  context: Type.Optional(Type.String()),
+  turns: Type.Array(Type.Object({
+    prompt: Type.String(),
+    response: Type.String(),
+    model: Type.Optional(Type.String()),
+    result: Type.String(),
+    createdAt: Type.String(),
+    errorCode: Type.Optional(Type.String()),
+    usage: Type.Optional(Usage)
+  })),
+  expiresAt: Type.String()
+})
+
+/** 200 of the models route. */
+export const modelsResponseSchema = Type.Object({
+  models: Type.Array(Type.Object({
+    name: Type.String(),
+    provider: Type.String(),
+    model: Type.String(),
+    state: Type.String(),
+    until: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String())
+  }))
+})
+
+/** The error answers every route can give, for the response schema. */
+export const errorResponses = {
+  '4xx': errorResponseSchema,
+  '5xx': errorResponseSchema
+}

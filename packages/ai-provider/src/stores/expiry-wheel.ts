@@ -5,10 +5,14 @@
 // buckets of `resolution` ms (by their expiry time), and a sweep every `resolution` ms takes the
 // due buckets only, so its work follows the keys that expire rather than the keys that live.
 //
+// A bucket is a doubly-linked list through its keys (the links sit on the keys themselves), so
+// a key leaves its bucket at once, in O(1), when it is removed: an evicted or deleted key, and
+// the value it holds, is not kept until its bucket comes due (a day later by default).
+//
 // A key sits in one bucket at a time. When its expiry moves later (every write of a session
 // does), it stays where it is and is moved on when its bucket comes due and it is still alive:
 // a key rewritten every second with a 24 h TTL is queued once a day, not once per write. Only a
-// move to an earlier bucket queues it again; the stale place is skipped (its `bucket` differs).
+// move to an earlier bucket takes it out of its bucket and queues it again.
 
 import type { Clock } from '../types.ts'
 
@@ -18,6 +22,10 @@ export interface WheelItem {
   expiresAt: number
   /** The bucket the key is queued in, NOT_QUEUED when none. Owned by the wheel. */
   bucket: number
+  /** The key queued before it in its bucket. Owned by the wheel. */
+  previousInBucket: this | undefined
+  /** The key queued after it in its bucket. Owned by the wheel. */
+  nextInBucket: this | undefined
 }
 
 export const NOT_QUEUED = -1
@@ -36,7 +44,7 @@ export interface ExpiryWheelOptions<T extends WheelItem> {
 export interface ExpiryWheel<T extends WheelItem> {
   /** Queue `item` by its current `expiresAt` (call after every change of it). */
   schedule (item: T): void
-  /** Forget `item` (it was removed). */
+  /** Forget `item` (it was removed): it leaves its bucket at once. */
   unschedule (item: T): void
   /** Take the due buckets now (the timer does it every `resolution` ms). */
   sweep (): void
@@ -46,7 +54,8 @@ export interface ExpiryWheel<T extends WheelItem> {
 
 export function createExpiryWheel<T extends WheelItem> (options: ExpiryWheelOptions<T>): ExpiryWheel<T> {
   const { resolution, clock, onExpired } = options
-  const buckets = new Map<number, T[]>()
+  // Each bucket by its number: the first key queued in it, the others linked from it.
+  const buckets = new Map<number, T>()
   // Every bucket up to this one has been taken.
   let swept = Math.floor(clock.now() / resolution)
   let continuation: NodeJS.Immediate | undefined
@@ -54,31 +63,50 @@ export function createExpiryWheel<T extends WheelItem> (options: ExpiryWheelOpti
   timer.unref()
 
   function enqueue (item: T, bucket: number): void {
+    const first = buckets.get(bucket)
     item.bucket = bucket
-    const queued = buckets.get(bucket)
-    if (queued === undefined) buckets.set(bucket, [item])
-    else queued.push(item)
+    item.previousInBucket = undefined
+    item.nextInBucket = first
+    if (first !== undefined) first.previousInBucket = item
+    buckets.set(bucket, item)
+  }
+
+  /** Take a queued `item` out of its bucket, and drop its links so it keeps no neighbour alive. */
+  function dequeue (item: T): void {
+    const previous = item.previousInBucket
+    const next = item.nextInBucket
+    if (previous !== undefined) previous.nextInBucket = next
+    else if (next !== undefined) buckets.set(item.bucket, next)
+    else buckets.delete(item.bucket)
+    if (next !== undefined) next.previousInBucket = previous
+    item.bucket = NOT_QUEUED
+    item.previousInBucket = undefined
+    item.nextInBucket = undefined
   }
 
   function schedule (item: T): void {
     if (item.expiresAt === Number.POSITIVE_INFINITY) return
     // Already due: the next sweep takes it.
     const bucket = Math.max(Math.ceil(item.expiresAt / resolution), swept + 1)
-    if (item.bucket === NOT_QUEUED || bucket < item.bucket) enqueue(item, bucket)
+    if (item.bucket === NOT_QUEUED) {
+      enqueue(item, bucket)
+    } else if (bucket < item.bucket) {
+      dequeue(item)
+      enqueue(item, bucket)
+    }
   }
 
   /** Look at up to `budget` keys of a due bucket; returns what is left of the budget. */
-  function drain (bucket: number, queued: T[], now: number, budget: number): number {
-    while (budget > 0 && queued.length > 0) {
+  function drain (bucket: number, now: number, budget: number): number {
+    // The first key again after each one: `onExpired` may remove keys of this bucket.
+    let item = buckets.get(bucket)
+    while (budget > 0 && item !== undefined) {
       budget--
-      const item = queued.pop() as T
-      // Moved to an earlier bucket, or removed, since it was queued here.
-      if (item.bucket !== bucket) continue
-      item.bucket = NOT_QUEUED
+      dequeue(item)
       if (item.expiresAt <= now) onExpired(item)
       else schedule(item)
+      item = buckets.get(bucket)
     }
-    if (queued.length === 0) buckets.delete(bucket)
     return budget
   }
 
@@ -90,14 +118,13 @@ export function createExpiryWheel<T extends WheelItem> (options: ExpiryWheelOpti
     if (due - swept <= buckets.size) {
       // The usual case: one or a few buckets came due since the last sweep.
       for (let bucket = swept + 1; bucket <= due && budget > 0; bucket++) {
-        const queued = buckets.get(bucket)
-        if (queued !== undefined) budget = drain(bucket, queued, now, budget)
+        budget = drain(bucket, now, budget)
         if (budget > 0) swept = bucket
       }
     } else {
       // The clock jumped further than there are buckets: look at the buckets instead.
-      for (const [bucket, queued] of buckets) {
-        if (bucket <= due) budget = drain(bucket, queued, now, budget)
+      for (const bucket of buckets.keys()) {
+        if (bucket <= due) budget = drain(bucket, now, budget)
         if (budget === 0) break
       }
       if (budget > 0) swept = due
@@ -109,7 +136,7 @@ export function createExpiryWheel<T extends WheelItem> (options: ExpiryWheelOpti
   return {
     schedule,
     unschedule (item: T): void {
-      item.bucket = NOT_QUEUED
+      if (item.bucket !== NOT_QUEUED) dequeue(item)
     },
     sweep,
     close (): void {

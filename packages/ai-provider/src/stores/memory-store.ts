@@ -7,6 +7,12 @@
 // within `sweepInterval` of their expiry, with work proportional to what expires, so memory
 // stays flat under a steady load of short-lived sessions.
 //
+// A key evicted, deleted or expired is freed at once: `remove` takes its slot out of the Map,
+// the write order and its expiry bucket, each in O(1), and nothing else refers to it, so the
+// heap is bounded by `maxKeys` whatever the traffic (test/stores/memory-store-heap.test.ts).
+// Followers of a log are the one thing kept by key beyond it: they are the caller's, and are
+// told of appends after a delete as on Valkey, until they unfollow.
+//
 // Why a list and not the Map's own order (delete + set on every write): V8 keeps deleted Map
 // entries in their hash chain until the next rehash, so deleting and re-adding one hot key (the
 // rate counter, written by every request) makes its chain, and each write, O(writes since the
@@ -73,6 +79,10 @@ interface Slot {
   expiresAt: number
   /** Owned by the expiry wheel. */
   bucket: number
+  /** Owned by the expiry wheel. */
+  previousInBucket: Slot | undefined
+  /** Owned by the expiry wheel. */
+  nextInBucket: Slot | undefined
   older: Slot | undefined
   newer: Slot | undefined
 }
@@ -132,7 +142,17 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
   // lookup per operation. A write makes the key the newest; beyond maxKeys the oldest go.
   function write<K extends Kind> (slot: Slot | undefined, key: string, kind: K, data: Held[K], expiresAt: number): void {
     if (slot === undefined) {
-      const created: Slot = { key, kind, data, expiresAt, bucket: NOT_QUEUED, older: undefined, newer: undefined }
+      const created: Slot = {
+        key,
+        kind,
+        data,
+        expiresAt,
+        bucket: NOT_QUEUED,
+        previousInBucket: undefined,
+        nextInBucket: undefined,
+        older: undefined,
+        newer: undefined
+      }
       slots.set(key, created)
       append(created)
       wheel.schedule(created)

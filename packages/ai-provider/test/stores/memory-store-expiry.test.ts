@@ -13,7 +13,7 @@ interface Item extends WheelItem {
 }
 
 function item (name: string, expiresAt: number): Item {
-  return { name, expiresAt, bucket: NOT_QUEUED }
+  return { name, expiresAt, bucket: NOT_QUEUED, previousInBucket: undefined, nextInBucket: undefined }
 }
 
 function setup (t: import('node:test').TestContext) {
@@ -59,7 +59,7 @@ test('the expiry wheel keeps a key whose expiry moved later in its bucket and ex
   assert.deepEqual(expired, ['session'])
 })
 
-test('the expiry wheel requeues a key whose expiry moved earlier and skips its stale place', (t) => {
+test('the expiry wheel requeues a key whose expiry moved earlier and expires it once', (t) => {
   const { clock, expired, wheel } = setup(t)
   const key = item('key', 1_050_000)
   wheel.schedule(key)
@@ -81,6 +81,29 @@ test('the expiry wheel does not expire an unscheduled (removed) key', (t) => {
   clock.advance(5000)
   wheel.sweep()
   assert.deepEqual(expired, [])
+})
+
+test('the expiry wheel takes removed and moved keys out of any place in their bucket and still expires the others', (t) => {
+  const { clock, expired, wheel } = setup(t)
+  const keys = ['a', 'b', 'c', 'd', 'e'].map((name) => item(name, 1_010_000))
+  for (const key of keys) wheel.schedule(key)
+  const [a, b, c, d, e] = keys
+  // A bucket takes new keys at its head: e is first, a last.
+  wheel.unschedule(e)
+  wheel.unschedule(c)
+  wheel.unschedule(a)
+  b.expiresAt = 1_002_000
+  wheel.schedule(b)
+  for (const removed of [a, c, e]) {
+    assert.deepEqual([removed.bucket, removed.previousInBucket, removed.nextInBucket], [NOT_QUEUED, undefined, undefined], `${removed.name} keeps no link`)
+  }
+  clock.advance(3000)
+  wheel.sweep()
+  assert.deepEqual(expired, ['b'])
+  clock.advance(10_000)
+  wheel.sweep()
+  assert.deepEqual(expired, ['b', 'd'])
+  assert.equal(d.bucket, NOT_QUEUED)
 })
 
 test('the expiry wheel takes a large backlog in batches over several event-loop turns', async (t) => {

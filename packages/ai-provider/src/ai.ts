@@ -9,7 +9,7 @@ import type { ProviderAnswer, ProviderClient } from './provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from './options.ts'
 import type { ChainContext } from './chain/fallback-chain.ts'
 import type { OpenSession } from './sessions/sessions.ts'
-import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiShuttingDownError } from './errors.ts'
+import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiSessionNotFoundError, AiShuttingDownError } from './errors.ts'
 import { normalizeOptions } from './options.ts'
 import { isoDate, systemClock } from './clock.ts'
 import { silentLogger } from './logger.ts'
@@ -19,7 +19,8 @@ import { createSessions } from './sessions/sessions.ts'
 import { walkChain } from './chain/fallback-chain.ts'
 import { listModelStatuses } from './chain/model-state.ts'
 import { buildMessages, buildProviderInput } from './sessions/messages.ts'
-import { readStreamState } from './streaming/event-log.ts'
+import { isLive, promptHash, readStreamState } from './streaming/event-log.ts'
+import { sessionKeys } from './sessions/sessions.ts'
 import { createStreamTurns } from './streaming/turns.ts'
 
 /** Build the gateway core: validates options (AiOptionsError), builds the store and one client per provider. */
@@ -83,7 +84,8 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     const { model, value: answer } = chosen
     const turn: AiTurn = { prompt: request.prompt, response: answer.text, model: model.name, result: answer.result, createdAt: isoDate(startedAt) }
     if (answer.usage !== undefined) turn.usage = answer.usage
-    await sessions.saveTurn(session, turn)
+    // Deleted while it was answered: it stays deleted, and this answer is not given (SPEC §5).
+    if (!await sessions.saveTurn(session, turn)) throw new AiSessionNotFoundError(session.id)
     const response: AiResponse = { text: answer.text, result: answer.result, sessionId: session.id, model: model.name }
     if (answer.usage !== undefined) response.usage = answer.usage
     return response
@@ -97,10 +99,18 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     if (request.sessionId === undefined) return turns.start(request, sessions.create(request), candidates)
     if (request.resume === false) return turns.start(request, await sessions.open(request), candidates)
     const afterId = parseEventId(request.lastEventId)
-    const [session, state] = await Promise.all([sessions.open(request), readStreamState(store, request.sessionId)])
-    // An answer being generated is followed; a finished one is replayed only to the request
-    // that asked it: a different prompt after it is a new turn, never a replay (SPEC §5).
-    if (state?.status === 'running' || (afterId !== undefined && isLastPrompt(session, request.prompt))) {
+    const [session, state, lease] = await Promise.all([
+      sessions.open(request),
+      readStreamState(store, request.sessionId),
+      store.get(sessionKeys(request.sessionId).generation)
+    ])
+    // Only the request that asked for an answer gets it (SPEC §5): a resend of the log's prompt
+    // follows it while it is generated, and is replayed the rest when it says where it stopped.
+    // Any other prompt is a new turn, whatever runs.
+    const samePrompt = state?.promptHash !== undefined
+      ? state.promptHash === promptHash(request.prompt)
+      : isLastPrompt(session, request.prompt)
+    if (samePrompt && (afterId !== undefined || isLive(state, lease))) {
       const resumed = await turns.resume(request, afterId)
       if (resumed !== undefined) return resumed
     }
@@ -138,10 +148,9 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
 }
 
 /**
- * True when `prompt` is the prompt of the session's last turn a model answered (or the session
- * has none to compare with): the turn the event log belongs to. A turn no model answered never
- * wrote to the log, so a resend of its prompt with an older event id is a new turn, never a
- * replay of the turn before it.
+ * For a stream state of an earlier version (without `promptHash`): true when `prompt` is the
+ * prompt of the session's last turn a model answered (or the session has none to compare
+ * with), the turn the event log belongs to.
  */
 function isLastPrompt (session: OpenSession, prompt: string): boolean {
   const last = session.turns.findLast(function answered (turn) { return turn.model !== undefined })

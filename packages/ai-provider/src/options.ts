@@ -48,6 +48,7 @@ export interface NormalizedSessionLimits {
   historyExpiration: number
   historyLength: number
   detachTimeout: number
+  streamLease: number
 }
 
 /** The validated options of `createAi`. */
@@ -70,7 +71,7 @@ const PROVIDER_TYPES = ['openai', 'deepseek', 'gemini', 'openai-compatible']
 const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout', 'streamUsage']
 const MODEL_KEYS = ['provider', 'model', 'limits', 'restore']
 const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'requestTimeout', 'retry']
-const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout']
+const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout', 'streamLease']
 const RESTORE_KEYS = ['rateLimit', 'retry', 'timeout', 'providerCommunicationError', 'providerExceededError'] as const
 const TOP_KEYS = ['providers', 'models', 'limits', 'restore', 'storage']
 const MEMORY_STORAGE_KEYS = ['type', 'maxSessions']
@@ -91,7 +92,8 @@ const DEFAULT_RESTORE: NormalizedRestore = {
 const DEFAULT_SESSION_LIMITS: NormalizedSessionLimits = {
   historyExpiration: 86_400_000,
   historyLength: 50,
-  detachTimeout: 1000
+  detachTimeout: 1000,
+  streamLease: 10_000
 }
 
 type Plain = Record<string, unknown>
@@ -285,6 +287,7 @@ export function normalizeOptions (options: AiOptions): NormalizedAiOptions {
     if (limitsInput.historyExpiration !== undefined) sessionLimits.historyExpiration = positiveWindow(limitsInput.historyExpiration, 'limits.historyExpiration')
     if (limitsInput.historyLength !== undefined) sessionLimits.historyLength = positiveInteger(limitsInput.historyLength, 'limits.historyLength')
     if (limitsInput.detachTimeout !== undefined) sessionLimits.detachTimeout = nonNegativeInteger(limitsInput.detachTimeout, 'limits.detachTimeout')
+    if (limitsInput.streamLease !== undefined) sessionLimits.streamLease = positiveWindow(limitsInput.streamLease, 'limits.streamLease')
   }
 
   if (!Array.isArray(input.models) || input.models.length === 0) fail(`models must be a non-empty array, got ${describeValue(input.models)}`)

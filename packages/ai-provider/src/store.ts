@@ -35,6 +35,19 @@ export type GuardedConsumeResult =
     unit: ConsumeResult
   }
 
+/**
+ * A condition on a write, checked atomically with it: the write happens only while `key` exists
+ * and, when `equals` is given, holds exactly that value. What makes a deleted session stay
+ * deleted (writes of a known session require its meta) and keeps a superseded or expired
+ * generation out of the event log (appends require the generation's own token).
+ */
+export interface WriteCondition {
+  /** The key that must exist. */
+  key: string
+  /** The value it must hold; any value when omitted. */
+  equals?: string
+}
+
 export interface AiStore {
   /**
    * Atomically take one unit of the fixed window `key` of `windowMs`: allowed while fewer than
@@ -51,31 +64,44 @@ export interface AiStore {
 
   /** A small value, or undefined when missing or expired. */
   get (key: string): Promise<string | undefined>
-  /** Write a value, expiring after `ttlMs` (no expiry when omitted: only for state that lives as long as the configuration). */
-  set (key: string, value: string, ttlMs?: number): Promise<void>
+  /**
+   * Write a value, expiring after `ttlMs` (no expiry when omitted: only for state that lives as
+   * long as the configuration). With a `condition`, only when it holds; resolves true when written.
+   */
+  set (key: string, value: string, ttlMs?: number, condition?: WriteCondition): Promise<boolean>
+  /**
+   * Write a value expiring after `ttlMs` and return the one it replaces, atomically (`applied`
+   * false and nothing written when `condition` does not hold).
+   */
+  replace (key: string, value: string, ttlMs: number, condition?: WriteCondition): Promise<{ applied: boolean, previous: string | undefined }>
   /** Remove keys (missing ones are ignored). */
   delete (keys: string[]): Promise<void>
   /** Reset the TTL of existing keys (missing ones are ignored). */
   expire (keys: string[], ttlMs: number): Promise<void>
 
-  /** Append to a list, keep only its last `maxLength` items and set its TTL, atomically. */
-  listPush (key: string, value: string, maxLength: number, ttlMs: number): Promise<void>
+  /**
+   * Append to a list, keep only its last `maxLength` items and set its TTL, atomically. With a
+   * `condition`, only when it holds; resolves true when written.
+   */
+  listPush (key: string, value: string, maxLength: number, ttlMs: number, condition?: WriteCondition): Promise<boolean>
   /** Every item of a list, oldest first ([] when missing). */
   listRange (key: string): Promise<string[]>
 
   /**
    * Append an event to the log `key`, atomically: take the next id of the log's sequence,
    * store the event, set the TTL of log and sequence, and publish `{id, data}` to the log's
-   * followers (on every instance sharing the store). Returns the id.
+   * followers (on every instance sharing the store). Returns the id; with a `condition` that
+   * does not hold, 0 and nothing is stored or published.
    */
-  appendEvent (key: string, data: string, ttlMs: number): Promise<number>
+  appendEvent (key: string, data: string, ttlMs: number, condition?: WriteCondition): Promise<number>
   /**
    * Append several events to the log `key` in one atomic step, as `appendEvent` does for one:
    * they get consecutive ids, in order, and are published in that order. Returns the id of the
-   * first (with no events: the id the next one will get, and nothing is stored). Both built-in
-   * stores have it; a store of your own without it gets one `appendEvent` per event.
+   * first (with no events: the id the next one will get, and nothing is stored; with a
+   * `condition` that does not hold, 0 and nothing is stored). Both built-in stores have it; a
+   * store of your own without it gets one `appendEvent` per event.
    */
-  appendEvents? (key: string, data: readonly string[], ttlMs: number): Promise<number>
+  appendEvents? (key: string, data: readonly string[], ttlMs: number, condition?: WriteCondition): Promise<number>
   /** Events of the log with an id greater than `afterId`, in order ([] when missing). */
   readEvents (key: string, afterId: number): Promise<StoredEvent[]>
   /** Drop the events of a log but keep its sequence, so later ids keep growing. */

@@ -44,6 +44,13 @@ export interface GlobalLimits extends ModelLimits {
    * stored as INTERRUPTED. Default 1000.
    */
   detachTimeout?: number
+  /**
+   * How long a streamed answer's generation holds its session's log without a sign of life:
+   * its instance renews this lease while it generates (every third of it). An answer whose
+   * instance or store died is seen as interrupted once the lease lapses, so it is never waited
+   * on or attached to. Default `'10s'`.
+   */
+  streamLease?: TimeWindow
 }
 
 /** How long a model cools down after each kind of failure. */

@@ -53,7 +53,7 @@ test('defaults are the documented ones', () => {
   const [model] = options.models
   assert.deepEqual({ ...model.limits }, { rate: { max: 200, windowMs: 30_000 }, requestTimeout: 30_000, retry: { max: 1, interval: 1000 } })
   assert.deepEqual(model.restore, { rateLimit: 60_000, retry: 60_000, timeout: 60_000, providerCommunicationError: 60_000, providerExceededError: 600_000 })
-  assert.deepEqual(options.limits, { historyExpiration: 86_400_000, historyLength: 50, detachTimeout: 1000 })
+  assert.deepEqual(options.limits, { historyExpiration: 86_400_000, historyLength: 50, detachTimeout: 1000, streamLease: 10_000 })
   assert.deepEqual(options.storage, { type: 'memory' })
   assert.equal(options.providers.openai.baseUrl, 'https://api.openai.com')
   assert.equal(options.providers.openai.type, 'openai')

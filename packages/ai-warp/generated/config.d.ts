@@ -1455,6 +1455,10 @@ export interface Ai {
      * Milliseconds a stream keeps generating after its client went away, waiting for a resume; then it is aborted and stored as INTERRUPTED. Default 1000.
      */
     detachTimeout?: number;
+    /**
+     * How long a streamed answer holds its session without a sign of life: its instance renews the lease every third of it, and an answer whose instance or store died is seen as interrupted once it lapses. Default "10s".
+     */
+    streamLease?: number | string;
   };
   /**
    * Global cool-down windows; a model's `restore` override them field by field.

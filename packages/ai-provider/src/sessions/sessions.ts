@@ -4,9 +4,13 @@
 // Sessions (SPEC §4): `session:<id>` holds {context, owner, createdAt, updatedAt} and
 // `turns:<id>` the last `historyLength` turns; both expire `historyExpiration` after the last
 // write. A session of another owner is indistinguishable from a missing one.
+//
+// A deleted session stays deleted: only the first write of a new session creates it, and
+// every later write is conditional on its meta existing, checked by the store atomically with
+// the write. An answer that ends after its session was deleted writes nothing.
 
 import { randomUUID } from 'node:crypto'
-import type { AiStore } from '../store.ts'
+import type { AiStore, WriteCondition } from '../store.ts'
 import type { AiRequest, AiSession, AiTurn, Clock, Logger } from '../types.ts'
 import type { NormalizedSessionLimits } from '../options.ts'
 import { AiSessionHistoryConflictError, AiSessionNotFoundError } from '../errors.ts'
@@ -30,6 +34,8 @@ export interface OpenSession {
   turns: AiTurn[]
   /** Turns from `history` not yet written (new sessions only). */
   pending: AiTurn[]
+  /** The session exists in the store: its writes require its meta to still be there. */
+  stored: boolean
 }
 
 /** Store key of a session's event log (on the hot path: one call per stream event). */
@@ -48,14 +54,36 @@ function turnsKey (sessionId: string): string {
 }
 
 /** Every store key of a session. */
-export function sessionKeys (sessionId: string): { session: string, turns: string, events: string, stream: string, attach: string } {
+export interface SessionKeys {
+  /** The meta: context, owner, dates. Its existence is the session's. */
+  session: string
+  /** The capped list of turns. */
+  turns: string
+  /** The event log of the current streamed turn. */
+  events: string
+  /** The stream state (running, done, interrupted) of the current streamed turn. */
+  stream: string
+  /** Set when a request attached to the running answer. */
+  attach: string
+  /** The token of the generation allowed to write the log; its TTL is the generation's lease. */
+  generation: string
+}
+
+/** Every store key of a session. */
+export function sessionKeys (sessionId: string): SessionKeys {
   return {
     session: metaKey(sessionId),
     turns: turnsKey(sessionId),
     events: eventsKey(sessionId),
     stream: `stream:${sessionId}`,
-    attach: `attach:${sessionId}`
+    attach: `attach:${sessionId}`,
+    generation: `generation:${sessionId}`
   }
+}
+
+/** The condition of every write to an existing session: its meta is still there. */
+export function sessionExists (sessionId: string): WriteCondition {
+  return { key: metaKey(sessionId) }
 }
 
 export interface Sessions {
@@ -63,10 +91,16 @@ export interface Sessions {
   create (request: AiRequest): OpenSession
   /** Open the stored session of a request with `sessionId` (404 when unknown, expired or not the owner's). */
   open (request: AiRequest): Promise<OpenSession>
-  /** Write the session's meta (and pending history) so it exists before its first turn ends. */
-  saveMeta (session: OpenSession): Promise<void>
-  /** Store a turn and refresh the session's expiry. */
-  saveTurn (session: OpenSession, turn: AiTurn): Promise<void>
+  /**
+   * Write the session's meta (and pending history) so it exists before its first turn ends.
+   * Resolves false, writing nothing, when the stored session was deleted meanwhile.
+   */
+  saveMeta (session: OpenSession): Promise<boolean>
+  /**
+   * Store a turn and refresh the session's expiry. Resolves false, writing nothing, when the
+   * stored session was deleted meanwhile.
+   */
+  saveTurn (session: OpenSession, turn: AiTurn): Promise<boolean>
   /**
    * Store the turn of a known session that no model answered (SPEC §4), as a stream's failure
    * after its start is: `FAILED`, or `INTERRUPTED` when the caller left. Only for a known
@@ -92,38 +126,57 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
     return stored.map(function parseTurn (turn) { return JSON.parse(turn) as AiTurn })
   }
 
-  function writeMeta (session: OpenSession): Promise<void> {
-    const meta: SessionMeta = { context: session.context, owner: session.owner, createdAt: session.createdAt, updatedAt: clock.now() }
-    return store.set(metaKey(session.id), JSON.stringify(meta), limits.historyExpiration)
+  /** The condition of a session's writes: none for the one that creates it. */
+  function conditionOf (session: OpenSession): WriteCondition | undefined {
+    return session.stored ? sessionExists(session.id) : undefined
   }
 
-  async function writePending (session: OpenSession): Promise<void> {
+  function writeMeta (session: OpenSession): Promise<boolean> {
+    const meta: SessionMeta = { context: session.context, owner: session.owner, createdAt: session.createdAt, updatedAt: clock.now() }
+    return store.set(metaKey(session.id), JSON.stringify(meta), limits.historyExpiration, conditionOf(session))
+  }
+
+  /**
+   * The write that creates a session: its pending history and its meta together (nobody else
+   * knows the id yet). From then on it exists and its writes are conditional.
+   */
+  async function createStored (session: OpenSession): Promise<void> {
     const key = turnsKey(session.id)
-    // One by one: the order of the list is the order of the history.
-    for (const turn of session.pending) {
-      await store.listPush(key, JSON.stringify(turn), limits.historyLength, limits.historyExpiration)
-    }
+    const pending = session.pending
     session.pending = []
+    async function pushPending (): Promise<void> {
+      // One by one: the order of the list is the order of the history.
+      for (const turn of pending) {
+        await store.listPush(key, JSON.stringify(turn), limits.historyLength, limits.historyExpiration)
+      }
+    }
+    await Promise.all([pushPending(), writeMeta(session)])
+    session.stored = true
   }
 
   function create (request: AiRequest): OpenSession {
     const createdAt = isoDate(clock.now())
     if (request.history === undefined || request.history.length === 0) {
-      return { id: randomUUID(), context: request.context, owner: request.owner, createdAt, turns: [], pending: [] }
+      return { id: randomUUID(), context: request.context, owner: request.owner, createdAt, turns: [], pending: [], stored: false }
     }
     const history = request.history.slice(-limits.historyLength)
     const turns = history.map(function toTurn (entry): AiTurn {
       return { prompt: entry.prompt, response: entry.response, result: 'COMPLETE', createdAt }
     })
-    return { id: randomUUID(), context: request.context, owner: request.owner, createdAt, turns, pending: turns.slice() }
+    return { id: randomUUID(), context: request.context, owner: request.owner, createdAt, turns, pending: turns.slice(), stored: false }
   }
 
-  async function saveTurn (session: OpenSession, turn: AiTurn): Promise<void> {
-    if (session.pending.length > 0) await writePending(session)
-    await Promise.all([
+  async function saveTurn (session: OpenSession, turn: AiTurn): Promise<boolean> {
+    if (!session.stored) {
+      session.pending.push(turn)
+      await createStored(session)
+      return true
+    }
+    const [metaWritten, turnWritten] = await Promise.all([
       writeMeta(session),
-      store.listPush(turnsKey(session.id), JSON.stringify(turn), limits.historyLength, limits.historyExpiration)
+      store.listPush(turnsKey(session.id), JSON.stringify(turn), limits.historyLength, limits.historyExpiration, sessionExists(session.id))
     ])
+    return metaWritten && turnWritten
   }
 
   return {
@@ -140,13 +193,15 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
         owner: meta.owner,
         createdAt: meta.createdAt,
         turns,
-        pending: []
+        pending: [],
+        stored: true
       }
     },
 
-    async saveMeta (session: OpenSession): Promise<void> {
-      if (session.pending.length > 0) await writePending(session)
-      await writeMeta(session)
+    async saveMeta (session: OpenSession): Promise<boolean> {
+      if (session.stored) return await writeMeta(session)
+      await createStored(session)
+      return true
     },
 
     async saveFailedTurn (session: OpenSession, prompt: string, error: unknown, startedAt: number): Promise<void> {
@@ -155,6 +210,7 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
       try {
         const turn: AiTurn = { prompt, response: '', result: code === 'AI_ABORTED' ? 'INTERRUPTED' : 'FAILED', createdAt: isoDate(startedAt) }
         if (typeof code === 'string') turn.errorCode = code
+        // A deleted session stays deleted: nothing to store then.
         await saveTurn(session, turn)
       } catch (storeError) {
         logger.error({ err: storeError, sessionId: session.id }, 'could not store a failed turn')
@@ -174,7 +230,10 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
     async remove (sessionId: string, owner?: string): Promise<void> {
       await readMeta(sessionId, owner)
       const keys = sessionKeys(sessionId)
-      await store.delete([keys.session, keys.turns, keys.events, keys.stream, keys.attach])
+      // One atomic delete: a conditional write of the session lands before it (and is deleted)
+      // or after it (and is refused). An answer still running, on any instance, loses its
+      // generation token with the rest and stops at its next event.
+      await store.delete([keys.session, keys.turns, keys.events, keys.stream, keys.attach, keys.generation])
     }
   }
 }

@@ -6,8 +6,8 @@ import type { Clock, Logger, StorageOptions } from '../types.ts'
 import { createMemoryStore } from './memory-store.ts'
 import { createValkeyStore } from './valkey-store.ts'
 
-/** Keys one session can hold: session, turns, events, stream state, attach marker. */
-const KEYS_PER_SESSION = 5
+/** Keys one session can hold: session, turns, events, stream state, attach marker, generation lease. */
+const KEYS_PER_SESSION = 6
 // 100 000 sessions (500 000 keys): measured with bench/store-bench.ts, a live session costs
 // about 1.3 KB of heap for a short prompt (2 keys) and 4 KB for a stream of 16 deltas, plus
 // ~100 B per further delta, so the cap is a few hundred MB for short answers in one process.

@@ -21,7 +21,7 @@
 // Memory of a session (bench/store-bench.ts): about 1.3 KB for a prompt's two keys and 2.7 KB
 // for a stream of 16 deltas, most of it the stored strings themselves.
 
-import type { AiStore, ConsumeResult, GuardedConsumeResult, StoredEvent } from '../store.ts'
+import type { AiStore, ConsumeResult, GuardedConsumeResult, StoredEvent, WriteCondition } from '../store.ts'
 import type { Clock } from '../types.ts'
 import { systemClock } from '../clock.ts'
 import { createExpiryWheel, NOT_QUEUED } from './expiry-wheel.ts'
@@ -191,6 +191,14 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
     return first
   }
 
+  /** True when there is no condition or it holds: its key is live and, when asked, holds `equals`. */
+  function holds (condition: WriteCondition | undefined): boolean {
+    if (condition === undefined) return true
+    const slot = live(condition.key, clock.now())
+    if (slot === undefined) return false
+    return condition.equals === undefined || (slot.kind === 'value' && slot.data === condition.equals)
+  }
+
   function expiry (ttlMs: number | undefined): number {
     return ttlMs === undefined ? FOREVER : clock.now() + ttlMs
   }
@@ -223,9 +231,18 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
       return read(key, 'value')
     },
 
-    async set (key: string, value: string, ttlMs?: number): Promise<void> {
+    async set (key: string, value: string, ttlMs?: number, condition?: WriteCondition): Promise<boolean> {
+      if (!holds(condition)) return false
       // Overwritten whatever it held, expired or not: no need to check.
       write(slots.get(key), key, 'value', value, expiry(ttlMs))
+      return true
+    },
+
+    async replace (key: string, value: string, ttlMs: number, condition?: WriteCondition): Promise<{ applied: boolean, previous: string | undefined }> {
+      if (!holds(condition)) return { applied: false, previous: undefined }
+      const previous = read(key, 'value')
+      write(slots.get(key), key, 'value', value, expiry(ttlMs))
+      return { applied: true, previous }
     },
 
     async delete (keys: string[]): Promise<void> {
@@ -243,12 +260,13 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
       }
     },
 
-    async listPush (key: string, value: string, maxLength: number, ttlMs: number): Promise<void> {
+    async listPush (key: string, value: string, maxLength: number, ttlMs: number, condition?: WriteCondition): Promise<boolean> {
+      if (!holds(condition)) return false
       const now = clock.now()
       const slot = live(key, now)
       if (slot?.kind !== 'list') {
         write(slot, key, 'list', maxLength >= 1 ? value : [], now + ttlMs)
-        return
+        return true
       }
       const held = slot.data as Held['list']
       let items: string[]
@@ -260,6 +278,7 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
       }
       if (items.length > maxLength) items.splice(0, items.length - maxLength)
       write(slot, key, 'list', items.length === 1 ? items[0] : items, now + ttlMs)
+      return true
     },
 
     async listRange (key: string): Promise<string[]> {
@@ -268,12 +287,12 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
       return typeof held === 'string' ? [held] : held.slice()
     },
 
-    async appendEvent (key: string, data: string, ttlMs: number): Promise<number> {
-      return appendToLog(key, [data], ttlMs)
+    async appendEvent (key: string, data: string, ttlMs: number, condition?: WriteCondition): Promise<number> {
+      return holds(condition) ? appendToLog(key, [data], ttlMs) : 0
     },
 
-    async appendEvents (key: string, data: readonly string[], ttlMs: number): Promise<number> {
-      return appendToLog(key, data, ttlMs)
+    async appendEvents (key: string, data: readonly string[], ttlMs: number, condition?: WriteCondition): Promise<number> {
+      return holds(condition) ? appendToLog(key, data, ttlMs) : 0
     },
 
     async readEvents (key: string, afterId: number): Promise<StoredEvent[]> {

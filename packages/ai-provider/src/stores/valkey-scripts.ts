@@ -58,8 +58,45 @@ local guard = redis.call('GET', KEYS[1])
 if guard then return {-1, guard} end
 ${takeUnitLua('KEYS[2]')}`)
 
-/** Capped list. KEYS[1] list; ARGV[1] value, ARGV[2] max length, ARGV[3] ttl ms. */
-export const listPushScript = defineScript('listPush', `
+/**
+ * The check of a WriteCondition, as the first lines of a script: returns `refused` unless the
+ * key `key` exists and, when the ARGV at `mode` is '1', holds the ARGV at `expected`. A mode of
+ * '-' means no condition (the key is then a placeholder, never read).
+ */
+function conditionLua (key: string, mode: string, expected: string, refused: string): string {
+  return `
+if ${mode} ~= '-' then
+  local held = redis.call('GET', ${key})
+  if not held or (${mode} == '1' and held ~= ${expected}) then return ${refused} end
+end`
+}
+
+/**
+ * A write under a condition. KEYS[1] key, KEYS[2] condition key; ARGV[1] value, ARGV[2] ttl ms,
+ * ARGV[3] condition mode ('0' exists, '1' equals), ARGV[4] the value it must equal. Returns 1
+ * when written, 0 when refused.
+ */
+export const setIfScript = defineScript('setIf', `${conditionLua('KEYS[2]', 'ARGV[3]', 'ARGV[4]', '0')}
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`)
+
+/**
+ * Write a value and return the one it replaces. KEYS[1] key, KEYS[2] condition key; ARGV as
+ * setIf (mode '-' for none). Returns {1, previous or false}, or {0} when refused.
+ */
+export const replaceScript = defineScript('replace', `${conditionLua('KEYS[2]', 'ARGV[3]', 'ARGV[4]', '{0}')}
+local previous = redis.call('GET', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return {1, previous}
+`)
+
+/**
+ * Capped list. KEYS[1] list, KEYS[2] condition key; ARGV[1] value, ARGV[2] max length, ARGV[3]
+ * ttl ms, ARGV[4] condition mode ('-' none, '0' exists, '1' equals), ARGV[5] the value it must
+ * equal. Returns 1 when written, 0 when refused.
+ */
+export const listPushScript = defineScript('listPush', `${conditionLua('KEYS[2]', 'ARGV[4]', 'ARGV[5]', '0')}
 if tonumber(ARGV[2]) < 1 then
   redis.call('DEL', KEYS[1])
   return 1
@@ -71,21 +108,22 @@ return 1
 `)
 
 /**
- * Append events to an event log. KEYS[1] log (sorted set scored by id), KEYS[2] sequence;
- * ARGV[1] ttl ms, ARGV[2] channel, ARGV[3…] the events' data. They take consecutive ids; each
- * entry and published message is `<id>|<data>`. Publishing inside the script means a follower
- * can never see an id that is not stored yet, and ids are published in order. Returns the
- * first id.
+ * Append events to an event log. KEYS[1] log (sorted set scored by id), KEYS[2] sequence,
+ * KEYS[3] condition key; ARGV[1] ttl ms, ARGV[2] channel, ARGV[3] condition mode ('-' none, '0'
+ * exists, '1' equals), ARGV[4] the value it must equal, ARGV[5…] the events' data. They take
+ * consecutive ids; each entry and published message is `<id>|<data>`. Publishing inside the
+ * script means a follower can never see an id that is not stored yet, and ids are published in
+ * order. Returns the first id, or 0 when the condition refused them.
  */
-export const appendEventsScript = defineScript('appendEvents', `
-local count = #ARGV - 2
+export const appendEventsScript = defineScript('appendEvents', `${conditionLua('KEYS[3]', 'ARGV[3]', 'ARGV[4]', '0')}
+local count = #ARGV - 4
 if count == 0 then
   return (tonumber(redis.call('GET', KEYS[2])) or 0) + 1
 end
 local last = redis.call('INCRBY', KEYS[2], count)
 local first = last - count + 1
 for i = 1, count do
-  local entry = (first + i - 1) .. '|' .. ARGV[i + 2]
+  local entry = (first + i - 1) .. '|' .. ARGV[i + 4]
   redis.call('ZADD', KEYS[1], first + i - 1, entry)
   redis.call('PUBLISH', ARGV[2], entry)
 end

@@ -7,11 +7,11 @@
 // operation rejects at once with AiStorageUnavailableError; iovalkey reconnects by itself with
 // a capped backoff and resubscribes followers, so the same store serves again afterwards.
 import type { Valkey } from 'iovalkey'
-import type { AiStore, ConsumeResult, GuardedConsumeResult, StoredEvent } from '../store.ts'
+import type { AiStore, ConsumeResult, GuardedConsumeResult, StoredEvent, WriteCondition } from '../store.ts'
 import type { Logger, ValkeyStorageOptions } from '../types.ts'
 import { AiStorageUnavailableError } from '../errors.ts'
 import { buildClient, firstConnect, injectedClient, reconnectDelay, waitForReady, watchConnection } from './valkey-connection.ts'
-import { appendEventsScript, consumeScript, consumeUnlessScript, expireScript, listPushScript, type ValkeyScript } from './valkey-scripts.ts'
+import { appendEventsScript, consumeScript, consumeUnlessScript, expireScript, listPushScript, replaceScript, setIfScript, type ValkeyScript } from './valkey-scripts.ts'
 
 const DEFAULT_KEY_PREFIX = 'aiwarp:'
 const DEFAULT_CONNECT_TIMEOUT = 5000
@@ -83,9 +83,10 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
     }
   }
 
-  async function appendEvents (operation: string, key: string, data: readonly string[], ttlMs: number): Promise<number> {
+  async function appendEvents (operation: string, key: string, data: readonly string[], ttlMs: number, condition: WriteCondition | undefined): Promise<number> {
     const logKey = keyOf(key)
-    const first = await guard(operation, () => runScript(appendEventsScript, [logKey, sequenceKeyOf(logKey)], [ttlMs, logKey, ...data]))
+    const keys = [logKey, sequenceKeyOf(logKey), condition === undefined ? logKey : keyOf(condition.key)]
+    const first = await guard(operation, () => runScript(appendEventsScript, keys, [ttlMs, logKey, ...conditionArgs(condition), ...data]))
     return Number(first)
   }
 
@@ -138,14 +139,28 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
       return value ?? undefined
     },
 
-    async set (key: string, value: string, ttlMs?: number): Promise<void> {
+    async set (key: string, value: string, ttlMs?: number, condition?: WriteCondition): Promise<boolean> {
+      if (condition !== undefined) {
+        if (ttlMs === undefined) throw new TypeError('a conditional set needs a ttl')
+        const written = await guard('set', () => runScript(setIfScript, [keyOf(key), keyOf(condition.key)], [value, ttlMs, ...conditionArgs(condition)]))
+        return written === 1
+      }
       if (ttlMs === undefined) await guard('set', () => client.set(keyOf(key), value))
       else await guard('set', () => client.set(keyOf(key), value, 'PX', ttlMs))
+      return true
+    },
+
+    async replace (key: string, value: string, ttlMs: number, condition?: WriteCondition): Promise<{ applied: boolean, previous: string | undefined }> {
+      const conditionKey = keyOf(condition?.key ?? key)
+      const reply = await guard('replace', () => runScript(replaceScript, [keyOf(key), conditionKey], [value, ttlMs, ...conditionArgs(condition)])) as [number, string | null | undefined]
+      return reply[0] === 1 ? { applied: true, previous: reply[1] ?? undefined } : { applied: false, previous: undefined }
     },
 
     async delete (keys: string[]): Promise<void> {
       if (keys.length === 0) return
-      await guard('delete', () => client.del(...keys.map(keyOf)))
+      // A key deleted goes whole: an event log with its sequence (nothing else has one).
+      const deleted = keys.flatMap(function withSequence (key) { return [keyOf(key), sequenceKeyOf(keyOf(key))] })
+      await guard('delete', () => client.del(...deleted))
     },
 
     async expire (keys: string[], ttlMs: number): Promise<void> {
@@ -153,20 +168,22 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
       await guard('expire', () => runScript(expireScript, keys.map(keyOf), [ttlMs]))
     },
 
-    async listPush (key: string, value: string, maxLength: number, ttlMs: number): Promise<void> {
-      await guard('listPush', () => runScript(listPushScript, [keyOf(key)], [value, maxLength, ttlMs]))
+    async listPush (key: string, value: string, maxLength: number, ttlMs: number, condition?: WriteCondition): Promise<boolean> {
+      const conditionKey = keyOf(condition?.key ?? key)
+      const written = await guard('listPush', () => runScript(listPushScript, [keyOf(key), conditionKey], [value, maxLength, ttlMs, ...conditionArgs(condition)]))
+      return written === 1
     },
 
     async listRange (key: string): Promise<string[]> {
       return await guard('listRange', () => client.lrange(keyOf(key), 0, -1))
     },
 
-    async appendEvent (key: string, data: string, ttlMs: number): Promise<number> {
-      return await appendEvents('appendEvent', key, [data], ttlMs)
+    async appendEvent (key: string, data: string, ttlMs: number, condition?: WriteCondition): Promise<number> {
+      return await appendEvents('appendEvent', key, [data], ttlMs, condition)
     },
 
-    async appendEvents (key: string, data: readonly string[], ttlMs: number): Promise<number> {
-      return await appendEvents('appendEvents', key, data, ttlMs)
+    async appendEvents (key: string, data: readonly string[], ttlMs: number, condition?: WriteCondition): Promise<number> {
+      return await appendEvents('appendEvents', key, data, ttlMs, condition)
     },
 
     async readEvents (key: string, afterId: number): Promise<StoredEvent[]> {
@@ -238,6 +255,12 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
   }
 
   return store
+}
+
+/** The ARGV pair of a script's condition: its mode ('-' none, '0' exists, '1' equals) and value. */
+function conditionArgs (condition: WriteCondition | undefined): [string, string] {
+  if (condition === undefined) return ['-', '']
+  return condition.equals === undefined ? ['0', ''] : ['1', condition.equals]
 }
 
 /** The reply of the fixed-window scripts: {allowed 0|1, count, pttl}. */

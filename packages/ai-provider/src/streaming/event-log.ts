@@ -2,10 +2,13 @@
 // chain/, transport/, sessions/, providers/, stores/ and the base files; see docs/architecture.md.
 //
 // The stored side of a stream: the event log `events:<sessionId>` (ids from the store's
-// sequence) and the state `stream:<sessionId>` that tells a resuming request whether an
-// answer is still being generated.
+// sequence), the state `stream:<sessionId>` of the session's current streamed turn, and the
+// lease `generation:<sessionId>`: the token of the one generation allowed to write the log,
+// renewed while it runs. A state is live only while the lease holds its token, so an answer
+// whose instance or store died is seen as interrupted once the lease lapses, never waited on.
 
-import type { AiStore, StoredEvent } from '../store.ts'
+import { createHash } from 'node:crypto'
+import type { AiStore, StoredEvent, WriteCondition } from '../store.ts'
 import type { AiResult, AiStreamEvent, AiUsage } from '../types.ts'
 import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
 
@@ -22,6 +25,25 @@ export interface StreamState {
   startedAt: number
   /** `provider:model` generating the answer. */
   model: string
+  /** Token of the generation writing this turn (absent in states of earlier versions: never live). */
+  generation?: string
+  /** `promptHash` of the turn's prompt: only a resend of that prompt attaches to it. */
+  promptHash?: string
+}
+
+/** A short digest of a prompt, so the stream state can tell a resend from a new prompt without keeping its text. */
+export function promptHash (prompt: string): string {
+  return createHash('sha256').update(prompt).digest('base64url').slice(0, 22)
+}
+
+/** True while the state's generation holds the lease: its answer is being generated (or is finishing). */
+export function isLive (state: StreamState | undefined, lease: string | undefined): state is StreamState {
+  return state?.generation !== undefined && lease === state.generation
+}
+
+/** The condition of every write of a generation: the lease still holds its token. */
+export function holdsLease (sessionId: string, generation: string): WriteCondition {
+  return { key: sessionKeys(sessionId).generation, equals: generation }
 }
 
 /** Give a logged event its id. */
@@ -60,21 +82,27 @@ export function isTerminal (event: { type: string }): boolean {
   return event.type === 'end' || event.type === 'error'
 }
 
-/** Append an event to the session's log; resolves with the event as delivered (with its id). */
-export async function appendStreamEvent (store: AiStore, sessionId: string, event: LoggedEvent, ttlMs: number): Promise<AiStreamEvent> {
-  const id = await store.appendEvent(eventsKey(sessionId), encodeEvent(event), ttlMs)
-  return withId(event, id)
+/**
+ * Append an event to the session's log under `condition`; resolves with the event as delivered
+ * (with its id), or undefined when the condition refused it.
+ */
+export async function appendStreamEvent (store: AiStore, sessionId: string, event: LoggedEvent, ttlMs: number, condition: WriteCondition): Promise<AiStreamEvent | undefined> {
+  const id = await store.appendEvent(eventsKey(sessionId), encodeEvent(event), ttlMs, condition)
+  return id === 0 ? undefined : withId(event, id)
 }
 
 /**
- * Append events to a log together and resolve with the first one's id (the others follow it:
- * one producer appends to a log at a time). A store without `appendEvents` gets them one by
- * one, in order.
+ * Append events to a log together under `condition` and resolve with the first one's id (the
+ * others follow it: one producer appends to a log at a time), 0 when refused. A store without
+ * `appendEvents` gets them one by one, in order.
  */
-export async function appendEvents (store: AiStore, key: string, data: readonly string[], ttlMs: number): Promise<number> {
-  if (store.appendEvents !== undefined) return await store.appendEvents(key, data, ttlMs)
-  const first = await store.appendEvent(key, data[0], ttlMs)
-  for (let i = 1; i < data.length; i++) await store.appendEvent(key, data[i], ttlMs)
+export async function appendEvents (store: AiStore, key: string, data: readonly string[], ttlMs: number, condition: WriteCondition): Promise<number> {
+  if (store.appendEvents !== undefined) return await store.appendEvents(key, data, ttlMs, condition)
+  const first = await store.appendEvent(key, data[0], ttlMs, condition)
+  if (first === 0) return 0
+  for (let i = 1; i < data.length; i++) {
+    if (await store.appendEvent(key, data[i], ttlMs, condition) === 0) return 0
+  }
   return first
 }
 
@@ -83,6 +111,7 @@ export async function readStreamState (store: AiStore, sessionId: string): Promi
   return stored === undefined ? undefined : JSON.parse(stored) as StreamState
 }
 
-export function writeStreamState (store: AiStore, sessionId: string, state: StreamState, ttlMs: number): Promise<void> {
-  return store.set(sessionKeys(sessionId).stream, JSON.stringify(state), ttlMs)
+/** Write the stream state (under `condition` when given); resolves false when refused. */
+export function writeStreamState (store: AiStore, sessionId: string, state: StreamState, ttlMs: number, condition?: WriteCondition): Promise<boolean> {
+  return store.set(sessionKeys(sessionId).stream, JSON.stringify(state), ttlMs, condition)
 }

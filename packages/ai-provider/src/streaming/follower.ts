@@ -3,24 +3,29 @@
 //
 // Resume (SPEC §5): replay a session's logged events after the client's last id, then follow
 // the generation live (wherever it runs) until `end` or `error`. It subscribes BEFORE reading
-// the log and dedupes by id, so nothing falls between the replay and the live part.
+// the log and dedupes by id, so nothing falls between the replay and the live part. A
+// generation is live while it holds the session's lease: a follower checks the lease every
+// half of it, and one that lapsed (instance or store died, session deleted) ends the follower
+// with the events logged so far and an error, never a wait for an answer that cannot come.
 
 import type { StoredEvent } from '../store.ts'
 import type { AiStreamResponse } from '../types.ts'
 import type { ChainContext } from '../chain/fallback-chain.ts'
-import { AiProviderTimeoutError } from '../errors.ts'
+import { AiProviderTimeoutError, AiSessionNotFoundError, AiStreamInterruptedError, AiStreamSupersededError } from '../errors.ts'
 import { createEventChannel } from './channel.ts'
 import type { StreamState } from './event-log.ts'
-import { decodeEvent, isTerminal, readStreamState, writeStreamState } from './event-log.ts'
-import { sessionKeys } from '../sessions/sessions.ts'
+import { decodeEvent, isLive, isTerminal, readStreamState } from './event-log.ts'
+import { sessionExists, sessionKeys } from '../sessions/sessions.ts'
 
 export interface FollowOptions {
   context: ChainContext
   sessionId: string
   /** The last id the client saw; undefined when it sent none. */
   afterId: number | undefined
-  /** TTL of the attach marker and state: the session's historyExpiration. */
+  /** TTL of the attach marker: the session's historyExpiration. */
   ttlMs: number
+  /** `limits.streamLease`: a live generation renews its lease within it. */
+  leaseMs: number
   /** Milliseconds of silence after which a generation is considered dead, for a model name. */
   silenceTimeout (modelName: string): number
 }
@@ -44,6 +49,7 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
   let replaying = true
   let over = false
   let timer: NodeJS.Timeout | undefined
+  let leaseTimer: NodeJS.Timeout | undefined
   let markFinished: () => void = function noop () {}
   const finished = new Promise<void>(function track (resolve) { markFinished = resolve })
   const early: StoredEvent[] = []
@@ -57,8 +63,9 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
 
   let stored: StoredEvent[]
   let state: StreamState | undefined
+  let lease: string | undefined
   try {
-    [stored, state] = await Promise.all([store.readEvents(keys.events, 0), readStreamState(store, options.sessionId)])
+    [stored, state, lease] = await Promise.all([store.readEvents(keys.events, 0), readStreamState(store, options.sessionId), store.get(keys.generation)])
   } catch (error) {
     await unfollow()
     throw error
@@ -66,8 +73,10 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
 
   const last = stored.at(-1)
   const terminal = last !== undefined && isTerminal(JSON.parse(last.data))
-  // Still being generated: running, or finishing (state written, `end` not appended yet).
-  const live = !terminal && state !== undefined && (state.status === 'running' || stored.length > 0)
+  // Still being generated (or finishing: state written, `end` not appended yet): its
+  // generation holds the lease.
+  const live = !terminal && isLive(state, lease)
+  const generation = state?.generation
   // A client that already saw the last event gets it again rather than a second answer to the
   // same prompt: nothing is duplicated, and the stream still ends with its terminal event.
   if (last !== undefined && terminal && last.id <= lastId) lastId = last.id - 1
@@ -81,7 +90,7 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
   }
   if (live) {
     try {
-      await store.set(keys.attach, '1', options.ttlMs)
+      await store.set(keys.attach, '1', options.ttlMs, sessionExists(options.sessionId))
     } catch (error) {
       await unfollow()
       throw error
@@ -105,6 +114,7 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
     if (over) return
     over = true
     clearTimeout(timer)
+    clearInterval(leaseTimer)
     channel.close()
     unfollow().catch(function logUnfollow (error) {
       logger.warn({ err: error, sessionId: options.sessionId }, 'could not stop following a stream')
@@ -118,27 +128,46 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
     finish()
   }
 
-  function producerGone (): void {
-    if (over) return
-    const startedAt = state?.startedAt
+  function producerSilent (): void {
     end('AI_PROVIDER_TIMEOUT', new AiProviderTimeoutError(model, silenceMs).message)
-    // Let the next request start a new turn instead of attaching to a dead one.
-    readStreamState(store, options.sessionId).then(function markInterrupted (current) {
-      if (current?.status === 'running' && current.startedAt === startedAt) {
-        return writeStreamState(store, options.sessionId, { ...current, status: 'interrupted' }, options.ttlMs)
-      }
-    }).catch(function logStateError (error) {
-      logger.warn({ err: error, sessionId: options.sessionId }, 'could not mark a dead stream interrupted')
-    })
+  }
+
+  /**
+   * The generation followed is over when the lease no longer holds its token. Its last events
+   * may still be on their way over pub/sub: the log is read once more, and only when it has no
+   * terminal event does the follower end with why: the session was deleted, a new turn took
+   * over, or the generation died.
+   */
+  async function checkLease (): Promise<void> {
+    try {
+      const current = await store.get(keys.generation)
+      if (over || current === generation) return
+      const [rest, meta] = await Promise.all([store.readEvents(keys.events, lastId), store.get(keys.session)])
+      for (const event of rest) deliver(event)
+      if (over) return
+      const error = meta === undefined
+        ? new AiSessionNotFoundError(options.sessionId)
+        : current !== undefined && current !== '' ? new AiStreamSupersededError() : new AiStreamInterruptedError()
+      end(error.code, error.message)
+    } catch (error) {
+      logger.warn({ err: error, sessionId: options.sessionId }, 'could not check the lease of a followed stream')
+    }
   }
 
   for (const event of stored) deliver(event)
   replaying = false
   for (const event of early) deliver(event)
   early.length = 0
+  if (!over && !live) {
+    // What the log holds of an answer that is no longer generated, then why it stopped.
+    const error = new AiStreamInterruptedError()
+    end(error.code, error.message)
+  }
   if (!over) {
-    timer = setTimeout(producerGone, live ? silenceMs : 0)
+    timer = setTimeout(producerSilent, silenceMs)
     timer.unref()
+    leaseTimer = setInterval(checkLease, Math.max(1, Math.floor(options.leaseMs / 2)))
+    leaseTimer.unref()
   }
 
   return {

@@ -5,6 +5,9 @@
 // the session's event log first (which gives it its id), then to the local consumer, if any.
 // When the consumer goes away the generation waits `detachTimeout` for a resume to attach
 // (from any instance, seen through the `attach:<sessionId>` marker) before aborting upstream.
+// Every write it makes is conditional on its lease (`generation:<sessionId>` holding its
+// token, renewed every third of `streamLease`): once a new turn took the lease, on any
+// instance, or the session was deleted, its next write is refused and it stops there.
 
 import type { AiStreamEvent, AiTurn } from '../types.ts'
 import type { ProviderStreamEvent } from '../provider.ts'
@@ -12,12 +15,12 @@ import type { NormalizedModel } from '../options.ts'
 import type { ChainContext } from '../chain/fallback-chain.ts'
 import type { OpenSession, Sessions } from '../sessions/sessions.ts'
 import type { LoggedEvent } from './event-log.ts'
-import { AiAbortedError, AiProviderMalformedResponseError, AiShuttingDownError, AiStreamSupersededError } from '../errors.ts'
+import { AiAbortedError, AiProviderMalformedResponseError, AiSessionNotFoundError, AiShuttingDownError, AiStreamSupersededError } from '../errors.ts'
 import { recordFailure } from '../chain/fallback-chain.ts'
 import { isoDate } from '../clock.ts'
 import { createEventChannel } from './channel.ts'
 import { isBatchIterator } from '../transport/event-batches.ts'
-import { appendEvents, appendStreamEvent, encodeContent, writeStreamState } from './event-log.ts'
+import { appendEvents, appendStreamEvent, encodeContent, holdsLease, writeStreamState } from './event-log.ts'
 import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
 
 export interface ProducerOptions {
@@ -35,6 +38,10 @@ export interface ProducerOptions {
   /** TTL of the log and state: the session's historyExpiration. */
   ttlMs: number
   detachTimeout: number
+  /** This generation's token, already holding the session's lease. */
+  generation: string
+  /** How long the lease lasts without a renewal (`limits.streamLease`). */
+  leaseMs: number
 }
 
 export interface Producer {
@@ -68,6 +75,14 @@ interface Failure {
   message?: unknown
 }
 
+/** A write of the generation was refused: the lease is another's, or the session is gone. */
+class LeaseLostError extends Error {
+  constructor () {
+    super('the generation lost its lease')
+    this.name = 'LeaseLostError'
+  }
+}
+
 export function startProducer (options: ProducerOptions): Producer {
   const { context, session, model, controller } = options
   const { store, logger } = context
@@ -80,6 +95,29 @@ export function startProducer (options: ProducerOptions): Producer {
   let detachTimer: NodeJS.Timeout | undefined
   const channel = createEventChannel(onConsumerGone)
   const logKey = eventsKey(session.id)
+  const keys = sessionKeys(session.id)
+  const lease = holdsLease(session.id, options.generation)
+  const leaseTimer = setInterval(renewLease, Math.max(1, Math.floor(options.leaseMs / 3)))
+  leaseTimer.unref()
+
+  function renewLease (): void {
+    store.set(keys.generation, options.generation, options.leaseMs, lease).catch(function leaseNotRenewed (error) {
+      logger.debug({ err: error, sessionId: session.id }, 'could not renew a stream lease')
+    })
+  }
+
+  let released = false
+  /** Give the lease up, once the log has its last event: the next turn need not wait for it to lapse. */
+  async function releaseLease (): Promise<void> {
+    if (released) return
+    released = true
+    clearInterval(leaseTimer)
+    try {
+      await store.set(keys.generation, '', options.leaseMs, lease)
+    } catch (error) {
+      logger.debug({ err: error, sessionId: session.id }, 'could not release a stream lease')
+    }
+  }
 
   function onConsumerGone (): void {
     if (over || detachTimer !== undefined) return
@@ -90,7 +128,7 @@ export function startProducer (options: ProducerOptions): Producer {
   async function checkForResume (): Promise<void> {
     let attached: string | undefined
     try {
-      attached = await store.get(sessionKeys(session.id).attach)
+      attached = await store.get(keys.attach)
     } catch (error) {
       logger.warn({ err: error, sessionId: session.id }, 'could not check for a resumed stream')
     }
@@ -104,9 +142,18 @@ export function startProducer (options: ProducerOptions): Producer {
   }
 
   async function emit (event: LoggedEvent): Promise<void> {
-    const delivered = await appendStreamEvent(store, session.id, event, options.ttlMs)
+    const delivered = await appendStreamEvent(store, session.id, event, options.ttlMs, lease)
+    if (delivered === undefined) throw new LeaseLostError()
     lastId = Number(delivered.id)
     channel.push(delivered)
+  }
+
+  /**
+   * A terminal event the log refused (the lease is lost) or could not take (the store is down):
+   * the local consumer still gets it, with the last logged id, so a resume from it loses nothing.
+   */
+  function deliverUnlogged (event: LoggedEvent): void {
+    channel.push({ ...event, id: String(lastId) } as AiStreamEvent)
   }
 
   function turn (result: AiTurn['result']): AiTurn {
@@ -117,19 +164,43 @@ export function startProducer (options: ProducerOptions): Producer {
     const stored = turn(event.result)
     if (event.usage !== undefined) stored.usage = event.usage
     // The turn is stored before `end` goes out, so a follow-up sent on `end` sees it.
-    await Promise.all([
+    const [saved] = await Promise.all([
       options.sessions.saveTurn(session, stored),
-      writeStreamState(store, session.id, { status: 'done', startedAt: options.startedAt, model: model.name }, options.ttlMs)
+      writeStreamState(store, session.id, { status: 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease)
     ])
-    await emit({ type: 'end', result: event.result, sessionId: session.id, model: model.name, usage: event.usage })
+    if (!saved) throw new LeaseLostError()
+    answered = true
+    const end: LoggedEvent = { type: 'end', result: event.result, sessionId: session.id, model: model.name, usage: event.usage }
+    try {
+      await emit(end)
+    } catch (error) {
+      // The answer is whole and stored: its consumer gets its end even when the log does not.
+      if (!(error instanceof LeaseLostError)) throw error
+      deliverUnlogged(end)
+    }
+  }
+
+  /** Why the lease was lost: the session was deleted, or a new turn (on any instance) took it. */
+  async function lostLeaseFailure (): Promise<{ code: string, message: string }> {
+    let meta: string | undefined = ''
+    try {
+      meta = await store.get(keys.session)
+    } catch {
+      // Unknown: superseded is the likelier of the two.
+    }
+    const error = meta === undefined ? new AiSessionNotFoundError(session.id) : new AiStreamSupersededError()
+    return { code: error.code, message: error.message }
   }
 
   async function fail (error: unknown): Promise<void> {
     const failure = error as Failure
-    const interrupted = stopCode !== undefined
+    const lost = error instanceof LeaseLostError
+    const interrupted = stopCode !== undefined || lost
     let code: string
     let message: string
-    if (stopCode !== undefined) {
+    if (lost) {
+      ({ code, message } = await lostLeaseFailure())
+    } else if (stopCode !== undefined) {
       code = stopCode
       message = new STOP_ERRORS[stopCode]().message
     } else {
@@ -144,7 +215,7 @@ export function startProducer (options: ProducerOptions): Producer {
       await Promise.all([
         interrupted ? undefined : recordFailure(context, model, failure),
         options.sessions.saveTurn(session, stored),
-        writeStreamState(store, session.id, { status: interrupted ? 'interrupted' : 'done', startedAt: options.startedAt, model: model.name }, options.ttlMs)
+        writeStreamState(store, session.id, { status: interrupted ? 'interrupted' : 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease)
       ])
     } catch (storeError) {
       logger.error({ err: storeError, sessionId: session.id }, 'could not store the end of a failed stream')
@@ -153,9 +224,9 @@ export function startProducer (options: ProducerOptions): Producer {
     try {
       await emit({ type: 'error', code, message })
     } catch {
-      // The log is unreachable: the consumer still learns why its stream ended. The id repeats
-      // the last logged one, so a resume from it loses nothing.
-      channel.push({ type: 'error', id: String(lastId), code, message })
+      // The log is unreachable or no longer this generation's: the consumer still learns why
+      // its stream ended.
+      deliverUnlogged({ type: 'error', code, message })
     }
   }
 
@@ -196,7 +267,8 @@ export function startProducer (options: ProducerOptions): Producer {
           if (event.text.length > 0) encoded.push(encodeContent(event.text))
         }
         if (encoded.length > 0) {
-          let id = await appendEvents(store, logKey, encoded, options.ttlMs)
+          let id = await appendEvents(store, logKey, encoded, options.ttlMs, lease)
+          if (id === 0) throw new LeaseLostError()
           const delivered: AiStreamEvent[] = []
           for (const event of batch) {
             if (event.type === 'end') break
@@ -210,8 +282,8 @@ export function startProducer (options: ProducerOptions): Producer {
         if (ending !== undefined) {
           if (stopCode !== undefined) throw new AiAbortedError()
           await finish(ending)
-          answered = true
           channel.close()
+          await releaseLease()
           await drainUpstream()
           return
         }
@@ -223,6 +295,7 @@ export function startProducer (options: ProducerOptions): Producer {
       over = true
       clearTimeout(detachTimer)
       channel.close()
+      await releaseLease()
     }
   }
 

@@ -13,11 +13,13 @@ import type { ChainContext } from '../chain/fallback-chain.ts'
 import type { OpenSession, Sessions } from '../sessions/sessions.ts'
 import type { Producer } from './producer.ts'
 import type { Follower } from './follower.ts'
-import { AiAbortedError, AiProviderEmptyResponseError, AiShuttingDownError } from '../errors.ts'
-import { sessionKeys } from '../sessions/sessions.ts'
+import type { StreamState } from './event-log.ts'
+import { randomUUID } from 'node:crypto'
+import { AiAbortedError, AiProviderEmptyResponseError, AiSessionNotFoundError, AiShuttingDownError, AiStreamSupersededError } from '../errors.ts'
+import { sessionExists, sessionKeys } from '../sessions/sessions.ts'
 import { walkChain } from '../chain/fallback-chain.ts'
 import { buildMessages, buildProviderInput } from '../sessions/messages.ts'
-import { writeStreamState } from './event-log.ts'
+import { appendStreamEvent, holdsLease, promptHash, writeStreamState } from './event-log.ts'
 import { startProducer } from './producer.ts'
 import { followStream } from './follower.ts'
 
@@ -58,6 +60,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   const { config, context, sessions, client } = options
   const store = context.store
   const ttlMs = config.limits.historyExpiration
+  const leaseMs = config.limits.streamLease
   const producers = new Set<Producer>()
   /** The generation of each session on this instance: one at a time per session. */
   const generating = new Map<string, Producer>()
@@ -115,11 +118,26 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   }
 
   /**
+   * Take a known session's lease for `generation`, unless the session was deleted. A generation
+   * that still held it (on another instance: this one's was superseded already) is told through
+   * the log, where its followers read an AI_STREAM_SUPERSEDED error now; its producer stops at
+   * its next write, which the lease refuses.
+   */
+  async function takeLease (sessionId: string, generation: string): Promise<void> {
+    const taken = await store.replace(sessionKeys(sessionId).generation, generation, leaseMs, sessionExists(sessionId))
+    if (!taken.applied) throw new AiSessionNotFoundError(sessionId)
+    if (taken.previous === undefined || taken.previous === '') return
+    const superseded = new AiStreamSupersededError()
+    await appendStreamEvent(store, sessionId, { type: 'error', code: superseded.code, message: superseded.message }, ttlMs, holdsLease(sessionId, generation))
+  }
+
+  /**
    * Store the new turn's start and hand its stream to a producer. A known session's turn that
    * does not get that far is stored as failed, as one no model answered is.
    */
   async function beginGeneration (request: AiStreamRequest, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean, triedAt: number): Promise<AiStreamResponse> {
     const keys = sessionKeys(session.id)
+    const generation = randomUUID()
     let startedAt = 0
     try {
       // A caller that left while this switch waited behind another one ends nothing.
@@ -130,13 +148,25 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       // The caller may have left while it ended.
       if (callerLeft(request)) throw new AiAbortedError()
       startedAt = context.clock.now()
-      await Promise.all([
-        sessions.saveMeta(session),
-        writeStreamState(store, session.id, { status: 'running', startedAt, model: model.name }, ttlMs),
-        // A new turn of a known session starts a fresh log (ids keep growing) with no attach marker.
-        isNew ? undefined : store.clearEvents(keys.events),
-        isNew ? undefined : store.delete([keys.attach])
-      ])
+      const state: StreamState = { status: 'running', startedAt, model: model.name, generation, promptHash: promptHash(request.prompt) }
+      if (isNew) {
+        // Nobody knows the session yet: it is created with its lease and state in one step.
+        await Promise.all([
+          sessions.saveMeta(session),
+          store.set(keys.generation, generation, leaseMs),
+          writeStreamState(store, session.id, state, ttlMs)
+        ])
+      } else {
+        await takeLease(session.id, generation)
+        // The new turn starts a fresh log (ids keep growing) with no attach marker.
+        const [metaSaved] = await Promise.all([
+          sessions.saveMeta(session),
+          writeStreamState(store, session.id, state, ttlMs, holdsLease(session.id, generation)),
+          store.clearEvents(keys.events),
+          store.delete([keys.attach])
+        ])
+        if (!metaSaved) throw new AiSessionNotFoundError(session.id)
+      }
     } catch (error) {
       controller.abort()
       opened.iterator.return?.().catch(function ignore () {})
@@ -154,7 +184,9 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       controller,
       startedAt,
       ttlMs,
-      detachTimeout: config.limits.detachTimeout
+      detachTimeout: config.limits.detachTimeout,
+      generation,
+      leaseMs
     })
     producers.add(producer)
     generating.set(session.id, producer)
@@ -175,7 +207,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   }
 
   async function resume (request: AiStreamRequest, afterId: number | undefined): Promise<AiStreamResponse | undefined> {
-    const follower = await followStream({ context, sessionId: request.sessionId as string, afterId, ttlMs, silenceTimeout })
+    const follower = await followStream({ context, sessionId: request.sessionId as string, afterId, ttlMs, leaseMs, silenceTimeout })
     if (follower === undefined) return undefined
     followers.add(follower)
     const signal = request.signal

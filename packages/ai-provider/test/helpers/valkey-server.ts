@@ -17,7 +17,7 @@ export interface TestValkeyServer {
   controllable: boolean
   /** Why stop/start are not available (undefined when they are): use it as a `skip` reason. */
   skipControl: string | undefined
-  /** Stop the server (outage). Kept data is lost. */
+  /** Kill the server (SIGKILL: an outage). Kept data is lost, unless it was started with `appendOnly`. */
   stop (): Promise<void>
   /** Start it again on the same port. */
   start (): Promise<void>
@@ -136,7 +136,13 @@ async function waitForPing (host: string, port: number, timeoutMs: number): Prom
   }
 }
 
-export async function startValkeyServer (): Promise<TestValkeyServer> {
+/** Options of a private server. */
+export interface ValkeyServerOptions {
+  /** Persist every write to an append-only file (fsync always), so a killed server restarts with its data. */
+  appendOnly?: boolean
+}
+
+export async function startValkeyServer (options: ValkeyServerOptions = {}): Promise<TestValkeyServer> {
   const external = process.env.VALKEY_URL
   if (external !== undefined && external !== '') return useExternal(external)
 
@@ -149,7 +155,8 @@ export async function startValkeyServer (): Promise<TestValkeyServer> {
   async function start (): Promise<void> {
     if (child !== undefined) return
     const spawned = spawn(binary as string, [
-      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir
+      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
+      ...(options.appendOnly === true ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])
     ], { stdio: 'ignore' })
     child = spawned
     spawned.once('exit', function onExit () { if (child === spawned) child = undefined })

@@ -213,6 +213,60 @@ export function storeContract (name: string, factory: () => Promise<StoreUnderTe
       })
     })
 
+    describe('conditional writes', () => {
+      test('set, listPush and appendEvents write only while the condition key exists', async () => {
+        const exists = { key: 'cond:meta' }
+        assert.equal(await store.set('cond:value', 'no', 10_000, exists), false)
+        assert.equal(await store.listPush('cond:list', 'no', 10, 10_000, exists), false)
+        assert.equal(await store.appendEvents?.('cond:log', ['no'], 10_000, exists), 0)
+        assert.equal(await store.appendEvent('cond:log', 'no', 10_000, exists), 0)
+        assert.equal(await store.get('cond:value'), undefined)
+        assert.deepEqual(await store.listRange('cond:list'), [])
+        assert.deepEqual(await store.readEvents('cond:log', 0), [])
+
+        await store.set('cond:meta', 'here', 10_000)
+        assert.equal(await store.set('cond:value', 'yes', 10_000, exists), true)
+        assert.equal(await store.listPush('cond:list', 'yes', 10, 10_000, exists), true)
+        assert.equal(await store.appendEvent('cond:log', 'yes', 10_000, exists), 1)
+        assert.equal(await store.get('cond:value'), 'yes')
+        assert.deepEqual(await store.listRange('cond:list'), ['yes'])
+
+        await store.delete(['cond:meta'])
+        assert.equal(await store.set('cond:value', 'after', 10_000, exists), false)
+        assert.equal(await store.appendEvent('cond:log', 'after', 10_000, exists), 0)
+        assert.equal(await store.get('cond:value'), 'yes')
+        assert.deepEqual((await store.readEvents('cond:log', 0)).map((event) => event.data), ['yes'])
+      })
+
+      test('a condition with a value needs exactly that value; an expired condition key does not hold', async () => {
+        await store.set('cond:token', 'mine', WINDOW)
+        const mine = { key: 'cond:token', equals: 'mine' }
+        assert.equal(await store.appendEvents?.('cond:owned', ['a', 'b'], 10_000, mine), 1)
+        assert.equal(await store.appendEvent('cond:owned', 'c', 10_000, { key: 'cond:token', equals: 'theirs' }), 0)
+        assert.equal(await store.set('cond:token', 'mine', WINDOW, mine), true, 'a renewal under its own token')
+        await advance(PAST_WINDOW)
+        assert.equal(await store.appendEvent('cond:owned', 'd', 10_000, mine), 0)
+        assert.deepEqual((await store.readEvents('cond:owned', 0)).map((event) => event.data), ['a', 'b'])
+      })
+
+      test('replace writes and returns the value it replaced, under its condition', async () => {
+        assert.deepEqual(await store.replace('cond:lease', 'one', 10_000), { applied: true, previous: undefined })
+        assert.deepEqual(await store.replace('cond:lease', 'two', 10_000), { applied: true, previous: 'one' })
+        assert.deepEqual(await store.replace('cond:lease', 'three', 10_000, { key: 'cond:none' }), { applied: false, previous: undefined })
+        assert.equal(await store.get('cond:lease'), 'two')
+        await store.set('cond:session', '{}', 10_000)
+        assert.deepEqual(await store.replace('cond:lease', 'four', WINDOW, { key: 'cond:session' }), { applied: true, previous: 'two' })
+        await advance(PAST_WINDOW)
+        assert.equal(await store.get('cond:lease'), undefined, 'replace sets the TTL')
+      })
+
+      test('a deleted event log goes with its sequence: ids start again at 1', async () => {
+        await store.appendEvents?.('cond:gone', ['a', 'b'], 10_000)
+        await store.delete(['cond:gone'])
+        assert.equal(await store.appendEvent('cond:gone', 'c', 10_000), 1)
+      })
+    })
+
     describe('event logs', () => {
       function appendMany (key: string, data: string[], ttlMs: number): Promise<number> {
         assert.ok(store.appendEvents, 'the built-in stores append several events at once')

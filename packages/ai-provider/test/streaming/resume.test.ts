@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { AiStreamEvent } from '../../src/types.ts'
 import { createAi } from '../../src/ai.ts'
+import { promptHash } from '../../src/streaming/event-log.ts'
 import { setup, collect, contentOf } from '../helpers/ai.ts'
 import { createMockProvider } from '@platformatic/ai-mock-provider'
 import type { AiStore } from '../../src/store.ts'
@@ -145,22 +146,29 @@ test('a bad lastEventId is a 400', async (t) => {
   await assert.rejects(ai.stream({ prompt: 'p1', sessionId: first.sessionId, lastEventId: 'abc' }), { code: 'AI_BAD_REQUEST', statusCode: 400 })
 })
 
-test('a follower whose producer died gets AI_PROVIDER_TIMEOUT instead of hanging, and the next request starts fresh', async (t) => {
+// Regression (issue 25): the state a crashed instance left behind made a request with another
+// prompt follow the dead answer, wait for the silence timeout and get its partial text.
+test('an answer whose generation died: a resume gets what was logged and AI_STREAM_INTERRUPTED at once, another prompt starts fresh', async (t) => {
   const { ai, mock } = await setup(t, () => ({ limits: { requestTimeout: 100 } }))
   const { sessionId } = await ai.request({ prompt: 'p1' })
-  // What a crashed instance leaves behind: a running state and half a log.
-  await ai.store.set(`stream:${sessionId}`, JSON.stringify({ status: 'running', startedAt: 1, model: 'openai:a' }), 60_000)
-  await ai.store.appendEvent(`events:${sessionId}`, JSON.stringify({ type: 'content', text: 'half' }), 60_000)
-  const resumed = await ai.stream({ prompt: 'p2', sessionId })
+  // What a crashed instance leaves behind: a running state whose lease is gone, and half a log.
+  const state = { status: 'running', startedAt: 1, model: 'openai:a', generation: 'dead', promptHash: promptHash('crashed') }
+  await ai.store.set(`stream:${sessionId}`, JSON.stringify(state), 60_000)
+  await ai.store.appendEvent(`events:${sessionId}`, JSON.stringify('half'), 60_000)
+  const started = Date.now()
+  const resumed = await ai.stream({ prompt: 'crashed', sessionId, lastEventId: '0' })
   const events = await collect(resumed.events)
+  assert.ok(Date.now() - started < 100, 'no wait for the silence timeout')
   assert.equal(contentOf(events), 'half')
   const last = events.at(-1)
   assert.equal(last?.type, 'error')
-  if (last?.type === 'error') assert.equal(last.code, 'AI_PROVIDER_TIMEOUT')
+  if (last?.type === 'error') assert.equal(last.code, 'AI_STREAM_INTERRUPTED')
   assert.equal(last?.id, '1', 'a synthesized event repeats the last logged id')
-  const fresh = await ai.stream({ prompt: 'p2', sessionId })
-  assert.equal(contentOf(await collect(fresh.events)), 'Echo: p2')
-  assert.equal(mock.requests.length, 2)
+  const other = await ai.stream({ prompt: 'p2', sessionId })
+  assert.equal(contentOf(await collect(other.events)), 'Echo: p2')
+  const again = await ai.stream({ prompt: 'crashed', sessionId })
+  assert.equal(contentOf(await collect(again.events)), 'Echo: crashed')
+  assert.equal(mock.requests.length, 3)
 })
 
 test('another instance sharing the store resumes a stream generated here', async (t) => {

@@ -164,7 +164,8 @@ export const ai = {
         ...modelLimits,
         historyExpiration: { ...timeWindow, description: 'A session expires this long after its last write. Default "1d".' },
         historyLength: { type: 'integer', minimum: 1, description: 'Turns kept per session (older ones are dropped). Default 50.' },
-        detachTimeout: { type: 'integer', minimum: 0, description: 'Milliseconds a stream keeps generating after its client went away, waiting for a resume; then it is aborted and stored as INTERRUPTED. Default 1000.' }
+        detachTimeout: { type: 'integer', minimum: 0, description: 'Milliseconds a stream keeps generating after its client went away, waiting for a resume; then it is aborted and stored as INTERRUPTED. Default 1000.' },
+        streamLease: { ...timeWindow, description: 'How long a streamed answer holds its session without a sign of life: its instance renews the lease every third of it, and an answer whose instance or store died is seen as interrupted once it lapses. Default "10s".' }
       }
     },
     restore: { ...restore, description: 'Global cool-down windows; a model\'s `restore` override them field by field.' },

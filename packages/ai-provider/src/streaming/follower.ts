@@ -22,6 +22,11 @@ export interface FollowOptions {
   sessionId: string
   /** The last id the client saw; undefined when it sent none. */
   afterId: number | undefined
+  /**
+   * Digest of the request's prompt: a log that became another prompt's since the request
+   * looked (a new turn started in between) is not followed.
+   */
+  promptHash: string
   /** TTL of the attach marker: the session's historyExpiration. */
   ttlMs: number
   /** `limits.streamLease`: a live generation renews its lease within it. */
@@ -80,9 +85,11 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
   // A client that already saw the last event gets it again rather than a second answer to the
   // same prompt: nothing is duplicated, and the stream still ends with its terminal event.
   if (last !== undefined && terminal && last.id <= lastId) lastId = last.id - 1
-  const resumable = options.afterId === undefined
-    ? state?.status === 'running'
-    : live || (last !== undefined && last.id > lastId)
+  // The store runs a new turn's state write before it clears the log: a log read after the
+  // clear is read with the new turn's state, so it is never taken for this prompt's.
+  const sameTurn = state?.promptHash === undefined || state.promptHash === options.promptHash
+  const pending = options.afterId === undefined ? live : live || (last !== undefined && last.id > lastId)
+  const resumable = sameTurn && pending
   if (!resumable) {
     over = true
     await unfollow()

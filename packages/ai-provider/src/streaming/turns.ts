@@ -49,7 +49,10 @@ export interface StreamTurnsOptions {
 export interface StreamTurns {
   /** A new turn: the chain to its first event, then a producer (a request without `sessionId`: its session is not stored yet). */
   start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[]): Promise<AiStreamResponse>
-  /** Follow (or replay) the session's stored answer after `afterId`; undefined when there is none. */
+  /**
+   * Follow (or replay) the session's stored answer after `afterId`, when it is still the answer
+   * to `request.prompt`; undefined when there is none (the request is then a new turn).
+   */
   resume (request: AiStreamRequest, afterId: number | undefined): Promise<AiStreamResponse | undefined>
   /** Store the end of every generation (waits at most SHUTDOWN_WAIT_MS), then end every follower. */
   shutdown (): Promise<void>
@@ -158,7 +161,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
         ])
       } else {
         await takeLease(session.id, generation)
-        // The new turn starts a fresh log (ids keep growing) with no attach marker.
+        // The new turn starts a fresh log (ids keep growing) with no attach marker. In this
+        // order: the state is written before the log is cleared (follower.ts relies on it).
         const [metaSaved] = await Promise.all([
           sessions.saveMeta(session),
           writeStreamState(store, session.id, state, ttlMs, holdsLease(session.id, generation)),
@@ -207,7 +211,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   }
 
   async function resume (request: AiStreamRequest, afterId: number | undefined): Promise<AiStreamResponse | undefined> {
-    const follower = await followStream({ context, sessionId: request.sessionId as string, afterId, ttlMs, leaseMs, silenceTimeout })
+    const follower = await followStream({ context, sessionId: request.sessionId as string, afterId, promptHash: promptHash(request.prompt), ttlMs, leaseMs, silenceTimeout })
     if (follower === undefined) return undefined
     followers.add(follower)
     const signal = request.signal

@@ -141,13 +141,6 @@ export function startProducer (options: ProducerOptions): Producer {
     controller.abort()
   }
 
-  async function emit (event: LoggedEvent): Promise<void> {
-    const delivered = await appendStreamEvent(store, session.id, event, options.ttlMs, lease)
-    if (delivered === undefined) throw new LeaseLostError()
-    lastId = Number(delivered.id)
-    channel.push(delivered)
-  }
-
   /**
    * A terminal event the log refused (the lease is lost) or could not take (the store is down):
    * the local consumer still gets it, with the last logged id, so a resume from it loses nothing.
@@ -163,21 +156,25 @@ export function startProducer (options: ProducerOptions): Producer {
   async function finish (event: Extract<ProviderStreamEvent, { type: 'end' }>): Promise<void> {
     const stored = turn(event.result)
     if (event.usage !== undefined) stored.usage = event.usage
-    // The turn is stored before `end` goes out, so a follow-up sent on `end` sees it.
-    const [saved] = await Promise.all([
+    const end: LoggedEvent = { type: 'end', result: event.result, sessionId: session.id, model: model.name, usage: event.usage }
+    // One round trip: the turn, the state, `end` and the lease's release leave together, and
+    // the store runs them in this order, so a follow-up sent on `end` sees the turn.
+    const [saved, , logged] = await Promise.all([
       options.sessions.saveTurn(session, stored),
-      writeStreamState(store, session.id, { status: 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease)
+      writeStreamState(store, session.id, { status: 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease),
+      appendStreamEvent(store, session.id, end, options.ttlMs, lease),
+      releaseLease()
     ])
     if (!saved) throw new LeaseLostError()
     answered = true
-    const end: LoggedEvent = { type: 'end', result: event.result, sessionId: session.id, model: model.name, usage: event.usage }
-    try {
-      await emit(end)
-    } catch (error) {
-      // The answer is whole and stored: its consumer gets its end even when the log does not.
-      if (!(error instanceof LeaseLostError)) throw error
+    if (logged === undefined) {
+      // Superseded between its last delta and its end: the answer is whole and stored, and its
+      // consumer gets its end even though the log is another turn's now.
       deliverUnlogged(end)
+      return
     }
+    lastId = Number(logged.id)
+    channel.push(logged)
   }
 
   /** Why the lease was lost: the session was deleted, or a new turn (on any instance) took it. */
@@ -211,22 +208,25 @@ export function startProducer (options: ProducerOptions): Producer {
     options.iterator.return?.().catch(function ignore () {})
     const stored = turn(interrupted ? 'INTERRUPTED' : 'FAILED')
     stored.errorCode = code
-    try {
-      await Promise.all([
-        interrupted ? undefined : recordFailure(context, model, failure),
-        options.sessions.saveTurn(session, stored),
-        writeStreamState(store, session.id, { status: interrupted ? 'interrupted' : 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease)
-      ])
-    } catch (storeError) {
-      logger.error({ err: storeError, sessionId: session.id }, 'could not store the end of a failed stream')
-    }
+    const ending: LoggedEvent = { type: 'error', code, message }
     logger.warn({ sessionId: session.id, model: model.name, code, message }, 'stream ended with an error')
-    try {
-      await emit({ type: 'error', code, message })
-    } catch {
+    // One round trip, as for `end`: the turn and state first, then the event and the release.
+    const [failureRecorded, turnSaved, stateWritten, logged] = await Promise.allSettled([
+      interrupted ? undefined : recordFailure(context, model, failure),
+      options.sessions.saveTurn(session, stored),
+      writeStreamState(store, session.id, { status: interrupted ? 'interrupted' : 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease),
+      appendStreamEvent(store, session.id, ending, options.ttlMs, lease),
+      releaseLease()
+    ])
+    const unstored = [failureRecorded, turnSaved, stateWritten].find(function rejected (write) { return write.status === 'rejected' })
+    if (unstored !== undefined) logger.error({ err: unstored.reason, sessionId: session.id }, 'could not store the end of a failed stream')
+    if (logged.status === 'fulfilled' && logged.value !== undefined) {
+      lastId = Number(logged.value.id)
+      channel.push(logged.value)
+    } else {
       // The log is unreachable or no longer this generation's: the consumer still learns why
       // its stream ended.
-      deliverUnlogged({ type: 'error', code, message })
+      deliverUnlogged(ending)
     }
   }
 

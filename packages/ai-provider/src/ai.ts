@@ -2,7 +2,7 @@
 // Each concept lives in its own module; this file only sequences them per request.
 
 import type {
-  Ai, AiDependencies, AiModelSelector, AiOptions, AiRequest, AiResponse, AiStreamRequest,
+  Ai, AiChatMessage, AiDependencies, AiModelSelector, AiOptions, AiRequest, AiResponse, AiStreamRequest,
   AiStreamResponse, AiTurn
 } from './types.ts'
 import type { ProviderAnswer, ProviderClient } from './provider.ts'
@@ -67,20 +67,28 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   async function request (request: AiRequest): Promise<AiResponse> {
     checkRequest(request)
     const candidates = candidatesOf(request.models)
-    // The chain reads the state of each model it tries, with its rate unit: only a known
-    // session is read before it.
-    const session = request.sessionId === undefined ? sessions.create(request) : await sessions.open(request)
-    const messages = buildMessages(session.context, session.turns, request.prompt)
+    // A known session is read in the same round trip as the chain's first step (the store
+    // sends what is asked in one tick together); the call waits for it. Its own error (404)
+    // wins over whatever the chain ended with.
+    const opening = request.sessionId === undefined ? Promise.resolve(sessions.create(request)) : sessions.open(request)
+    opening.catch(function handledBelow () {})
+    let messages: AiChatMessage[] | undefined
     const startedAt = clock.now()
     let chosen: { model: NormalizedModel, value: ProviderAnswer }
     try {
-      chosen = await walkChain(context, candidates, function completeWith (model, signal) {
-        return client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
+      chosen = await walkChain(context, candidates, async function completeWith (model, signal) {
+        if (messages === undefined) {
+          const session = await opening
+          messages = buildMessages(session.context, session.turns, request.prompt)
+        }
+        return await client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
       }, request.signal)
     } catch (error) {
+      const session = await opening
       if (request.sessionId !== undefined) await sessions.saveFailedTurn(session, request.prompt, error, startedAt)
       throw error
     }
+    const session = await opening
     const { model, value: answer } = chosen
     const turn: AiTurn = { prompt: request.prompt, response: answer.text, model: model.name, result: answer.result, createdAt: isoDate(startedAt) }
     if (answer.usage !== undefined) turn.usage = answer.usage

@@ -42,6 +42,11 @@ export interface ProducerOptions {
   generation: string
   /** How long the lease lasts without a renewal (`limits.streamLease`). */
   leaseMs: number
+  /**
+   * The writes that start the turn (meta, lease, state), issued but not awaited: the producer's
+   * first write leaves in the same round trip and waits for them too.
+   */
+  stored: Promise<unknown>
 }
 
 export interface Producer {
@@ -99,6 +104,17 @@ export function startProducer (options: ProducerOptions): Producer {
   const lease = holdsLease(session.id, options.generation)
   const leaseTimer = setInterval(renewLease, Math.max(1, Math.floor(options.leaseMs / 3)))
   leaseTimer.unref()
+  /** The start of the turn, until the first write has waited for it. */
+  let starting: Promise<unknown> | undefined = options.stored
+
+  /** `write`, and the turn's start when it is the first write: they left in one round trip. */
+  async function afterStart<T> (write: Promise<T>): Promise<T> {
+    if (starting === undefined) return await write
+    const start = starting
+    starting = undefined
+    const [value] = await Promise.all([write, start])
+    return value
+  }
 
   function renewLease (): void {
     store.set(keys.generation, options.generation, options.leaseMs, lease).catch(function leaseNotRenewed (error) {
@@ -159,12 +175,12 @@ export function startProducer (options: ProducerOptions): Producer {
     const end: LoggedEvent = { type: 'end', result: event.result, sessionId: session.id, model: model.name, usage: event.usage }
     // One round trip: the turn, the state, `end` and the lease's release leave together, and
     // the store runs them in this order, so a follow-up sent on `end` sees the turn.
-    const [saved, , logged] = await Promise.all([
+    const [saved, , logged] = await afterStart(Promise.all([
       options.sessions.saveTurn(session, stored),
       writeStreamState(store, session.id, { status: 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease),
       appendStreamEvent(store, session.id, end, options.ttlMs, lease),
       releaseLease()
-    ])
+    ]))
     if (!saved) throw new LeaseLostError()
     answered = true
     if (logged === undefined) {
@@ -267,7 +283,7 @@ export function startProducer (options: ProducerOptions): Producer {
           if (event.text.length > 0) encoded.push(encodeContent(event.text))
         }
         if (encoded.length > 0) {
-          let id = await appendEvents(store, logKey, encoded, options.ttlMs, lease)
+          let id = await afterStart(appendEvents(store, logKey, encoded, options.ttlMs, lease))
           if (id === 0) throw new LeaseLostError()
           const delivered: AiStreamEvent[] = []
           for (const event of batch) {

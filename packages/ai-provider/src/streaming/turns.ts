@@ -142,6 +142,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     const keys = sessionKeys(session.id)
     const generation = randomUUID()
     let startedAt = 0
+    let stored: Promise<unknown> = Promise.resolve()
     try {
       // A caller that left while this switch waited behind another one ends nothing.
       if (callerLeft(request)) throw new AiAbortedError()
@@ -153,8 +154,9 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       startedAt = context.clock.now()
       const state: StreamState = { status: 'running', startedAt, model: model.name, generation, promptHash: promptHash(request.prompt) }
       if (isNew) {
-        // Nobody knows the session yet: it is created with its lease and state in one step.
-        await Promise.all([
+        // Nobody knows the session yet: it is created with its lease and state, in the same
+        // round trip as the first events (the producer waits for both).
+        stored = Promise.all([
           sessions.saveMeta(session),
           store.set(keys.generation, generation, leaseMs),
           writeStreamState(store, session.id, state, ttlMs)
@@ -163,14 +165,17 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
         await takeLease(session.id, generation)
         // The new turn starts a fresh log (ids keep growing) with no attach marker. In this
         // order: the state is written before the log is cleared (follower.ts relies on it).
-        const [metaSaved] = await Promise.all([
+        stored = Promise.all([
           sessions.saveMeta(session),
           writeStreamState(store, session.id, state, ttlMs, holdsLease(session.id, generation)),
           store.clearEvents(keys.events),
           store.delete([keys.attach])
-        ])
-        if (!metaSaved) throw new AiSessionNotFoundError(session.id)
+        ]).then(function sessionStillThere ([metaSaved]) {
+          if (!metaSaved) throw new AiSessionNotFoundError(session.id)
+        })
       }
+      // Awaited below, once the producer issued its first write.
+      stored.catch(function awaitedBelow () {})
     } catch (error) {
       controller.abort()
       opened.iterator.return?.().catch(function ignore () {})
@@ -190,7 +195,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       ttlMs,
       detachTimeout: config.limits.detachTimeout,
       generation,
-      leaseMs
+      leaseMs,
+      stored
     })
     producers.add(producer)
     generating.set(session.id, producer)
@@ -201,6 +207,15 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       if (generating.get(session.id) === producer) generating.delete(session.id)
       signal?.removeEventListener('abort', producer.detach)
     })
+    // The turn is answered once its start is stored (with the first events, one round trip),
+    // and the next turn switch of the session waits until then too. A start that cannot be
+    // stored is the request's error; the producer fails on it as well and stores the turn.
+    try {
+      await stored
+    } catch (error) {
+      producer.detach()
+      throw error
+    }
     return { sessionId: session.id, model: model.name, events: producer.events }
   }
 

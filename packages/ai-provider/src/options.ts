@@ -287,7 +287,11 @@ export function normalizeOptions (options: AiOptions): NormalizedAiOptions {
     if (limitsInput.historyExpiration !== undefined) sessionLimits.historyExpiration = positiveWindow(limitsInput.historyExpiration, 'limits.historyExpiration')
     if (limitsInput.historyLength !== undefined) sessionLimits.historyLength = positiveInteger(limitsInput.historyLength, 'limits.historyLength')
     if (limitsInput.detachTimeout !== undefined) sessionLimits.detachTimeout = nonNegativeInteger(limitsInput.detachTimeout, 'limits.detachTimeout')
-    if (limitsInput.streamLease !== undefined) sessionLimits.streamLease = positiveWindow(limitsInput.streamLease, 'limits.streamLease')
+    if (limitsInput.streamLease !== undefined) {
+      sessionLimits.streamLease = positiveWindow(limitsInput.streamLease, 'limits.streamLease')
+      // Renewed every third of it: shorter, one slow store reply would let a live answer lapse.
+      if (sessionLimits.streamLease < 1000) fail(`limits.streamLease must be at least 1s, got ${describeValue(limitsInput.streamLease)}`)
+    }
   }
 
   if (!Array.isArray(input.models) || input.models.length === 0) fail(`models must be a non-empty array, got ${describeValue(input.models)}`)

@@ -104,8 +104,11 @@ export interface AiStore {
   appendEvents? (key: string, data: readonly string[], ttlMs: number, condition?: WriteCondition): Promise<number>
   /** Events of the log with an id greater than `afterId`, in order ([] when missing). */
   readEvents (key: string, afterId: number): Promise<StoredEvent[]>
-  /** Drop the events of a log but keep its sequence, so later ids keep growing. */
-  clearEvents (key: string): Promise<void>
+  /**
+   * Drop the events of a log but keep its sequence, so later ids keep growing. With a
+   * `condition`, only when it holds; resolves true when cleared.
+   */
+  clearEvents (key: string, condition?: WriteCondition): Promise<boolean>
   /**
    * Be told of every event appended to the log `key` from now on, by any instance.
    * Resolves once the subscription is active; the returned function unsubscribes.

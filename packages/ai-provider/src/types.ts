@@ -48,7 +48,7 @@ export interface GlobalLimits extends ModelLimits {
    * How long a streamed answer's generation holds its session's log without a sign of life:
    * its instance renews this lease while it generates (every third of it). An answer whose
    * instance or store died is seen as interrupted once the lease lapses, so it is never waited
-   * on or attached to. Default `'10s'`.
+   * on or attached to. At least `'1s'`. Default `'10s'`.
    */
   streamLease?: TimeWindow
 }

@@ -31,8 +31,8 @@ export interface MemoryStoreOptions {
   /** Drives expiry. Default: the wall clock. */
   clock?: Clock
   /**
-   * Most keys kept at once; the least recently written is evicted beyond it. Default 500000:
-   * 100000 sessions of five keys (the default `storage.maxSessions`), a few hundred MB at most
+   * Most keys kept at once; the least recently written is evicted beyond it. Default 600000:
+   * 100000 sessions of six keys (the default `storage.maxSessions`), a few hundred MB at most
    * for short answers (about 1.3 KB per prompt session, 2.7 KB per 16-delta stream, ~50 B per
    * further word-sized delta).
    */
@@ -92,7 +92,7 @@ const FOREVER = Number.POSITIVE_INFINITY
 
 export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
   const clock = options.clock ?? systemClock
-  const maxKeys = options.maxKeys ?? 500_000
+  const maxKeys = options.maxKeys ?? 600_000
   const slots = new Map<string, Slot>()
   let oldest: Slot | undefined
   let newest: Slot | undefined
@@ -308,9 +308,11 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
       return events
     },
 
-    async clearEvents (key: string): Promise<void> {
+    async clearEvents (key: string, condition?: WriteCondition): Promise<boolean> {
+      if (!holds(condition)) return false
       const log = read(key, 'log')
       if (log !== undefined) log.data = []
+      return true
     },
 
     async followEvents (key: string, listener: EventListener): Promise<() => Promise<void>> {

@@ -72,12 +72,25 @@ end`
 }
 
 /**
- * A write under a condition. KEYS[1] key, KEYS[2] condition key; ARGV[1] value, ARGV[2] ttl ms,
+ * A write under a condition. KEYS[1] key, KEYS[2] condition key; ARGV[1] value, ARGV[2] ttl ms (0: none),
  * ARGV[3] condition mode ('0' exists, '1' equals), ARGV[4] the value it must equal. Returns 1
  * when written, 0 when refused.
  */
 export const setIfScript = defineScript('setIf', `${conditionLua('KEYS[2]', 'ARGV[3]', 'ARGV[4]', '0')}
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if tonumber(ARGV[2]) > 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+return 1
+`)
+
+/**
+ * Drop an event log (not its sequence) under a condition. KEYS[1] log, KEYS[2] condition key;
+ * ARGV[1] condition mode, ARGV[2] the value it must equal. Returns 1 when done, 0 when refused.
+ */
+export const clearEventsIfScript = defineScript('clearEventsIf', `${conditionLua('KEYS[2]', 'ARGV[1]', 'ARGV[2]', '0')}
+redis.call('DEL', KEYS[1])
 return 1
 `)
 

@@ -11,7 +11,7 @@ import type { AiStore, ConsumeResult, GuardedConsumeResult, StoredEvent, WriteCo
 import type { Logger, ValkeyStorageOptions } from '../types.ts'
 import { AiStorageUnavailableError } from '../errors.ts'
 import { buildClient, firstConnect, injectedClient, reconnectDelay, waitForReady, watchConnection } from './valkey-connection.ts'
-import { appendEventsScript, consumeScript, consumeUnlessScript, expireScript, listPushScript, replaceScript, setIfScript, type ValkeyScript } from './valkey-scripts.ts'
+import { appendEventsScript, clearEventsIfScript, consumeScript, consumeUnlessScript, expireScript, listPushScript, replaceScript, setIfScript, type ValkeyScript } from './valkey-scripts.ts'
 
 const DEFAULT_KEY_PREFIX = 'aiwarp:'
 const DEFAULT_CONNECT_TIMEOUT = 5000
@@ -72,12 +72,26 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
     }
   }
 
+  // Scripts the server of the current connection has cached. Until it has one, it is sent
+  // whole with EVAL (which caches it) rather than tried with EVALSHA: an EVALSHA refused with
+  // NOSCRIPT and sent again would run after the commands issued behind it, and the gateway
+  // relies on the store running what it is asked in order (a turn's start and its first events
+  // leave together). A new connection (a restart of Valkey) starts with none.
+  const cached = new Set<string>()
+  client.on('ready', function scriptsNotCached () { cached.clear() })
+
   async function runScript (script: ValkeyScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+    if (!cached.has(script.sha)) {
+      const reply = await client.eval(script.lua, keys.length, ...keys, ...args)
+      cached.add(script.sha)
+      return reply
+    }
     try {
       return await client.evalsha(script.sha, keys.length, ...keys, ...args)
     } catch (error) {
-      // The script cache is empty after a restart or on a new server: EVAL loads it again.
+      // The cache was flushed behind our back (SCRIPT FLUSH): EVAL loads it again.
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+      cached.delete(script.sha)
       coalesceWrites()
       return await client.eval(script.lua, keys.length, ...keys, ...args)
     }
@@ -141,8 +155,7 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
 
     async set (key: string, value: string, ttlMs?: number, condition?: WriteCondition): Promise<boolean> {
       if (condition !== undefined) {
-        if (ttlMs === undefined) throw new TypeError('a conditional set needs a ttl')
-        const written = await guard('set', () => runScript(setIfScript, [keyOf(key), keyOf(condition.key)], [value, ttlMs, ...conditionArgs(condition)]))
+        const written = await guard('set', () => runScript(setIfScript, [keyOf(key), keyOf(condition.key)], [value, ttlMs ?? 0, ...conditionArgs(condition)]))
         return written === 1
       }
       if (ttlMs === undefined) await guard('set', () => client.set(keyOf(key), value))
@@ -191,8 +204,13 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
       return entries.map(parseEntry)
     },
 
-    async clearEvents (key: string): Promise<void> {
-      await guard('clearEvents', () => client.del(keyOf(key)))
+    async clearEvents (key: string, condition?: WriteCondition): Promise<boolean> {
+      if (condition === undefined) {
+        await guard('clearEvents', () => client.del(keyOf(key)))
+        return true
+      }
+      const cleared = await guard('clearEvents', () => runScript(clearEventsIfScript, [keyOf(key), keyOf(condition.key)], conditionArgs(condition)))
+      return cleared === 1
     },
 
     async followEvents (key: string, listener: EventListener): Promise<() => Promise<void>> {

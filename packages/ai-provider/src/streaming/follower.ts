@@ -97,7 +97,8 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
   }
   if (live) {
     try {
-      await store.set(keys.attach, '1', options.ttlMs, sessionExists(options.sessionId))
+      // The generation's own token: a marker left by a follower of an earlier turn says nothing.
+      await store.set(keys.attach, generation as string, options.ttlMs, sessionExists(options.sessionId))
     } catch (error) {
       await unfollow()
       throw error
@@ -145,19 +146,27 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
    * terminal event does the follower end with why: the session was deleted, a new turn took
    * over, or the generation died.
    */
+  let checking = false
   async function checkLease (): Promise<void> {
+    if (checking) return
+    checking = true
     try {
       const current = await store.get(keys.generation)
       if (over || current === generation) return
-      const [rest, meta] = await Promise.all([store.readEvents(keys.events, lastId), store.get(keys.session)])
-      for (const event of rest) deliver(event)
+      // The log, then the state, in one round trip: a new turn writes its state before it
+      // clears the log, so while the state read after it is still this generation's, the
+      // events read are this generation's too.
+      const [rest, now, meta] = await Promise.all([store.readEvents(keys.events, lastId), readStreamState(store, options.sessionId), store.get(keys.session)])
+      if (now?.generation === generation) for (const event of rest) deliver(event)
       if (over) return
       const error = meta === undefined
         ? new AiSessionNotFoundError(options.sessionId)
         : current !== undefined && current !== '' ? new AiStreamSupersededError() : new AiStreamInterruptedError()
       end(error.code, error.message)
     } catch (error) {
-      logger.warn({ err: error, sessionId: options.sessionId }, 'could not check the lease of a followed stream')
+      logger.debug({ err: error, sessionId: options.sessionId }, 'could not check the lease of a followed stream')
+    } finally {
+      checking = false
     }
   }
 

@@ -14,13 +14,13 @@ import type { ProviderStreamEvent } from '../provider.ts'
 import type { NormalizedModel } from '../options.ts'
 import type { ChainContext } from '../chain/fallback-chain.ts'
 import type { OpenSession, Sessions } from '../sessions/sessions.ts'
-import type { LoggedEvent } from './event-log.ts'
-import { AiAbortedError, AiProviderMalformedResponseError, AiSessionNotFoundError, AiShuttingDownError, AiStreamSupersededError } from '../errors.ts'
+import type { LoggedEvent, StreamState } from './event-log.ts'
+import { AiAbortedError, AiProviderMalformedResponseError, AiSessionNotFoundError, AiShuttingDownError, AiStreamInterruptedError, AiStreamSupersededError } from '../errors.ts'
 import { recordFailure } from '../chain/fallback-chain.ts'
 import { isoDate } from '../clock.ts'
 import { createEventChannel } from './channel.ts'
 import { isBatchIterator } from '../transport/event-batches.ts'
-import { appendEvents, appendStreamEvent, encodeContent, holdsLease, writeStreamState } from './event-log.ts'
+import { appendEvents, appendStreamEvent, encodeContent, holdsLease, readStreamState, writeStreamState } from './event-log.ts'
 import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
 
 export interface ProducerOptions {
@@ -96,6 +96,8 @@ export function startProducer (options: ProducerOptions): Producer {
   let stopCode: StopCode | undefined
   /** The answer's turn and `end` are stored: only the rest of the upstream body is left. */
   let answered = false
+  /** A renewal was refused: the run ends as if a write had been. */
+  let leaseLost = false
   let over = false
   let detachTimer: NodeJS.Timeout | undefined
   const channel = createEventChannel(onConsumerGone)
@@ -116,8 +118,13 @@ export function startProducer (options: ProducerOptions): Producer {
     return value
   }
 
+  /** Renew the lease; a renewal refused means it is lost (deleted, superseded, lapsed): stop now, not at the next event. */
   function renewLease (): void {
-    store.set(keys.generation, options.generation, options.leaseMs, lease).catch(function leaseNotRenewed (error) {
+    store.set(keys.generation, options.generation, options.leaseMs, lease).then(function renewed (held) {
+      if (held || over) return
+      leaseLost = true
+      controller.abort()
+    }, function leaseNotRenewed (error) {
       logger.debug({ err: error, sessionId: session.id }, 'could not renew a stream lease')
     })
   }
@@ -148,7 +155,7 @@ export function startProducer (options: ProducerOptions): Producer {
     } catch (error) {
       logger.warn({ err: error, sessionId: session.id }, 'could not check for a resumed stream')
     }
-    if (attached === undefined) stop('AI_ABORTED')
+    if (attached !== options.generation) stop('AI_ABORTED')
   }
 
   function stop (code: StopCode): void {
@@ -193,21 +200,25 @@ export function startProducer (options: ProducerOptions): Producer {
     channel.push(logged)
   }
 
-  /** Why the lease was lost: the session was deleted, or a new turn (on any instance) took it. */
+  /** Why the lease was lost: the session was deleted, a new turn (on any instance) took it, or it lapsed (the state is still this generation's). */
   async function lostLeaseFailure (): Promise<{ code: string, message: string }> {
     let meta: string | undefined = ''
+    let state: StreamState | undefined
     try {
-      meta = await store.get(keys.session)
+      [meta, state] = await Promise.all([store.get(keys.session), readStreamState(store, session.id)])
     } catch {
-      // Unknown: superseded is the likelier of the two.
+      // Unknown: superseded is the likelier.
     }
-    const error = meta === undefined ? new AiSessionNotFoundError(session.id) : new AiStreamSupersededError()
+    let error
+    if (meta === undefined) error = new AiSessionNotFoundError(session.id)
+    else if (state?.generation === options.generation) error = new AiStreamInterruptedError()
+    else error = new AiStreamSupersededError()
     return { code: error.code, message: error.message }
   }
 
   async function fail (error: unknown): Promise<void> {
     const failure = error as Failure
-    const lost = error instanceof LeaseLostError
+    const lost = error instanceof LeaseLostError || leaseLost
     const interrupted = stopCode !== undefined || lost
     let code: string
     let message: string

@@ -121,20 +121,6 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   }
 
   /**
-   * Take a known session's lease for `generation`, unless the session was deleted. A generation
-   * that still held it (on another instance: this one's was superseded already) is told through
-   * the log, where its followers read an AI_STREAM_SUPERSEDED error now; its producer stops at
-   * its next write, which the lease refuses.
-   */
-  async function takeLease (sessionId: string, generation: string): Promise<void> {
-    const taken = await store.replace(sessionKeys(sessionId).generation, generation, leaseMs, sessionExists(sessionId))
-    if (!taken.applied) throw new AiSessionNotFoundError(sessionId)
-    if (taken.previous === undefined || taken.previous === '') return
-    const superseded = new AiStreamSupersededError()
-    await appendStreamEvent(store, sessionId, { type: 'error', code: superseded.code, message: superseded.message }, ttlMs, holdsLease(sessionId, generation))
-  }
-
-  /**
    * Store the new turn's start and hand its stream to a producer. A known session's turn that
    * does not get that far is stored as failed, as one no model answered is.
    */
@@ -162,16 +148,22 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
           writeStreamState(store, session.id, state, ttlMs)
         ])
       } else {
-        await takeLease(session.id, generation)
-        // The new turn starts a fresh log (ids keep growing) with no attach marker. In this
-        // order: the state is written before the log is cleared (follower.ts relies on it).
+        // One round trip, run by the store in this order: take the lease (while the session
+        // exists), end whatever wrote the log before (its followers read the error now, on
+        // any instance), then meta, state and a fresh log (ids keep growing). Every write after
+        // the first is under the new lease, so a turn that lost it to a later one meanwhile
+        // changes nothing; the state is written before the log is cleared (follower.ts relies
+        // on it).
+        const lease = holdsLease(session.id, generation)
+        const superseded = new AiStreamSupersededError()
         stored = Promise.all([
+          store.replace(keys.generation, generation, leaseMs, sessionExists(session.id)),
+          appendStreamEvent(store, session.id, { type: 'error', code: superseded.code, message: superseded.message }, ttlMs, lease),
           sessions.saveMeta(session),
-          writeStreamState(store, session.id, state, ttlMs, holdsLease(session.id, generation)),
-          store.clearEvents(keys.events),
-          store.delete([keys.attach])
-        ]).then(function sessionStillThere ([metaSaved]) {
-          if (!metaSaved) throw new AiSessionNotFoundError(session.id)
+          writeStreamState(store, session.id, state, ttlMs, lease),
+          store.clearEvents(keys.events, lease)
+        ]).then(function sessionStillThere ([taken, , metaSaved]) {
+          if (!taken.applied || !metaSaved) throw new AiSessionNotFoundError(session.id)
         })
       }
       // Awaited below, once the producer issued its first write.

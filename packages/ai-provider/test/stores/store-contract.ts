@@ -260,6 +260,16 @@ export function storeContract (name: string, factory: () => Promise<StoreUnderTe
         assert.equal(await store.get('cond:lease'), undefined, 'replace sets the TTL')
       })
 
+      test('clearEvents under a condition clears only while it holds, and keeps the sequence', async () => {
+        await store.set('cond:clear-token', 'mine', 10_000)
+        await store.appendEvents?.('cond:clear', ['a', 'b'], 10_000)
+        assert.equal(await store.clearEvents('cond:clear', { key: 'cond:clear-token', equals: 'theirs' }), false)
+        assert.equal((await store.readEvents('cond:clear', 0)).length, 2)
+        assert.equal(await store.clearEvents('cond:clear', { key: 'cond:clear-token', equals: 'mine' }), true)
+        assert.deepEqual(await store.readEvents('cond:clear', 0), [])
+        assert.equal(await store.appendEvent('cond:clear', 'c', 10_000), 3)
+      })
+
       test('a deleted event log goes with its sequence: ids start again at 1', async () => {
         await store.appendEvents?.('cond:gone', ['a', 'b'], 10_000)
         await store.delete(['cond:gone'])

@@ -7,6 +7,7 @@ import type { TestContext } from 'node:test'
 import type { MockProvider } from '@platformatic/ai-mock-provider'
 import type { Ai, AiOptions, AiStreamEvent } from '../../src/types.ts'
 import { collect, contentOf, setup } from '../helpers/ai.ts'
+import { promptHash } from '../../src/streaming/event-log.ts'
 import { startValkeyServer } from '../helpers/valkey-server.ts'
 import { rejection, startGateways } from '../helpers/valkey-gateways.ts'
 
@@ -198,6 +199,56 @@ test('valkey: a resume of an answer whose generation died gets what was logged a
   const last = resumed.at(-1)
   assert.ok(last?.type === 'error' && ['AI_STREAM_INTERRUPTED', 'AI_SHUTTING_DOWN'].includes(last.code), JSON.stringify(last))
   assert.ok(Date.now() - started < 1000, `ended in ${Date.now() - started} ms`)
+})
+
+test('valkey: a generation longer than its lease keeps it by renewing it, and a follower on another instance gets the whole answer', async (t) => {
+  const { instances, mock } = await startGateways(t, server, 2, { limits: { streamLease: '1s' } })
+  const [first, second] = instances
+  const deltas = Array.from({ length: 12 }, (_, i) => `d${i} `)
+  mock.enqueue('a', { deltas, deltaDelayMs: 200 })
+  const running = await first.stream({ prompt: 'long' })
+  const { first: firstEvent, rest } = await firstAndRest(running.events)
+  const followed = await collect((await second.stream({ prompt: 'long', sessionId: running.sessionId, lastEventId: firstEvent.id })).events)
+  const original = [firstEvent, ...await rest]
+  assert.equal(original.at(-1)?.type, 'end', 'the producer kept its lease for 2.4 s with a 1 s lease')
+  assert.equal(followed.at(-1)?.type, 'end')
+  assert.equal(contentOf([firstEvent, ...followed]), deltas.join(''))
+})
+
+test('valkey: a DELETE ends a generation whose provider is silent within a third of the lease, not at its next event', async (t) => {
+  const { instances, mock } = await startGateways(t, server, 2, { limits: { streamLease: '1500ms' } })
+  const [first, second] = instances
+  const created = await first.request({ prompt: 'hello' })
+  mock.enqueue('a', { deltas: ['one ', 'two'], stallAfter: 1 })
+  const running = await first.stream({ prompt: 'stalls', sessionId: created.sessionId })
+  const { rest } = await firstAndRest(running.events)
+  const deletedAt = Date.now()
+  await second.deleteSession(created.sessionId)
+  const ended = await rest
+  const took = Date.now() - deletedAt
+  const last = ended.at(-1)
+  assert.equal(last?.type === 'error' && last.code, 'AI_SESSION_NOT_FOUND')
+  assert.ok(took < 1200, `ended ${took} ms after the delete`)
+  await mock.requests[1].closed
+})
+
+test('valkey: a follower of an answer whose lease lapsed never gets the next turn\'s answer', async (t) => {
+  const { instances, mock } = await startGateways(t, server, 2, { limits: { streamLease: '1s' } })
+  const [first, second] = instances
+  const { sessionId } = await first.request({ prompt: 'hello' })
+  // What a crashed instance leaves behind: a running state, half a log, a lease about to lapse.
+  await first.store.set(`stream:${sessionId}`, JSON.stringify({ status: 'running', startedAt: 1, model: 'openai:a', generation: 'dead', promptHash: promptHash('A') }), 60_000)
+  await first.store.set(`generation:${sessionId}`, 'dead', 800)
+  await first.store.appendEvent(`events:${sessionId}`, JSON.stringify('half '), 60_000)
+  const following = first.stream({ prompt: 'A', sessionId, lastEventId: '0' }).then((response) => collect(response.events))
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  mock.enqueue('a', { deltas: ['B1 ', 'B2 ', 'B3'], deltaDelayMs: 100 })
+  const answerB = await collect((await second.stream({ prompt: 'B', sessionId })).events)
+  assert.equal(contentOf(answerB), 'B1 B2 B3')
+  const followed = await following
+  assert.equal(contentOf(followed), 'half ')
+  const last = followed.at(-1)
+  assert.ok(last?.type === 'error' && ['AI_STREAM_SUPERSEDED', 'AI_STREAM_INTERRUPTED'].includes(last.code), JSON.stringify(last))
 })
 
 async function keysOf (sessionId: string): Promise<string[]> {

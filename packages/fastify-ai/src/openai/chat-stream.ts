@@ -8,6 +8,7 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify'
 import { buildChunk, buildUsageChunk, toFinishReason } from './chat-response.ts'
 import type { ChunkHeader } from './chat-response.ts'
 import { toOpenAiError } from './openai-error.ts'
+import { sseConnection } from '../sse/sse-connection.ts'
 import type { OpenAiErrorBody } from './types.ts'
 
 /** What `sendChatStream` needs besides the core's stream. */
@@ -74,13 +75,12 @@ export async function sendChatStream (reply: FastifyReply, stream: AiStreamRespo
   for (const [name, value] of Object.entries(reply.getHeaders())) {
     if (value !== undefined) headers[name] = value
   }
-  raw.writeHead(200, {
-    ...headers,
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no'
-  })
+  headers['content-type'] = 'text/event-stream; charset=utf-8'
+  headers['cache-control'] = 'no-cache'
+  headers['x-accel-buffering'] = 'no'
+  const connection = sseConnection(reply.request.raw, headers.connection)
+  if (connection !== undefined) headers.connection = connection
+  raw.writeHead(200, headers)
 
   // ended: nothing more is written; complete: the core's stream sent its last event.
   let ended = false

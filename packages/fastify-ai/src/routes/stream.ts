@@ -10,6 +10,7 @@ import { toAiStreamRequest } from './ai-request.ts'
 import { errorResponses, promptBodySchema, streamHeadersSchema } from './schemas.ts'
 import { setSessionHeader } from '../session-header.ts'
 import { formatErrorFrame, formatEvent, openSse } from '../sse/sse-writer.ts'
+import { sseConnection } from '../sse/sse-connection.ts'
 
 interface StreamRoute {
   Body: PromptRequestBody
@@ -25,8 +26,8 @@ function sseHeaders (request: FastifyRequest, reply: FastifyReply): Record<strin
   headers['content-type'] = 'text/event-stream'
   headers['cache-control'] = 'no-cache'
   headers['x-accel-buffering'] = 'no'
-  // HTTP/2 forbids connection-specific headers.
-  if (request.raw.httpVersionMajor === 1) headers.connection = 'keep-alive'
+  const connection = sseConnection(request.raw, headers.connection)
+  if (connection !== undefined) headers.connection = connection
   return headers
 }
 

@@ -1567,6 +1567,10 @@ export interface Ai {
    */
   maxPromptLength?: number;
   /**
+   * Milliseconds for a request body to arrive in full once its headers are in; past it the answer is 408 AI_REQUEST_TIMEOUT and the connection is closed. Also the time Node gives the headers themselves (at most 60000). Default 30000.
+   */
+  bodyTimeout?: number;
+  /**
    * Which routes to register: `true` (default) all of them, `false` none (only `fastify.ai`), or one boolean per route.
    */
   routes?:

@@ -4,7 +4,9 @@
 import type { ConfigurationOptions } from '@platformatic/foundation'
 import type { PlatformaticServiceConfig, ServiceCapability } from '@platformatic/service'
 import { create as createService } from '@platformatic/service'
+import { fastifyAiServerOptions } from '@platformatic/fastify-ai'
 import { aiWarp } from './lib/application.ts'
+import type { AiWarpSections } from './lib/application.ts'
 import { schema } from './lib/schema.ts'
 
 /**
@@ -24,12 +26,17 @@ export async function create (
   source?: string | object,
   context?: ConfigurationOptions
 ): Promise<ServiceCapability> {
-  return createService(root as string | PlatformaticServiceConfig, source as string | PlatformaticServiceConfig, {
+  const capability = await createService(root as string | PlatformaticServiceConfig, source as string | PlatformaticServiceConfig, {
     schema,
     upgrade,
     applicationFactory: aiWarp,
     ...context
   } as ConfigurationOptions)
+  // Options no `server` key can carry (a function, Node's http options): ServiceCapability spreads
+  // `fastifyOptions` into the options of the Fastify it builds at init.
+  const { ai } = capability.config as unknown as AiWarpSections
+  capability.fastifyOptions = { ...capability.fastifyOptions, ...fastifyAiServerOptions(ai) }
+  return capability
 }
 
 export { aiWarp } from './lib/application.ts'

@@ -1,5 +1,12 @@
 import createError from '@fastify/error'
 
-// The only error code of this package; every other one comes from @platformatic/ai-provider.
+// The codes raised by the HTTP layer itself; every other one comes from @platformatic/ai-provider.
+
 // Raised for an error nobody classified (a bug): the client sees this, the log sees the cause.
 export const AiInternalError = createError('AI_INTERNAL_ERROR', 'Internal error', 500)
+
+// No route of the application answers this method and path (Fastify's 404, in our shape).
+export const AiRouteNotFoundError = createError<[string, string]>('AI_ROUTE_NOT_FOUND', 'Route %s %s not found', 404)
+
+// The body did not arrive in full within `bodyTimeout`: the answer closes the connection.
+export const AiRequestTimeoutError = createError<[number]>('AI_REQUEST_TIMEOUT', 'The request body was not received within %d ms', 408)

@@ -3,5 +3,10 @@ import { fastifyAiPlugin } from './plugin.ts'
 export default fastifyAiPlugin
 export { fastifyAiPlugin as fastifyAi }
 export type { FastifyAiOptions, FastifyAiRoutesOptions, FastifyAiOpenAiOptions } from './options.ts'
-export { AiInternalError } from './errors.ts'
+export { AiInternalError, AiRequestTimeoutError, AiRouteNotFoundError } from './errors.ts'
+export { createErrorAnswers } from './error-answers.ts'
+export type { AiErrorAnswers, AiErrorHandler } from './error-answers.ts'
+export { fastifyAiServerOptions } from './server-options.ts'
+export type { FastifyAiServerOptions } from './server-options.ts'
+export type { BodyTimeoutHook } from './body-timeout.ts'
 export type * from './protocol.ts'

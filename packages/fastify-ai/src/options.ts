@@ -40,6 +40,16 @@ export interface FastifyAiOptions extends Partial<AiOptions> {
   heartbeatInterval?: number
   /** Longest accepted `prompt` (and `context`), in characters. Default 100000. */
   maxPromptLength?: number
+  /**
+   * Milliseconds for a request body to arrive in full once its headers are in; past it the answer
+   * is 408 `AI_REQUEST_TIMEOUT` and the connection is closed. Default 30000.
+   */
+  bodyTimeout?: number
+  /**
+   * Answer unknown routes with 404 `AI_ROUTE_NOT_FOUND` (the not-found handler of the context the
+   * plugin is registered in). `false` when the application sets its own. Default `true`.
+   */
+  notFoundHandler?: boolean
   /** `false`: no routes, only the `fastify.ai` decorator. Or pick route groups. Default `true`. */
   routes?: boolean | FastifyAiRoutesOptions
   /** The OpenAI-compatible API; registered unless `routes` turns it off. */
@@ -59,6 +69,8 @@ export interface HttpOptions {
   readonly headerSessionIdName: string
   readonly heartbeatInterval: number
   readonly maxPromptLength: number
+  readonly bodyTimeout: number
+  readonly notFoundHandler: boolean
   readonly routes: Readonly<Required<FastifyAiRoutesOptions>>
   readonly openai: Readonly<{ prefix: string, aliases: Record<string, string[]> }>
   readonly getOwner: (request: FastifyRequest) => string | undefined
@@ -80,6 +92,17 @@ function checkPositiveInteger (name: string, value: unknown, fallback: number): 
     throw new AiOptionsError(`${name} must be a positive integer, got ${JSON.stringify(value)}`)
   }
   return value
+}
+
+// setTimeout fires at once for a delay above 2^31 - 1 ms.
+const LONGEST_TIMER = 2147483647
+
+function checkMilliseconds (name: string, value: unknown, fallback: number): number {
+  const milliseconds = checkPositiveInteger(name, value, fallback)
+  if (milliseconds > LONGEST_TIMER) {
+    throw new AiOptionsError(`${name} must be at most ${LONGEST_TIMER} ms, got ${milliseconds}`)
+  }
+  return milliseconds
 }
 
 function checkRoutes (value: unknown): Required<FastifyAiRoutesOptions> {
@@ -131,6 +154,9 @@ export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
   if (options.getOwner !== undefined && typeof options.getOwner !== 'function') {
     throw new AiOptionsError('getOwner must be a function')
   }
+  if (options.notFoundHandler !== undefined && typeof options.notFoundHandler !== 'boolean') {
+    throw new AiOptionsError(`notFoundHandler must be a boolean, got ${JSON.stringify(options.notFoundHandler)}`)
+  }
   return Object.freeze({
     promptPath: checkPath('promptPath', options.promptPath, '/api/v1/prompt'),
     streamPath: checkPath('streamPath', options.streamPath, '/api/v1/stream'),
@@ -139,6 +165,8 @@ export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
     headerSessionIdName: headerSessionIdName.toLowerCase(),
     heartbeatInterval: checkPositiveInteger('heartbeatInterval', options.heartbeatInterval, 15000),
     maxPromptLength: checkPositiveInteger('maxPromptLength', options.maxPromptLength, 100000),
+    bodyTimeout: checkMilliseconds('bodyTimeout', options.bodyTimeout, 30000),
+    notFoundHandler: options.notFoundHandler ?? true,
     routes: Object.freeze(checkRoutes(options.routes)),
     openai: Object.freeze(checkOpenAi(options.openai)),
     getOwner: options.getOwner ?? noOwner

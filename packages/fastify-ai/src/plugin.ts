@@ -4,7 +4,8 @@ import type { Ai } from '@platformatic/ai-provider'
 import { createAi } from '@platformatic/ai-provider'
 import type { FastifyAiOptions, HttpOptions } from './options.ts'
 import { normalizeHttpOptions, pickAiOptions } from './options.ts'
-import { aiErrorHandler } from './error-handler.ts'
+import type { AiErrorAnswers } from './error-answers.ts'
+import { errorAnswersFor } from './error-answers.ts'
 import { typeboxValidatorCompiler } from './validator.ts'
 import { LiveStreams } from './sse/live-streams.ts'
 import { promptRoute } from './routes/prompt.ts'
@@ -26,14 +27,43 @@ interface ApiRoutesOptions {
   live: LiveStreams
 }
 
-/** The routes of shared/SPEC.md §5, in their own context so their error handler and validator stay theirs. */
+/** The routes of shared/SPEC.md §5, in their own context so their validator stays theirs. */
 async function apiRoutes (fastify: FastifyInstance, { ai, http, live }: ApiRoutesOptions): Promise<void> {
   fastify.setValidatorCompiler(typeboxValidatorCompiler)
-  fastify.setErrorHandler(aiErrorHandler)
   if (http.routes.prompt) promptRoute(fastify, ai, http)
   if (http.routes.stream) streamRoute(fastify, ai, http, live)
   if (http.routes.sessions) sessionRoutes(fastify, ai, http)
   if (http.routes.models) modelsRoute(fastify, ai, http)
+}
+
+interface GatewayRoutesOptions extends ApiRoutesOptions {
+  answers: AiErrorAnswers
+}
+
+/**
+ * Every route of the plugin, in one context with the gateway's error handler (one for both API
+ * shapes) and the body deadline, so neither reaches the application's own routes.
+ */
+async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answers }: GatewayRoutesOptions): Promise<void> {
+  fastify.setErrorHandler(answers.errorHandler)
+  fastify.addHook('preParsing', answers.bodyTimeout)
+  // Both APIs take JSON only, whatever else the application parses (Fastify's text/plain, a form
+  // plugin): another body is the same 400 AI_BAD_REQUEST on every route.
+  const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig
+  fastify.removeAllContentTypeParsers()
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error'))
+  const { prompt, stream, sessions, models, openai } = http.routes
+  if (prompt || stream || sessions || models) {
+    await fastify.register(apiRoutes, { ai, http, live })
+  }
+  if (openai) {
+    await fastify.register(openaiRoutes, {
+      prefix: http.openai.prefix,
+      aliases: http.openai.aliases,
+      headerSessionIdName: http.headerSessionIdName,
+      getOwner: http.getOwner
+    })
+  }
 }
 
 async function fastifyAi (fastify: FastifyInstance, options: FastifyAiOptions): Promise<void> {
@@ -53,18 +83,11 @@ async function fastifyAi (fastify: FastifyInstance, options: FastifyAiOptions): 
     })
   }
 
-  const { prompt, stream, sessions, models, openai } = http.routes
-  if (prompt || stream || sessions || models) {
-    await fastify.register(apiRoutes, { ai, http, live })
-  }
-  if (openai) {
-    await fastify.register(openaiRoutes, {
-      prefix: http.openai.prefix,
-      aliases: http.openai.aliases,
-      headerSessionIdName: http.headerSessionIdName,
-      getOwner: http.getOwner
-    })
-  }
+  // `routes: false` asks for the decorator alone: no route, and the application's 404 untouched.
+  if (!Object.values(http.routes).some(Boolean)) return
+  const answers = errorAnswersFor(http)
+  await fastify.register(gatewayRoutes, { ai, http, live, answers })
+  if (http.notFoundHandler) await fastify.register(answers.unknownRoutes)
 }
 
 /** The AI Warp Fastify plugin: decorates `fastify.ai` and serves the HTTP API. */

@@ -177,6 +177,7 @@ export const ai = {
     headerSessionIdName: { type: 'string', description: 'Header carrying the session id in answers. Default `x-session-id`.' },
     heartbeatInterval: { type: 'integer', minimum: 1, description: 'Milliseconds between `: ping` comments on an idle stream. Default 15000.' },
     maxPromptLength: { type: 'integer', minimum: 1, description: 'Longest prompt accepted, in characters. Default 100000.' },
+    bodyTimeout: { type: 'integer', minimum: 1, maximum: 2147483647, description: 'Milliseconds for a request body to arrive in full once its headers are in; past it the answer is 408 AI_REQUEST_TIMEOUT and the connection is closed. Also the time Node gives the headers themselves (at most 60000). Default 30000.' },
     routes,
     openai: {
       type: 'object',

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ServiceCapability } from '@platformatic/service'
 import type { Ai } from '@platformatic/ai-provider'
 import { platformaticService } from '@platformatic/service'
-import fastifyAi from '@platformatic/fastify-ai'
+import fastifyAi, { createErrorAnswers } from '@platformatic/fastify-ai'
 import type { FastifyAiOptions } from '@platformatic/fastify-ai'
 import { createAuthenticator } from './auth.ts'
 import type { AuthOptions } from './auth.ts'
@@ -29,13 +29,26 @@ interface ReadinessResult {
   body?: string
 }
 
+/** The part of the service's `server` section read here. */
+interface ServerSection {
+  server?: { errorHandler?: unknown }
+}
+
 function anonymous (): undefined {
   return undefined
 }
 
 /** Register AI Warp on the service's Fastify instance (ServiceCapability calls it at init). */
 export async function aiWarp (app: FastifyInstance, capability: ServiceCapability): Promise<void> {
-  const config = (await capability.getConfig()) as unknown as AiWarpSections
+  const config = (await capability.getConfig()) as unknown as AiWarpSections & ServerSection
+  const answers = createErrorAnswers(config.ai)
+  // The gateway's answers at the root, before anything registers: errors of the service's own
+  // plugins (@fastify/static refusing a path) and unknown routes get the JSON shape with an AI_
+  // code, and no route waits for ever on a half-sent body. `server.errorHandler`, when set, is
+  // the user's choice for the root and is kept.
+  if (config.server?.errorHandler === undefined) app.setErrorHandler(answers.errorHandler)
+  app.addHook('preParsing', answers.bodyTimeout)
+  await app.register(answers.unknownRoutes)
   await platformaticService(app, capability)
 
   const authenticator = config.auth === undefined ? undefined : createAuthenticator(config.auth)
@@ -54,7 +67,8 @@ export async function aiWarp (app: FastifyInstance, capability: ServiceCapabilit
       const limitCaller = createCallerRateLimit(config.callerRateLimit, function getStore () { return scope.ai.store }, ownerOf)
       scope.addHook('onRequest', limitCaller)
     }
-    await scope.register(fastifyAi, { ...config.ai, getOwner: ownerOf })
+    // Unknown routes are answered at the root, not behind auth and the caller limit.
+    await scope.register(fastifyAi, { ...config.ai, getOwner: ownerOf, notFoundHandler: false })
     ai = scope.ai
     // Visible to the whole application (user plugins read it at request time).
     app.decorate('ai', scope.ai)

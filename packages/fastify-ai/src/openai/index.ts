@@ -11,7 +11,6 @@ import { buildCompletion, createCompletionId, unixSeconds } from './chat-respons
 import { sendChatStream } from './chat-stream.ts'
 import { createModelCatalog } from './model-catalog.ts'
 import type { ModelCatalog } from './model-catalog.ts'
-import { handleOpenAiError } from './openai-error.ts'
 import type { OpenAiRoutesOptions } from './types.ts'
 
 export type * from './types.ts'
@@ -56,15 +55,13 @@ function buildAiRequest (chat: ChatRequest, catalog: ModelCatalog, sessionId: st
 /**
  * The OpenAI-compatible API: `POST /chat/completions`, `GET /models`, `GET /models/:model`, under
  * the prefix given to `register` (fastify-ai uses `/v1`). Uses `fastify.ai`; errors are answered
- * in OpenAI's shape by this context's own error handler.
+ * in OpenAI's shape by the gateway's error handler (error-answers.ts), which knows the prefix.
  */
 export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRoutesOptions): Promise<void> {
   const headerName = (options.headerSessionIdName ?? 'x-session-id').toLowerCase()
   const getOwner = options.getOwner
   const configured = (await fastify.ai.models()).map((model) => model.name)
   const catalog = createModelCatalog(configured, options.aliases)
-
-  fastify.setErrorHandler(handleOpenAiError)
 
   // preClose, not onClose: the HTTP server's close waits for open streams, so they must end first.
   const shutdown = new AbortController()

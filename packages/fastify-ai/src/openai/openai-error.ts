@@ -2,7 +2,7 @@
 // files; see docs/architecture.md.
 
 import { AiBadRequestError } from '@platformatic/ai-provider'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import type { OpenAiErrorBody, OpenAiErrorType } from './types.ts'
 
 /** An error translated to OpenAI's shape, with its HTTP status. */
@@ -73,7 +73,7 @@ export function toOpenAiError (error: unknown): OpenAiErrorAnswer {
       retryAfter
     }
   }
-  // Fastify's own codes (FST_ERR_…) are not part of the product: OpenAI answers `code: null` there.
+  // Codes that are not the gateway's (an application's own error) are not part of the product.
   const openaiCode = (error as { openaiCode?: unknown }).openaiCode
   const answerCode = typeof openaiCode === 'string' ? openaiCode : code.startsWith('AI_') ? code : null
   return {
@@ -83,14 +83,12 @@ export function toOpenAiError (error: unknown): OpenAiErrorAnswer {
   }
 }
 
-/** Error handler of the OpenAI routes' encapsulation context (the /api/v1 routes keep theirs). */
-export function handleOpenAiError (this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+/**
+ * Answer an error in OpenAI's shape. It has been through the gateway's error mapping (toAiError)
+ * and logged already: this only writes.
+ */
+export function sendOpenAiError (error: unknown, reply: FastifyReply): void {
   const answer = toOpenAiError(error)
-  if (answer.statusCode >= 500) {
-    request.log.error({ err: error }, 'OpenAI-compatible request failed')
-  } else {
-    request.log.info({ code: answer.body.error.code, param: answer.body.error.param }, answer.body.error.message)
-  }
   if (answer.retryAfter !== undefined) {
     reply.header('retry-after', String(answer.retryAfter))
   } else if (answer.statusCode === 429 || answer.statusCode === 503) {

@@ -33,8 +33,11 @@ const HistoryTurn = Type.Object({
   response: Type.String()
 }, { additionalProperties: false })
 
-/** Longest accepted session id and event id: far above what the core makes, low enough to be harmless. */
-const MAX_ID_LENGTH = 128
+/**
+ * Longest accepted session id: far above what the core makes (a UUID), low enough to be harmless.
+ * The body's `sessionId` and the session routes' path take the same.
+ */
+export const MAX_ID_LENGTH = 128
 
 /** Body of the prompt and stream routes. */
 export function promptBodySchema (maxPromptLength: number): TSchema {
@@ -57,10 +60,14 @@ export const streamHeadersSchema = Type.Object({
   'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{0,20}$', errorMessage: 'must be an event id (digits, or empty for none)' }))
 })
 
-/** `:sessionId` of the session routes. */
+/**
+ * The path of the session routes ends in a wildcard, not `:sessionId`: Fastify refuses a parameter
+ * longer than its `maxParamLength` (100 by default) before any route, so ids of 101 to 128
+ * characters, which the body accepts, would not reach the route. routes/sessions.ts checks it.
+ */
 export const sessionParamsSchema = Type.Object({
-  sessionId: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH })
-}, { additionalProperties: false })
+  '*': Type.String({ description: `The session id (1 to ${MAX_ID_LENGTH} characters)` })
+})
 
 /** Every error answer. */
 export const errorResponseSchema = Type.Object({

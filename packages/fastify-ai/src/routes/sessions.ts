@@ -1,39 +1,53 @@
 // Layer routes/ (the /api/v1 routes, their schemas, body -> core request). May import sse/ and the
 // base files; see docs/architecture.md.
 
-import type { FastifySchema, FastifyInstance } from 'fastify'
+import type { FastifySchema, FastifyInstance, FastifyRequest } from 'fastify'
 import type { Ai, AiSession } from '@platformatic/ai-provider'
+import { AiBadRequestError } from '@platformatic/ai-provider'
 import type { HttpOptions } from '../options.ts'
-import { errorResponses, sessionParamsSchema, sessionResponseSchema } from './schemas.ts'
+import { MAX_ID_LENGTH, errorResponses, sessionParamsSchema, sessionResponseSchema } from './schemas.ts'
 import { setSessionHeader } from '../session-header.ts'
 
 interface SessionRoute {
-  Params: { sessionId: string }
+  Params: { '*': string }
+}
+
+/** The session id of the path, held to the limits of the body's `sessionId` (a 400 naming it otherwise). */
+function sessionIdOf (request: FastifyRequest<SessionRoute>): string {
+  const sessionId = request.params['*']
+  if (sessionId.length >= 1 && sessionId.length <= MAX_ID_LENGTH) return sessionId
+  const reason = sessionId.length === 0
+    ? 'Expected string length greater or equal to 1'
+    : `Expected string length less or equal to ${MAX_ID_LENGTH}`
+  const error = new AiBadRequestError(`Invalid params field "sessionId": ${reason}`)
+  Object.assign(error, { details: { field: 'sessionId', location: 'params', reason } })
+  throw error
 }
 
 /** `GET` and `DELETE sessionsPath/:sessionId`: read or forget a session (404 when unknown or another owner's). */
 export function sessionRoutes (fastify: FastifyInstance, ai: Ai, http: HttpOptions): void {
-  fastify.get<SessionRoute>(`${http.sessionsPath}/:sessionId`, {
+  fastify.get<SessionRoute>(`${http.sessionsPath}/*`, {
     schema: {
       operationId: 'getSession',
       params: sessionParamsSchema,
       response: { 200: sessionResponseSchema, ...errorResponses }
     } as FastifySchema
   }, async function getSession (request, reply): Promise<AiSession> {
-    const session = await ai.getSession(request.params.sessionId, http.getOwner(request))
+    const session = await ai.getSession(sessionIdOf(request), http.getOwner(request))
     setSessionHeader(reply, http.headerSessionIdName, session.sessionId)
     return session
   })
 
-  fastify.delete<SessionRoute>(`${http.sessionsPath}/:sessionId`, {
+  fastify.delete<SessionRoute>(`${http.sessionsPath}/*`, {
     schema: {
       operationId: 'deleteSession',
       params: sessionParamsSchema,
       response: { 204: { type: 'null' }, ...errorResponses }
     } as FastifySchema
   }, async function deleteSession (request, reply): Promise<void> {
-    await ai.deleteSession(request.params.sessionId, http.getOwner(request))
-    setSessionHeader(reply, http.headerSessionIdName, request.params.sessionId)
+    const sessionId = sessionIdOf(request)
+    await ai.deleteSession(sessionId, http.getOwner(request))
+    setSessionHeader(reply, http.headerSessionIdName, sessionId)
     reply.code(204).send()
   })
 }

@@ -1,7 +1,7 @@
 // A real Fastify app with the plugin, listening on port 0, in front of the mock provider.
 import type { TestContext } from 'node:test'
 import Fastify from 'fastify'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { createMockProvider } from '@platformatic/ai-mock-provider'
 import type { MockProvider } from '@platformatic/ai-mock-provider'
 import fastifyAi from '../../src/index.ts'
@@ -21,6 +21,10 @@ export interface GatewayOptions {
   mock?: MockProvider
   /** Fastify's bodyLimit. */
   bodyLimit?: number
+  /** More Fastify server options (e.g. `fastifyAiServerOptions()`). */
+  server?: FastifyServerOptions
+  /** Runs before the plugin is registered (routes of the application). */
+  setup?: (app: FastifyInstance) => void
 }
 
 /** The plugin options used by most tests: `openai:model-a` then `openai:model-b`, no retries. */
@@ -36,7 +40,8 @@ export function defaultOptions (mockUrl: string): FastifyAiOptions {
 export async function startGateway (t: TestContext, options: GatewayOptions = {}): Promise<Gateway> {
   const mock = options.mock ?? await createMockProvider()
   if (options.mock === undefined) t.after(() => mock.close())
-  const app = Fastify({ bodyLimit: options.bodyLimit })
+  const app = Fastify({ bodyLimit: options.bodyLimit, ...options.server })
+  options.setup?.(app)
   await app.register(fastifyAi, { ...defaultOptions(mock.url), ...options.plugin })
   await app.listen({ port: 0, host: '127.0.0.1' })
   t.after(() => app.close())

@@ -105,12 +105,19 @@ export function retryAfterSeconds (error: AnyError): number {
   return typeof error.retryAfter === 'number' && error.retryAfter > 0 ? Math.ceil(error.retryAfter) : 1
 }
 
-/** Log a failed request: a server-side failure with its error, at error level when it is a bug. */
+/**
+ * Log a failed request once, on one line. A known AI_* failure is an expected condition (a store
+ * outage, every model failing): its code and message say everything, and a stack trace per request
+ * would bury the one warning that gives the cause. Only AI_INTERNAL_ERROR, a bug, logs the stack.
+ */
 export function logFailure (log: FastifyBaseLogger, error: AnyError, original: Error): void {
   const statusCode = error.statusCode ?? 500
-  if (statusCode >= 500) {
-    const level = error.code === 'AI_INTERNAL_ERROR' ? 'error' : 'warn'
-    log[level]({ err: original }, 'AI request failed')
+  if (error.code === 'AI_INTERNAL_ERROR') {
+    log.error({ err: original }, 'AI request failed')
+  } else if (statusCode >= 500) {
+    log.warn({ code: error.code, statusCode }, `AI request failed: ${error.message}`)
+  } else {
+    log.info({ code: error.code, statusCode }, `AI request refused: ${error.message}`)
   }
 }
 

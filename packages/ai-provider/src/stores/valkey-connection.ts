@@ -89,13 +89,23 @@ export async function waitForReady (connection: Valkey, timeoutMs: number, failO
   })
 }
 
-/** Log a connection's failures once per outage (not once per retry) and its recovery. */
+/** The cause of a connection failure in one line: `ECONNREFUSED connect ECONNREFUSED 127.0.0.1:6379`. */
+function causeOf (error: Error): string {
+  const code = (error as { code?: unknown }).code
+  return typeof code === 'string' && !error.message.includes(code) ? `${code} ${error.message}` : error.message
+}
+
+/**
+ * Log a connection's failures once per outage (not once per retry), as one warning that names
+ * the cause, and its recovery. No stack: where iovalkey's socket failed says nothing an operator
+ * can use, and each request that fails meanwhile logs its own line with AI_STORAGE_UNAVAILABLE.
+ */
 export function watchConnection (connection: Valkey, role: string, logger: Logger): () => void {
   let healthy = true
   function onError (error: Error): void {
     if (!healthy) return
     healthy = false
-    logger.error({ err: error, role }, 'Valkey connection failed: storage operations fail with AI_STORAGE_UNAVAILABLE until it is back')
+    logger.warn({ role, cause: causeOf(error) }, 'Valkey connection failed: storage operations fail with AI_STORAGE_UNAVAILABLE until it is back')
   }
   function onReady (): void {
     if (healthy) return

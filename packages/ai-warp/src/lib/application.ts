@@ -79,7 +79,8 @@ export async function aiWarp (app: FastifyInstance, capability: ServiceCapabilit
       await ai?.store.ping()
       return { status: true }
     } catch (error) {
-      app.log.warn({ err: error }, 'AI Warp is not ready: the store does not answer')
+      // One line per probe: the store's connection logs the cause once per outage.
+      app.log.warn({ code: (error as { code?: unknown }).code }, `AI Warp is not ready: the store does not answer (${(error as Error).message})`)
       return { status: false, statusCode: 503, body: 'AI Warp store unavailable' }
     }
   })

@@ -111,7 +111,10 @@ export async function sendChatStream (reply: FastifyReply, stream: AiStreamRespo
     }
   } catch (error) {
     if (!ended) {
-      options.log.error({ err: error }, 'OpenAI-compatible stream failed')
+      const code = (error as { code?: unknown }).code
+      // A known failure (the store went away) is one line; only a bug is worth its stack.
+      if (typeof code === 'string' && code.startsWith('AI_')) options.log.warn({ code }, `OpenAI-compatible stream failed: ${(error as Error).message}`)
+      else options.log.error({ err: error }, 'OpenAI-compatible stream failed')
       await writeData(raw, toOpenAiError(error).body)
     }
   } finally {

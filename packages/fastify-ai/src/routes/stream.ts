@@ -75,7 +75,9 @@ async function pipeEvents (request: FastifyRequest, reply: FastifyReply, respons
   } catch (error) {
     const code = (error as { code?: unknown }).code
     const known = typeof code === 'string' && code.startsWith('AI_')
-    request.log[known ? 'warn' : 'error']({ err: error, sessionId: response.sessionId }, 'AI stream failed')
+    // A known failure (the store went away) is one line; only a bug is worth its stack.
+    if (known) request.log.warn({ code, sessionId: response.sessionId }, `AI stream failed: ${(error as Error).message}`)
+    else request.log.error({ err: error, sessionId: response.sessionId }, 'AI stream failed')
     await writer.write(formatErrorFrame(known ? code : 'AI_INTERNAL_ERROR', known ? (error as Error).message : 'Internal error'))
   } finally {
     live.delete(stream)

@@ -94,11 +94,12 @@ test('a half-sent body gets 408 AI_REQUEST_TIMEOUT after ai.bodyTimeout, and the
   }
 })
 
-test('partial headers get Node\'s 408 within ai.bodyTimeout and the socket is closed', async (t) => {
+test('partial headers get 408 AI_REQUEST_TIMEOUT within ai.bodyTimeout and the socket is closed', async (t) => {
   const url = await listening(t, { bodyTimeout: 500 })
   const started = Date.now()
   const { received, closed } = await halfSent(url, 'POST /api/v1/prompt HTTP/1.1\r\nhost: localhost\r\ncontent-ty')
   assert.equal(closed, true)
   assert.match(received, /^HTTP\/1\.1 408/)
+  assert.equal(JSON.parse(received.split('\r\n\r\n')[1]).code, 'AI_REQUEST_TIMEOUT')
   assert.ok(Date.now() - started < 2500, `closed after ${Date.now() - started} ms`)
 })

@@ -2,10 +2,11 @@ import { PassThrough } from 'node:stream'
 import type { FastifyReply, FastifyRequest, RequestPayload } from 'fastify'
 import { AiRequestTimeoutError } from './errors.ts'
 
-// Fastify's `requestTimeout` is 0 (off) by default, and Node's own answers a bare 408: a client that
-// declares a body and sends part of it would hold its socket for ever, and nothing would say why.
-// This hook gives the body a deadline and fails it with AI_REQUEST_TIMEOUT, which the error
-// handler answers as JSON before the connection is closed.
+// Fastify's `requestTimeout` is 0 (off) by default: a client that declares a body and sends part
+// of it would hold its socket for ever. Node's timeout, when set, is server-wide, checked every few
+// seconds, and answered without a route (so never in OpenAI's shape under /v1), which a plugin
+// cannot set anyway. This hook gives the body a deadline on the routes it is added to and fails it
+// with AI_REQUEST_TIMEOUT, which the error handler answers before the connection is closed.
 
 /** A preParsing hook, as Fastify calls it. */
 export type BodyTimeoutHook = (request: FastifyRequest, reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, payload?: RequestPayload) => void) => void

@@ -67,11 +67,12 @@ test('an unknown route does not wait for a half-sent body: 404 at once, then the
   assert.equal(JSON.parse(answer.body).code, 'AI_ROUTE_NOT_FOUND')
 })
 
-test('with fastifyAiServerOptions, partial headers get Node\'s 408 within bodyTimeout and the socket is closed', async (t) => {
+test('with fastifyAiServerOptions, partial headers get 408 AI_REQUEST_TIMEOUT within bodyTimeout and the socket is closed', async (t) => {
   const plugin = { bodyTimeout: 500 }
   const { url } = await startGateway(t, { plugin, server: fastifyAiServerOptions(plugin) })
   const answer = await rawExchange(url, ['POST /api/v1/prompt HTTP/1.1\r\nhost: localhost\r\ncontent-ty'], 5000)
   assert.equal(answer.closed, true)
   assert.ok(answer.elapsed >= 450 && answer.elapsed < 2000, `closed after ${answer.elapsed} ms`)
   assert.equal(answer.statusCode, 408)
+  assert.deepEqual(JSON.parse(answer.body), { code: 'AI_REQUEST_TIMEOUT', message: 'The request was not received in full in time', statusCode: 408 })
 })

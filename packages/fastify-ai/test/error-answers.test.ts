@@ -4,6 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fastifyAiServerOptions } from '../src/index.ts'
 import { postJson, startGateway } from './helpers/gateway.ts'
+import { rawExchange } from './helpers/raw-http.ts'
 import type { Gateway } from './helpers/gateway.ts'
 
 async function answer (response: Response): Promise<{ status: number, body: any }> {
@@ -67,6 +68,16 @@ test('bad percent-encoding is 400 AI_BAD_REQUEST (frameworkErrors of fastifyAiSe
   const { url } = await gateway(t)
   assertAiError(await answer(await fetch(`${url}/api/v1/sessions/%E0%A4%A`)), 400, 'AI_BAD_REQUEST')
   assertOpenAiError(await answer(await fetch(`${url}/v1/models/%zz`)), 400, 'AI_BAD_REQUEST')
+})
+
+test('what Node refuses before a request exists (malformed, oversized headers) is 400 AI_BAD_REQUEST (clientErrorHandler)', async (t) => {
+  const { url } = await gateway(t)
+  for (const request of ['NOT HTTP AT ALL\r\n\r\n', `GET / HTTP/1.1\r\nhost: localhost\r\nx-big: ${'x'.repeat(20000)}\r\n\r\n`]) {
+    const refused = await rawExchange(url, [request], 3000)
+    assert.equal(refused.closed, true)
+    assert.equal(refused.statusCode, 400)
+    assertAiError({ status: refused.statusCode, body: JSON.parse(refused.body) }, 400, 'AI_BAD_REQUEST')
+  }
 })
 
 test('a path parameter over maxParamLength is 400 AI_BAD_REQUEST (frameworkErrors), not 414 FST_ERR_MAX_PARAM_LENGTH', async (t) => {

@@ -15,6 +15,7 @@ import type { AiRequest, AiSession, AiTurn, Clock, Logger } from '../types.ts'
 import type { NormalizedSessionLimits } from '../options.ts'
 import { AiSessionHistoryConflictError, AiSessionNotFoundError } from '../errors.ts'
 import { isoDate } from '../clock.ts'
+import { logStoreFailure } from '../logger.ts'
 
 interface SessionMeta {
   context?: string
@@ -213,7 +214,7 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
         // A deleted session stays deleted: nothing to store then.
         await saveTurn(session, turn)
       } catch (storeError) {
-        logger.error({ err: storeError, sessionId: session.id }, 'could not store a failed turn')
+        logStoreFailure(logger, storeError, session.id, 'could not store a failed turn')
       }
     },
 

@@ -16,6 +16,7 @@ import { createEventChannel } from './channel.ts'
 import type { StreamState } from './event-log.ts'
 import { decodeEvent, isLive, isTerminal, readStreamState } from './event-log.ts'
 import { sessionExists, sessionKeys } from '../sessions/sessions.ts'
+import { logStoreFailure } from '../logger.ts'
 
 export interface FollowOptions {
   context: ChainContext
@@ -125,7 +126,7 @@ export async function followStream (options: FollowOptions): Promise<Follower | 
     clearInterval(leaseTimer)
     channel.close()
     unfollow().catch(function logUnfollow (error) {
-      logger.warn({ err: error, sessionId: options.sessionId }, 'could not stop following a stream')
+      logStoreFailure(logger, error, options.sessionId, 'could not stop following a stream')
     }).finally(markFinished)
   }
 

@@ -18,6 +18,7 @@ import type { LoggedEvent, StreamState } from './event-log.ts'
 import { AiAbortedError, AiProviderMalformedResponseError, AiSessionNotFoundError, AiShuttingDownError, AiStreamInterruptedError, AiStreamSupersededError } from '../errors.ts'
 import { recordFailure } from '../chain/fallback-chain.ts'
 import { isoDate } from '../clock.ts'
+import { logStoreFailure } from '../logger.ts'
 import { createEventChannel } from './channel.ts'
 import { isBatchIterator } from '../transport/event-batches.ts'
 import { appendEvents, appendStreamEvent, encodeContent, holdsLease, readStreamState, writeStreamState } from './event-log.ts'
@@ -153,7 +154,7 @@ export function startProducer (options: ProducerOptions): Producer {
     try {
       attached = await store.get(keys.attach)
     } catch (error) {
-      logger.warn({ err: error, sessionId: session.id }, 'could not check for a resumed stream')
+      logStoreFailure(logger, error, session.id, 'could not check for a resumed stream')
     }
     if (attached !== options.generation) stop('AI_ABORTED')
   }
@@ -236,7 +237,8 @@ export function startProducer (options: ProducerOptions): Producer {
     const stored = turn(interrupted ? 'INTERRUPTED' : 'FAILED')
     stored.errorCode = code
     const ending: LoggedEvent = { type: 'error', code, message }
-    logger.warn({ sessionId: session.id, model: model.name, code, message }, 'stream ended with an error')
+    // The route logs the request's one line with this code; this says which model and session.
+    logger.debug({ sessionId: session.id, model: model.name, code, message }, 'stream ended with an error')
     // One round trip, as for `end`: the turn and state first, then the event and the release.
     const [failureRecorded, turnSaved, stateWritten, logged] = await Promise.allSettled([
       interrupted ? undefined : recordFailure(context, model, failure),
@@ -246,7 +248,7 @@ export function startProducer (options: ProducerOptions): Producer {
       releaseLease()
     ])
     const unstored = [failureRecorded, turnSaved, stateWritten].find(function rejected (write) { return write.status === 'rejected' })
-    if (unstored !== undefined) logger.error({ err: unstored.reason, sessionId: session.id }, 'could not store the end of a failed stream')
+    if (unstored !== undefined) logStoreFailure(logger, unstored.reason, session.id, 'could not store the end of a failed stream')
     if (logged.status === 'fulfilled' && logged.value !== undefined) {
       lastId = Number(logged.value.id)
       channel.push(logged.value)

@@ -147,6 +147,10 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     deleteSession (sessionId: string, owner?: string) {
       return sessions.remove(sessionId, owner)
     },
+    async cancelStream (sessionId: string, owner?: string) {
+      await sessions.check(sessionId, owner)
+      return await turns.cancel(sessionId)
+    },
     models () {
       return listModelStatuses(store, clock, config.models)
     },

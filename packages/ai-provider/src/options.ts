@@ -1,7 +1,7 @@
 // Options are validated once, here, into a frozen object; nothing downstream re-checks them.
 // Every failure names the option path and the bad value.
 
-import type { AiOptions, StorageOptions } from './types.ts'
+import type { AiOptions, OnDisconnect, StorageOptions } from './types.ts'
 import type { NormalizedProviderOptions } from './provider.ts'
 import { AiOptionsError } from './errors.ts'
 import { describeValue, parseTimeWindow } from './time-window.ts'
@@ -22,6 +22,10 @@ export interface NormalizedModelLimits {
   /** Milliseconds for one upstream call (for streams: until headers and between chunks). */
   requestTimeout: number
   retry: { max: number, interval: number }
+  /** What a stream's generation does when its client goes away. */
+  onDisconnect: OnDisconnect
+  /** Longest a streamed answer may be generated, in milliseconds. */
+  maxGenerationTime: number
 }
 
 /** Cool-down windows in milliseconds. */
@@ -49,6 +53,7 @@ export interface NormalizedSessionLimits {
   historyLength: number
   detachTimeout: number
   streamLease: number
+  maxDetachedStreams: number
 }
 
 /** The validated options of `createAi`. */
@@ -70,8 +75,8 @@ const DEFAULT_BASE_URLS: Record<string, string> = {
 const PROVIDER_TYPES = ['openai', 'deepseek', 'gemini', 'openai-compatible']
 const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout', 'streamUsage']
 const MODEL_KEYS = ['provider', 'model', 'limits', 'restore']
-const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'requestTimeout', 'retry']
-const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout', 'streamLease']
+const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'requestTimeout', 'retry', 'onDisconnect', 'maxGenerationTime']
+const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout', 'streamLease', 'maxDetachedStreams']
 const RESTORE_KEYS = ['rateLimit', 'retry', 'timeout', 'providerCommunicationError', 'providerExceededError'] as const
 const TOP_KEYS = ['providers', 'models', 'limits', 'restore', 'storage']
 const MEMORY_STORAGE_KEYS = ['type', 'maxSessions']
@@ -80,7 +85,9 @@ const VALKEY_STORAGE_KEYS = ['type', 'url', 'host', 'port', 'username', 'passwor
 const DEFAULT_LIMITS: NormalizedModelLimits = {
   rate: { max: 200, windowMs: 30_000 },
   requestTimeout: 30_000,
-  retry: { max: 1, interval: 1000 }
+  retry: { max: 1, interval: 1000 },
+  onDisconnect: 'continue',
+  maxGenerationTime: 600_000
 }
 const DEFAULT_RESTORE: NormalizedRestore = {
   rateLimit: 60_000,
@@ -93,7 +100,8 @@ const DEFAULT_SESSION_LIMITS: NormalizedSessionLimits = {
   historyExpiration: 86_400_000,
   historyLength: 50,
   detachTimeout: 1000,
-  streamLease: 10_000
+  streamLease: 10_000,
+  maxDetachedStreams: 1000
 }
 
 type Plain = Record<string, unknown>
@@ -193,7 +201,9 @@ function mergeLimits (value: unknown, path: string, base: NormalizedModelLimits,
     maxTokens: input.maxTokens === undefined ? base.maxTokens : positiveInteger(input.maxTokens, `${path}.maxTokens`),
     rate: base.rate,
     requestTimeout: input.requestTimeout === undefined ? base.requestTimeout : timeoutMs(input.requestTimeout, `${path}.requestTimeout`),
-    retry: base.retry
+    retry: base.retry,
+    onDisconnect: input.onDisconnect === undefined ? base.onDisconnect : onDisconnectAt(input.onDisconnect, `${path}.onDisconnect`),
+    maxGenerationTime: input.maxGenerationTime === undefined ? base.maxGenerationTime : timeoutMs(parseTimeWindow(input.maxGenerationTime, `${path}.maxGenerationTime`), `${path}.maxGenerationTime`)
   }
   if (input.rate !== undefined) {
     const rate = objectAt(input.rate, `${path}.rate`, ['max', 'timeWindow'])
@@ -210,6 +220,14 @@ function mergeLimits (value: unknown, path: string, base: NormalizedModelLimits,
     }
   }
   return limits
+}
+
+const ON_DISCONNECT: readonly OnDisconnect[] = ['continue', 'abort']
+
+/** `'continue'` or `'abort'`. */
+export function onDisconnectAt (value: unknown, path: string): OnDisconnect {
+  if (!ON_DISCONNECT.includes(value as OnDisconnect)) fail(`${path} must be "continue" or "abort", got ${describeValue(value)}`)
+  return value as OnDisconnect
 }
 
 function mergeRestore (value: unknown, path: string, base: NormalizedRestore): NormalizedRestore {
@@ -287,6 +305,7 @@ export function normalizeOptions (options: AiOptions): NormalizedAiOptions {
     if (limitsInput.historyExpiration !== undefined) sessionLimits.historyExpiration = positiveWindow(limitsInput.historyExpiration, 'limits.historyExpiration')
     if (limitsInput.historyLength !== undefined) sessionLimits.historyLength = positiveInteger(limitsInput.historyLength, 'limits.historyLength')
     if (limitsInput.detachTimeout !== undefined) sessionLimits.detachTimeout = nonNegativeInteger(limitsInput.detachTimeout, 'limits.detachTimeout')
+    if (limitsInput.maxDetachedStreams !== undefined) sessionLimits.maxDetachedStreams = positiveInteger(limitsInput.maxDetachedStreams, 'limits.maxDetachedStreams')
     if (limitsInput.streamLease !== undefined) {
       sessionLimits.streamLease = positiveWindow(limitsInput.streamLease, 'limits.streamLease')
       // Renewed every third of it: shorter, one slow store reply would let a live answer lapse.

@@ -30,7 +30,18 @@ export interface ModelLimits {
   requestTimeout?: number
   /** Retry of transient failures on the same model. */
   retry?: RetryOptions
+  /**
+   * What a stream's generation does when its client goes away: `'continue'` (default) goes on
+   * to its end, its events kept for a resume at any time within the session's life;
+   * `'abort'` waits `detachTimeout` for a resume, then aborts upstream (saves tokens).
+   */
+  onDisconnect?: OnDisconnect
+  /** Longest a streamed answer may be generated, attached or not; then it is stopped (`AI_GENERATION_TIMEOUT`). Default `'10m'`. */
+  maxGenerationTime?: TimeWindow
 }
+
+/** What a stream's generation does when its client goes away. */
+export type OnDisconnect = 'continue' | 'abort'
 
 /** Global limits: the model limits plus the session settings. */
 export interface GlobalLimits extends ModelLimits {
@@ -51,6 +62,11 @@ export interface GlobalLimits extends ModelLimits {
    * on or attached to. At least `'1s'`. Default `'10s'`.
    */
   streamLease?: TimeWindow
+  /**
+   * Most generations an instance keeps running without their client (`onDisconnect:
+   * 'continue'`); beyond it the oldest is aborted, with a logged reason. Default 1000.
+   */
+  maxDetachedStreams?: number
 }
 
 /** How long a model cools down after each kind of failure. */
@@ -214,6 +230,8 @@ export interface AiStreamRequest extends AiRequest {
   resume?: boolean
   /** The last event id the client saw (the `Last-Event-ID` header). */
   lastEventId?: string
+  /** Overrides the model's `limits.onDisconnect` for this request. */
+  onDisconnect?: OnDisconnect
 }
 
 /** A complete answer. */
@@ -320,6 +338,12 @@ export interface Ai {
   getSession (sessionId: string, owner?: string): Promise<AiSession>
   /** Forget a session; AiSessionNotFoundError when unknown (or another owner's). */
   deleteSession (sessionId: string, owner?: string): Promise<void>
+  /**
+   * Cancel the answer being generated for a session, on whichever instance generates it (it
+   * ends with `AI_STREAM_CANCELLED`, its turn stored INTERRUPTED); resolves true when there was
+   * one. AiSessionNotFoundError when the session is unknown (or another owner's).
+   */
+  cancelStream (sessionId: string, owner?: string): Promise<boolean>
   /** Configured models, in chain order, with their state. */
   models (): Promise<AiModelStatus[]>
   /** The store, shared with embedders (e.g. caller rate limits). */

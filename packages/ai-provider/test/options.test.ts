@@ -51,9 +51,9 @@ for (const [name, options, message] of badOptions) {
 test('defaults are the documented ones', () => {
   const options = normalizeOptions({ providers, models: ['openai:gpt-4o-mini'] })
   const [model] = options.models
-  assert.deepEqual({ ...model.limits }, { rate: { max: 200, windowMs: 30_000 }, requestTimeout: 30_000, retry: { max: 1, interval: 1000 } })
+  assert.deepEqual({ ...model.limits }, { rate: { max: 200, windowMs: 30_000 }, requestTimeout: 30_000, retry: { max: 1, interval: 1000 }, onDisconnect: 'continue', maxGenerationTime: 600_000 })
   assert.deepEqual(model.restore, { rateLimit: 60_000, retry: 60_000, timeout: 60_000, providerCommunicationError: 60_000, providerExceededError: 600_000 })
-  assert.deepEqual(options.limits, { historyExpiration: 86_400_000, historyLength: 50, detachTimeout: 1000, streamLease: 10_000 })
+  assert.deepEqual(options.limits, { historyExpiration: 86_400_000, historyLength: 50, detachTimeout: 1000, streamLease: 10_000, maxDetachedStreams: 1000 })
   assert.deepEqual(options.storage, { type: 'memory' })
   assert.equal(options.providers.openai.baseUrl, 'https://api.openai.com')
   assert.equal(options.providers.openai.type, 'openai')
@@ -83,7 +83,7 @@ test('per-model limits and restore override the global ones field by field', () 
     restore: { providerExceededError: '1h' }
   })
   const [a, b] = options.models
-  assert.deepEqual(a.limits, { maxTokens: 1000, rate: { max: 5, windowMs: 60_000 }, requestTimeout: 20_000, retry: { max: 1, interval: 10 } })
+  assert.deepEqual(a.limits, { maxTokens: 1000, rate: { max: 5, windowMs: 60_000 }, requestTimeout: 20_000, retry: { max: 1, interval: 10 }, onDisconnect: 'continue', maxGenerationTime: 600_000 })
   assert.equal(a.restore.timeout, 5000)
   assert.equal(a.restore.providerExceededError, 3_600_000)
   assert.deepEqual(b.limits.rate, { max: 100, windowMs: 60_000 })

@@ -111,6 +111,8 @@ export interface Sessions {
    */
   saveFailedTurn (session: OpenSession, prompt: string, error: unknown, startedAt: number): Promise<void>
   get (sessionId: string, owner?: string): Promise<AiSession>
+  /** Resolve when the session exists and is the owner's; AiSessionNotFoundError otherwise. */
+  check (sessionId: string, owner?: string): Promise<void>
   remove (sessionId: string, owner?: string): Promise<void>
 }
 
@@ -226,6 +228,10 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
         turns,
         expiresAt: new Date(meta.updatedAt + limits.historyExpiration).toISOString()
       }
+    },
+
+    async check (sessionId: string, owner?: string): Promise<void> {
+      await readMeta(sessionId, owner)
     },
 
     async remove (sessionId: string, owner?: string): Promise<void> {

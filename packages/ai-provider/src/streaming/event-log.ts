@@ -7,7 +7,7 @@
 // renewed while it runs. A state is live only while the lease holds its token, so an answer
 // whose instance or store died is seen as interrupted once the lease lapses, never waited on.
 
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { AiStore, StoredEvent, WriteCondition } from '../store.ts'
 import type { AiResult, AiStreamEvent, AiUsage } from '../types.ts'
 import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
@@ -39,6 +39,16 @@ export function promptHash (prompt: string): string {
 /** True while the state's generation holds the lease: its answer is being generated (or is finishing). */
 export function isLive (state: StreamState | undefined, lease: string | undefined): state is StreamState {
   return state?.generation !== undefined && lease === state.generation
+}
+
+/** The lease's value once a DELETE of the session's stream cancelled its generation. */
+export function cancelToken (): string {
+  return `cancelled:${randomUUID()}`
+}
+
+/** True for a lease taken by a cancel. */
+export function isCancelToken (value: string): boolean {
+  return value.startsWith('cancelled:')
 }
 
 /** The condition of every write of a generation: the lease still holds its token. */

@@ -3,25 +3,30 @@
 //
 // The generation of a streamed answer, decoupled from whoever reads it: every event goes to
 // the session's event log first (which gives it its id), then to the local consumer, if any.
-// When the consumer goes away the generation waits `detachTimeout` for a resume to attach
-// (from any instance, seen through the `attach:<sessionId>` marker) before aborting upstream.
+// When the consumer goes away the generation goes on to its end (`onDisconnect: 'continue'`,
+// bounded by `maxGenerationTime`), so a resume at any time gets the rest; with 'abort' it waits
+// `detachTimeout` for a resume to attach (from any instance, seen through the
+// `attach:<sessionId>` marker) before aborting upstream.
 // Every write it makes is conditional on its lease (`generation:<sessionId>` holding its
 // token, renewed every third of `streamLease`): once a new turn took the lease, on any
 // instance, or the session was deleted, its next write is refused and it stops there.
 
-import type { AiStreamEvent, AiTurn } from '../types.ts'
+import type { AiStreamEvent, AiTurn, OnDisconnect } from '../types.ts'
 import type { ProviderStreamEvent } from '../provider.ts'
 import type { NormalizedModel } from '../options.ts'
 import type { ChainContext } from '../chain/fallback-chain.ts'
 import type { OpenSession, Sessions } from '../sessions/sessions.ts'
 import type { LoggedEvent, StreamState } from './event-log.ts'
-import { AiAbortedError, AiProviderMalformedResponseError, AiSessionNotFoundError, AiShuttingDownError, AiStreamInterruptedError, AiStreamSupersededError } from '../errors.ts'
+import {
+  AiAbortedError, AiGenerationTimeoutError, AiProviderMalformedResponseError, AiSessionNotFoundError, AiShuttingDownError,
+  AiStreamCancelledError, AiStreamInterruptedError, AiStreamSupersededError
+} from '../errors.ts'
 import { recordFailure } from '../chain/fallback-chain.ts'
 import { isoDate } from '../clock.ts'
 import { logStoreFailure } from '../logger.ts'
 import { createEventChannel } from './channel.ts'
 import { isBatchIterator } from '../transport/event-batches.ts'
-import { appendEvents, appendStreamEvent, encodeContent, holdsLease, readStreamState, writeStreamState } from './event-log.ts'
+import { appendEvents, appendStreamEvent, encodeContent, holdsLease, isCancelToken, readStreamState, writeStreamState } from './event-log.ts'
 import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
 
 export interface ProducerOptions {
@@ -39,6 +44,12 @@ export interface ProducerOptions {
   /** TTL of the log and state: the session's historyExpiration. */
   ttlMs: number
   detachTimeout: number
+  /** What to do when the local consumer goes away. */
+  onDisconnect: OnDisconnect
+  /** Milliseconds after which the generation is stopped, attached or not. */
+  maxGenerationTime: number
+  /** Told once when the consumer went away and the generation goes on without it. */
+  onDetached (): void
   /** This generation's token, already holding the session's lease. */
   generation: string
   /** How long the lease lasts without a renewal (`limits.streamLease`). */
@@ -63,18 +74,17 @@ export interface Producer {
    * starts after it. An answer already stored is left to finish its upstream body.
    */
   supersede (): Promise<void>
+  /**
+   * Stop now with `code` (`AI_ABORTED`: too many detached generations; `AI_STREAM_CANCELLED`:
+   * a DELETE of the session's stream); resolves when stored.
+   */
+  abort (code: 'AI_ABORTED' | 'AI_STREAM_CANCELLED'): Promise<void>
   /** Settles when the generation is over and its turn stored. */
   readonly finished: Promise<void>
 }
 
 /** Why a generation was stopped from outside, and the error its stream ends with. */
-const STOP_ERRORS = {
-  AI_ABORTED: AiAbortedError,
-  AI_SHUTTING_DOWN: AiShuttingDownError,
-  AI_STREAM_SUPERSEDED: AiStreamSupersededError
-}
-
-type StopCode = keyof typeof STOP_ERRORS
+type StopCode = 'AI_ABORTED' | 'AI_SHUTTING_DOWN' | 'AI_STREAM_SUPERSEDED' | 'AI_STREAM_CANCELLED' | 'AI_GENERATION_TIMEOUT'
 
 interface Failure {
   code?: unknown
@@ -107,6 +117,8 @@ export function startProducer (options: ProducerOptions): Producer {
   const lease = holdsLease(session.id, options.generation)
   const leaseTimer = setInterval(renewLease, Math.max(1, Math.floor(options.leaseMs / 3)))
   leaseTimer.unref()
+  const generationTimer = setTimeout(function generationTooLong () { stop('AI_GENERATION_TIMEOUT') }, options.maxGenerationTime)
+  generationTimer.unref()
   /** The start of the turn, until the first write has waited for it. */
   let starting: Promise<unknown> | undefined = options.stored
 
@@ -145,6 +157,10 @@ export function startProducer (options: ProducerOptions): Producer {
 
   function onConsumerGone (): void {
     if (over || detachTimer !== undefined) return
+    if (options.onDisconnect === 'continue') {
+      options.onDetached()
+      return
+    }
     detachTimer = setTimeout(checkForResume, options.detachTimeout)
     detachTimer.unref()
   }
@@ -157,6 +173,16 @@ export function startProducer (options: ProducerOptions): Producer {
       logStoreFailure(logger, error, session.id, 'could not check for a resumed stream')
     }
     if (attached !== options.generation) stop('AI_ABORTED')
+  }
+
+  function stopError (code: StopCode): Error {
+    switch (code) {
+      case 'AI_ABORTED': return new AiAbortedError()
+      case 'AI_SHUTTING_DOWN': return new AiShuttingDownError()
+      case 'AI_STREAM_SUPERSEDED': return new AiStreamSupersededError()
+      case 'AI_STREAM_CANCELLED': return new AiStreamCancelledError()
+      case 'AI_GENERATION_TIMEOUT': return new AiGenerationTimeoutError(options.maxGenerationTime)
+    }
   }
 
   function stop (code: StopCode): void {
@@ -205,13 +231,15 @@ export function startProducer (options: ProducerOptions): Producer {
   async function lostLeaseFailure (): Promise<{ code: string, message: string }> {
     let meta: string | undefined = ''
     let state: StreamState | undefined
+    let holder: string | undefined
     try {
-      [meta, state] = await Promise.all([store.get(keys.session), readStreamState(store, session.id)])
+      [meta, state, holder] = await Promise.all([store.get(keys.session), readStreamState(store, session.id), store.get(keys.generation)])
     } catch {
       // Unknown: superseded is the likelier.
     }
     let error
     if (meta === undefined) error = new AiSessionNotFoundError(session.id)
+    else if (holder !== undefined && isCancelToken(holder)) error = new AiStreamCancelledError()
     else if (state?.generation === options.generation) error = new AiStreamInterruptedError()
     else error = new AiStreamSupersededError()
     return { code: error.code, message: error.message }
@@ -227,7 +255,7 @@ export function startProducer (options: ProducerOptions): Producer {
       ({ code, message } = await lostLeaseFailure())
     } else if (stopCode !== undefined) {
       code = stopCode
-      message = new STOP_ERRORS[stopCode]().message
+      message = stopError(stopCode).message
     } else {
       code = typeof failure.code === 'string' && failure.code.startsWith('AI_') ? failure.code : 'AI_PROVIDER_STREAM_ERROR'
       message = String(failure.message)
@@ -323,6 +351,7 @@ export function startProducer (options: ProducerOptions): Producer {
     } finally {
       over = true
       clearTimeout(detachTimer)
+      clearTimeout(generationTimer)
       channel.close()
       await releaseLease()
     }
@@ -335,6 +364,10 @@ export function startProducer (options: ProducerOptions): Producer {
     detach: channel.abandon,
     shutdown (): Promise<void> {
       stop('AI_SHUTTING_DOWN')
+      return finished
+    },
+    abort (code: 'AI_ABORTED' | 'AI_STREAM_CANCELLED'): Promise<void> {
+      stop(code)
       return finished
     },
     supersede (): Promise<void> {

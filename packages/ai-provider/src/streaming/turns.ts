@@ -15,11 +15,13 @@ import type { Producer } from './producer.ts'
 import type { Follower } from './follower.ts'
 import type { StreamState } from './event-log.ts'
 import { randomUUID } from 'node:crypto'
-import { AiAbortedError, AiProviderEmptyResponseError, AiSessionNotFoundError, AiShuttingDownError, AiStreamSupersededError } from '../errors.ts'
+import {
+  AiAbortedError, AiProviderEmptyResponseError, AiSessionNotFoundError, AiShuttingDownError, AiStreamCancelledError, AiStreamSupersededError
+} from '../errors.ts'
 import { sessionExists, sessionKeys } from '../sessions/sessions.ts'
 import { walkChain } from '../chain/fallback-chain.ts'
 import { buildMessages, buildProviderInput } from '../sessions/messages.ts'
-import { appendStreamEvent, holdsLease, promptHash, writeStreamState } from './event-log.ts'
+import { appendStreamEvent, cancelToken, holdsLease, isLive, promptHash, readStreamState, writeStreamState } from './event-log.ts'
 import { startProducer } from './producer.ts'
 import { followStream } from './follower.ts'
 
@@ -54,7 +56,16 @@ export interface StreamTurns {
    * to `request.prompt`; undefined when there is none (the request is then a new turn).
    */
   resume (request: AiStreamRequest, afterId: number | undefined): Promise<AiStreamResponse | undefined>
-  /** Store the end of every generation (waits at most SHUTDOWN_WAIT_MS), then end every follower. */
+  /**
+   * Cancel the session's generation in progress, on whichever instance runs it: resolves true
+   * when there was one. It stops at once here, at its next event or lease renewal elsewhere;
+   * its followers read `AI_STREAM_CANCELLED` at once everywhere.
+   */
+  cancel (sessionId: string): Promise<boolean>
+  /**
+   * Stop every generation with a client now, give the detached ones until SHUTDOWN_WAIT_MS to
+   * finish (then stop them), store the end of each, then end every follower.
+   */
   shutdown (): Promise<void>
 }
 
@@ -70,6 +81,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   /** The latest turn switch of each known session, while it runs: the next one waits for it. */
   const switching = new Map<string, Promise<unknown>>()
   const followers = new Set<Follower>()
+  /** Generations going on without their client, oldest first, with their session. */
+  const detached = new Map<Producer, string>()
 
   async function openStream (model: NormalizedModel, messages: AiChatMessage[], request: AiStreamRequest, signal: AbortSignal | undefined): Promise<OpenedStream> {
     const events = client(model).stream(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
@@ -186,6 +199,9 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       startedAt,
       ttlMs,
       detachTimeout: config.limits.detachTimeout,
+      onDisconnect: request.onDisconnect ?? model.limits.onDisconnect,
+      maxGenerationTime: model.limits.maxGenerationTime,
+      onDetached: function goesOnAlone () { keepDetached(producer, session.id) },
       generation,
       leaseMs,
       stored
@@ -196,6 +212,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     signal?.addEventListener('abort', producer.detach)
     producer.finished.finally(function forgetProducer () {
       producers.delete(producer)
+      detached.delete(producer)
       if (generating.get(session.id) === producer) generating.delete(session.id)
       signal?.removeEventListener('abort', producer.detach)
     })
@@ -234,19 +251,54 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     return follower.response
   }
 
-  async function shutdown (): Promise<void> {
-    const shutdowns = [...producers].map(function shutdownProducer (producer) { return producer.shutdown() })
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      Promise.allSettled(shutdowns),
-      new Promise(function waitAtMost (resolve) { timer = setTimeout(resolve, SHUTDOWN_WAIT_MS) })
+  /** A generation goes on without its client; beyond `maxDetachedStreams` the oldest is aborted. */
+  function keepDetached (producer: Producer, sessionId: string): void {
+    detached.set(producer, sessionId)
+    if (detached.size <= config.limits.maxDetachedStreams) return
+    const [oldest, oldestSession] = detached.entries().next().value as [Producer, string]
+    detached.delete(oldest)
+    context.logger.warn({ sessionId: oldestSession, maxDetachedStreams: config.limits.maxDetachedStreams }, 'too many answers generated without their client: the oldest is aborted')
+    oldest.abort('AI_ABORTED').catch(function ignore () {})
+  }
+
+  async function cancel (sessionId: string): Promise<boolean> {
+    const keys = sessionKeys(sessionId)
+    const [state, lease] = await Promise.all([readStreamState(store, sessionId), store.get(keys.generation)])
+    if (!isLive(state, lease)) return false
+    // The lease goes to a cancel token, only if it is still the running generation's: the
+    // generation's next write or renewal is refused wherever it runs, and its followers read
+    // the error from the log now.
+    const token = cancelToken()
+    const taken = await store.replace(keys.generation, token, leaseMs, { key: keys.generation, equals: state.generation })
+    if (!taken.applied) return false
+    const cancelled = new AiStreamCancelledError()
+    await Promise.all([
+      generating.get(sessionId)?.abort('AI_STREAM_CANCELLED'),
+      appendStreamEvent(store, sessionId, { type: 'error', code: cancelled.code, message: cancelled.message }, ttlMs, holdsLease(sessionId, token))
     ])
+    return true
+  }
+
+  /** Resolves after `ms`, or at once when `work` settles first. */
+  async function atMost (work: Promise<unknown>, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([work, new Promise(function waitAtMost (resolve) { timer = setTimeout(resolve, ms) })])
     clearTimeout(timer)
+  }
+
+  async function shutdown (): Promise<void> {
+    const alone = [...detached.keys()]
+    const withClient = [...producers].filter(function attached (producer) { return !detached.has(producer) })
+    const shutdowns = withClient.map(function shutdownProducer (producer) { return producer.shutdown() })
+    // An answer nobody waits on now may still be finished and kept for its resume.
+    await atMost(Promise.allSettled([...shutdowns, ...alone.map(function finished (producer) { return producer.finished })]), SHUTDOWN_WAIT_MS)
+    const late = alone.filter(function stillRunning (producer) { return producers.has(producer) })
+    await atMost(Promise.allSettled(late.map(function shutdownProducer (producer) { return producer.shutdown() })), SHUTDOWN_WAIT_MS)
     const message = new AiShuttingDownError().message
     for (const follower of followers) follower.end('AI_SHUTTING_DOWN', message)
   }
 
-  return { start, resume, shutdown }
+  return { start, resume, cancel, shutdown }
 }
 
 function callerLeft (request: AiStreamRequest): boolean {

@@ -58,8 +58,8 @@ for (const [name, behaviour, code] of faults) {
   })
 }
 
-test('a client that leaves: upstream is aborted after detachTimeout and the turn is INTERRUPTED, never replayed', async (t) => {
-  const { ai, mock } = await setup(t, () => ({ limits: { detachTimeout: 50 } }))
+test('onDisconnect "abort": a client that leaves: upstream is aborted after detachTimeout and the turn is INTERRUPTED, never replayed', async (t) => {
+  const { ai, mock } = await setup(t, () => ({ limits: { detachTimeout: 50, onDisconnect: 'abort' } }))
   mock.enqueue('a', { deltas: ['a ', 'b ', 'c ', 'd ', 'e ', 'f'], deltaDelayMs: 40 })
   const response = await ai.stream({ prompt: 'p1' })
   const iterator = response.events[Symbol.asyncIterator]()
@@ -80,8 +80,8 @@ test('a client that leaves: upstream is aborted after detachTimeout and the turn
   assert.deepEqual(users, ['p2'])
 })
 
-test('an aborted request signal detaches the consumer the same way', async (t) => {
-  const { ai, mock } = await setup(t, () => ({ limits: { detachTimeout: 30 } }))
+test('onDisconnect "abort": an aborted request signal detaches the consumer the same way', async (t) => {
+  const { ai, mock } = await setup(t, () => ({ limits: { detachTimeout: 30, onDisconnect: 'abort' } }))
   mock.enqueue('a', { deltas: ['a ', 'b ', 'c ', 'd'], deltaDelayMs: 40 })
   const controller = new AbortController()
   const response = await ai.stream({ prompt: 'p1', signal: controller.signal })

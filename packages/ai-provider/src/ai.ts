@@ -9,8 +9,11 @@ import type { ProviderAnswer, ProviderClient } from './provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from './options.ts'
 import type { ChainContext } from './chain/fallback-chain.ts'
 import type { OpenSession } from './sessions/sessions.ts'
+import type { ObservedRequest } from './observer.ts'
 import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiSessionNotFoundError, AiShuttingDownError } from './errors.ts'
 import { normalizeOptions } from './options.ts'
+import { AiObservers } from './observer.ts'
+import { observeStore } from './stores/observed-store.ts'
 import { isoDate, systemClock } from './clock.ts'
 import { silentLogger } from './logger.ts'
 import { createStore } from './stores/create-store.ts'
@@ -28,12 +31,13 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   const config: NormalizedAiOptions = normalizeOptions(options)
   const logger = deps.logger ?? silentLogger
   const clock = deps.clock ?? systemClock
-  const store = deps.store ?? await createStore(config.storage, { logger, clock })
+  const observers = new AiObservers(logger)
+  const store = observeStore(deps.store ?? await createStore(config.storage, { logger, clock }), observers)
   const clients = new Map<string, ProviderClient>()
   for (const provider of Object.values(config.providers)) {
     clients.set(provider.name, createProviderClient(provider, { logger, dispatcher: deps.dispatchers?.[provider.name] }))
   }
-  const context: ChainContext = { store, clock, logger }
+  const context: ChainContext = { store, clock, logger, observers }
   const sessions = createSessions(store, clock, config.limits, logger)
   const turns = createStreamTurns({ config, context, sessions, client })
   let closing = false
@@ -67,6 +71,19 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   async function request (request: AiRequest): Promise<AiResponse> {
     checkRequest(request)
     const candidates = candidatesOf(request.models)
+    const observed = observers.begin('request', request, candidates)
+    if (observed === undefined) return await answer(request, candidates)
+    try {
+      const response = await answer(request, candidates, observed)
+      observers.answered(observed, response.sessionId, response.result, response.usage)
+      return response
+    } catch (error) {
+      observers.failed(observed, error)
+      throw error
+    }
+  }
+
+  async function answer (request: AiRequest, candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiResponse> {
     // A known session is read in the same round trip as the chain's first step (the store
     // sends what is asked in one tick together); the call waits for it. Its own error (404)
     // wins over whatever the chain ended with.
@@ -82,7 +99,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
           messages = buildMessages(session.context, session.turns, request.prompt)
         }
         return await client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
-      }, request.signal)
+      }, request.signal, observed)
     } catch (error) {
       const session = await opening
       if (request.sessionId !== undefined) await sessions.saveFailedTurn(session, request.prompt, error, startedAt)
@@ -102,10 +119,22 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   async function stream (request: AiStreamRequest): Promise<AiStreamResponse> {
     checkRequest(request)
     const candidates = candidatesOf(request.models)
+    const observed = observers.begin('stream', request, candidates)
+    if (observed === undefined) return await streamTurn(request, candidates)
+    try {
+      // Its end is published by the generation (or below, for a resume).
+      return await streamTurn(request, candidates, observed)
+    } catch (error) {
+      observers.failed(observed, error)
+      throw error
+    }
+  }
+
+  async function streamTurn (request: AiStreamRequest, candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiStreamResponse> {
     // As for a prompt: the chain reads the state of each model it tries; a resumable request
     // reads its session's stream state alongside the session.
-    if (request.sessionId === undefined) return turns.start(request, sessions.create(request), candidates)
-    if (request.resume === false) return turns.start(request, await sessions.open(request), candidates)
+    if (request.sessionId === undefined) return turns.start(request, sessions.create(request), candidates, observed)
+    if (request.resume === false) return turns.start(request, await sessions.open(request), candidates, observed)
     const afterId = parseEventId(request.lastEventId)
     const [session, state, lease] = await Promise.all([
       sessions.open(request),
@@ -120,9 +149,12 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       : isLastPrompt(session, request.prompt)
     if (samePrompt && (afterId !== undefined || isLive(state, lease))) {
       const resumed = await turns.resume(request, afterId)
-      if (resumed !== undefined) return resumed
+      if (resumed !== undefined) {
+        observers.resumed(observed, resumed.sessionId)
+        return resumed
+      }
     }
-    return turns.start(request, session, candidates)
+    return turns.start(request, session, candidates, observed)
   }
 
   let closed: Promise<void> | undefined
@@ -153,6 +185,9 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     },
     models () {
       return listModelStatuses(store, clock, config.models)
+    },
+    observe (observer) {
+      return observers.add(observer)
     },
     store,
     close

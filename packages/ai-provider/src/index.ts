@@ -1,6 +1,7 @@
 export type * from './types.ts'
 export type * from './store.ts'
 export type * from './provider.ts'
+export type * from './observer.ts'
 export * from './errors.ts'
 export { createAi } from './ai.ts'
 export { createMemoryStore } from './stores/memory-store.ts'

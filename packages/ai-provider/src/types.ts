@@ -346,6 +346,12 @@ export interface Ai {
   cancelStream (sessionId: string, owner?: string): Promise<boolean>
   /** Configured models, in chain order, with their state. */
   models (): Promise<AiModelStatus[]>
+  /**
+   * Be told what this instance does (requests, attempts, fallbacks, streams, cool-downs, store
+   * calls; see observer.ts): metrics, traces, request logs and usage accounting subscribe here.
+   * Returns the function that unsubscribes.
+   */
+  observe (observer: import('./observer.ts').AiObserver): () => void
   /** The store, shared with embedders (e.g. caller rate limits). */
   readonly store: import('./store.ts').AiStore
   /** Close pools and the store; streams in flight end with an AI_SHUTTING_DOWN error event. */

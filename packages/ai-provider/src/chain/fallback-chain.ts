@@ -8,6 +8,8 @@
 import type { AiStore, ConsumeResult } from '../store.ts'
 import type { Clock, Logger } from '../types.ts'
 import type { NormalizedModel } from '../options.ts'
+import type { AiObservers, ObservedRequest } from '../observer.ts'
+import { codeOf } from '../observer.ts'
 import { AiAbortedError, AiNoModelsAvailableError } from '../errors.ts'
 import { coolDown, parseCoolDown } from './model-state.ts'
 import { takeRateUnit, takeRateUnitUnlessCooling } from './rate-limit.ts'
@@ -19,6 +21,8 @@ export interface ChainContext {
   store: AiStore
   clock: Clock
   logger: Logger
+  /** The Ai instance's observers: told of every attempt, fallback and cool-down. */
+  observers: AiObservers
 }
 
 /** One model the chain tried or skipped, and why it did not answer. */
@@ -66,7 +70,10 @@ export async function recordFailure (context: ChainContext, model: NormalizedMod
   const log = { model: model.name, code: error.code, coolDownMs: window, message: error.message }
   if (policy.alert) context.logger.error(log, 'provider rejected the credentials: check its apiKey')
   else context.logger.warn(log, 'model failed')
-  if (window > 0) await coolDown(context.store, context.clock, model.name, window, String(error.code))
+  if (window > 0) {
+    context.observers.modelCoolDown(model, String(error.code), window)
+    await coolDown(context.store, context.clock, model.name, window, String(error.code))
+  }
   return window
 }
 
@@ -74,9 +81,23 @@ function isAbort (error: FailedCall, signal: AbortSignal | undefined): boolean {
   return error.code === 'AI_ABORTED' || signal?.aborted === true
 }
 
-async function callWithRetries<T> (model: NormalizedModel, call: ModelCall<T>, signal: AbortSignal | undefined): Promise<T> {
+/** `call`, as an attempt the observers see. */
+async function observedCall<T> (observers: AiObservers, observed: ObservedRequest, model: NormalizedModel, retry: number, call: ModelCall<T>, signal: AbortSignal | undefined): Promise<T> {
+  const attempt = observers.attemptStart(observed, model, retry)
+  try {
+    const value = await call(model, signal)
+    observers.attemptEnd(attempt, 'OK')
+    return value
+  } catch (error) {
+    observers.attemptEnd(attempt, codeOf(error))
+    throw error
+  }
+}
+
+async function callWithRetries<T> (context: ChainContext, model: NormalizedModel, call: ModelCall<T>, signal: AbortSignal | undefined, observed: ObservedRequest | undefined): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
+      if (observed !== undefined) return await observedCall(context.observers, observed, model, attempt, call, signal)
       return await call(model, signal)
     } catch (error) {
       const failure = error as FailedCall
@@ -116,13 +137,14 @@ function noModelsError (attempts: ChainAttempt[], readyInMs: number[], lastError
  * rate unit (`admit`), so a request served by its first model reads one state, not every
  * candidate's.
  * Caller abort stops at once with AI_ABORTED; store failures and unknown errors propagate as
- * they are.
+ * they are. With `observed`, its observers see each attempt and fallback, and the model chosen.
  */
 export async function walkChain<T> (
   context: ChainContext,
   candidates: readonly NormalizedModel[],
   call: ModelCall<T>,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  observed?: ObservedRequest
 ): Promise<{ model: NormalizedModel, value: T }> {
   let misses: Misses | undefined
   let lastError: unknown
@@ -132,21 +154,26 @@ export async function walkChain<T> (
     const { readyInMs, unit } = await admit(context, model)
     if (unit === undefined) {
       misses = addMiss(misses, model.name, 'AI_MODEL_COOLING_DOWN', readyInMs)
+      if (observed !== undefined) context.observers.missed(observed, model, 'AI_MODEL_COOLING_DOWN', candidates[index + 1])
       continue
     }
     if (!unit.allowed) {
       // Our own window restores the model by itself: no cool-down.
       misses = addMiss(misses, model.name, 'AI_MODEL_RATE_LIMITED', unit.resetInMs)
+      if (observed !== undefined) context.observers.missed(observed, model, 'AI_MODEL_RATE_LIMITED', candidates[index + 1])
       continue
     }
     try {
-      return { model, value: await callWithRetries(model, call, signal) }
+      const value = await callWithRetries(context, model, call, signal, observed)
+      if (observed !== undefined) observed.model = model
+      return { model, value }
     } catch (error) {
       const failure = error as FailedCall
       if (isAbort(failure, signal)) throw failure.code === 'AI_ABORTED' ? error : new AiAbortedError({ cause: error })
       if (policyFor(failure.code) === undefined) throw error
       lastError = error
       misses = addMiss(misses, model.name, String(failure.code), await recordFailure(context, model, failure))
+      if (observed !== undefined) context.observers.missed(observed, model, String(failure.code), candidates[index + 1])
     }
   }
   throw noModelsError(misses?.attempts ?? [], misses?.readyInMs ?? [], lastError)

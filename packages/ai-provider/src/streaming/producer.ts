@@ -17,6 +17,7 @@ import type { NormalizedModel } from '../options.ts'
 import type { ChainContext } from '../chain/fallback-chain.ts'
 import type { OpenSession, Sessions } from '../sessions/sessions.ts'
 import type { LoggedEvent, StreamState } from './event-log.ts'
+import type { ObservedRequest } from '../observer.ts'
 import {
   AiAbortedError, AiGenerationTimeoutError, AiProviderMalformedResponseError, AiSessionNotFoundError, AiShuttingDownError,
   AiStreamCancelledError, AiStreamInterruptedError, AiStreamSupersededError
@@ -59,6 +60,8 @@ export interface ProducerOptions {
    * first write leaves in the same round trip and waits for them too.
    */
   stored: Promise<unknown>
+  /** The request as its observers see it, when observed: told of the detach and of the end. */
+  observed?: ObservedRequest
 }
 
 export interface Producer {
@@ -157,6 +160,7 @@ export function startProducer (options: ProducerOptions): Producer {
 
   function onConsumerGone (): void {
     if (over || detachTimer !== undefined) return
+    context.observers.detached(options.observed)
     if (options.onDisconnect === 'continue') {
       options.onDetached()
       return
@@ -217,6 +221,7 @@ export function startProducer (options: ProducerOptions): Producer {
     ]))
     if (!saved) throw new LeaseLostError()
     answered = true
+    context.observers.answered(options.observed, session.id, event.result, event.usage)
     if (logged === undefined) {
       // Superseded between its last delta and its end: the answer is whole and stored, and its
       // consumer gets its end even though the log is another turn's now.
@@ -261,6 +266,7 @@ export function startProducer (options: ProducerOptions): Producer {
       message = String(failure.message)
     }
     controller.abort()
+    context.observers.failed(options.observed, { code })
     options.iterator.return?.().catch(function ignore () {})
     const stored = turn(interrupted ? 'INTERRUPTED' : 'FAILED')
     stored.errorCode = code

@@ -14,6 +14,7 @@ import type { OpenSession, Sessions } from '../sessions/sessions.ts'
 import type { Producer } from './producer.ts'
 import type { Follower } from './follower.ts'
 import type { StreamState } from './event-log.ts'
+import type { ObservedRequest } from '../observer.ts'
 import { randomUUID } from 'node:crypto'
 import {
   AiAbortedError, AiProviderEmptyResponseError, AiSessionNotFoundError, AiShuttingDownError, AiStreamCancelledError, AiStreamSupersededError
@@ -50,7 +51,7 @@ export interface StreamTurnsOptions {
 /** The streamed turns of one Ai instance (see the top of this file). */
 export interface StreamTurns {
   /** A new turn: the chain to its first event, then a producer (a request without `sessionId`: its session is not stored yet). */
-  start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[]): Promise<AiStreamResponse>
+  start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiStreamResponse>
   /**
    * Follow (or replay) the session's stored answer after `afterId`, when it is still the answer
    * to `request.prompt`; undefined when there is none (the request is then a new turn).
@@ -92,7 +93,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     return { iterator, first: first.value }
   }
 
-  async function start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[]): Promise<AiStreamResponse> {
+  async function start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiStreamResponse> {
     const isNew = request.sessionId === undefined
     const messages = buildMessages(session.context, session.turns, request.prompt)
     // The generation owns its upstream call: the caller's signal only counts until fallback is over.
@@ -104,7 +105,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     try {
       opened = await walkChain(context, candidates, function streamFrom (model, signal) {
         return openStream(model, messages, request, signal)
-      }, controller.signal)
+      }, controller.signal, observed)
     } catch (error) {
       if (!isNew) await sessions.saveFailedTurn(session, request.prompt, error, triedAt)
       throw error
@@ -112,9 +113,10 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       request.signal?.removeEventListener('abort', abortChain)
     }
     const { model, value } = opened
-    if (isNew) return beginGeneration(request, session, model, value, controller, true, triedAt)
+    context.observers.firstToken(observed)
+    if (isNew) return beginGeneration(request, session, model, value, controller, true, triedAt, observed)
     return oneAtATime(session.id, function switchTurn () {
-      return beginGeneration(request, session, model, value, controller, false, triedAt)
+      return beginGeneration(request, session, model, value, controller, false, triedAt, observed)
     })
   }
 
@@ -137,7 +139,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
    * Store the new turn's start and hand its stream to a producer. A known session's turn that
    * does not get that far is stored as failed, as one no model answered is.
    */
-  async function beginGeneration (request: AiStreamRequest, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean, triedAt: number): Promise<AiStreamResponse> {
+  async function beginGeneration (request: AiStreamRequest, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean, triedAt: number, observed: ObservedRequest | undefined): Promise<AiStreamResponse> {
     const keys = sessionKeys(session.id)
     const generation = randomUUID()
     let startedAt = 0
@@ -204,7 +206,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       onDetached: function goesOnAlone () { keepDetached(producer, session.id) },
       generation,
       leaseMs,
-      stored
+      stored,
+      observed
     })
     producers.add(producer)
     generating.set(session.id, producer)

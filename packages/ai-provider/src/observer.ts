@@ -1,0 +1,244 @@
+// What the core did, as plain events carrying the numbers (SPEC §12), with no metrics or tracing
+// library: metrics, spans, request logs and usage accounting subscribe with `ai.observe()`.
+// Observers belong to one Ai instance (a process may run several: tests, embedders), unlike
+// diagnostics_channel's global channels. With no observer nothing is built: every publish site
+// costs one check (`active`, or an `ObservedRequest` that is undefined).
+
+import type { AiRequest, AiResult, AiUsage, Logger } from './types.ts'
+import type { NormalizedModel } from './options.ts'
+
+/** How a gateway request is answered: `ai.request()` (whole) or `ai.stream()` (new turn or resume). */
+export type ObservedOperation = 'request' | 'stream'
+
+/** One model of the chain that did not answer, and why. */
+export interface ObservedMiss {
+  /** The configured `provider:model`. */
+  model: string
+  /** The AI_* code: a failure, or why it was skipped (`AI_MODEL_COOLING_DOWN`, `AI_MODEL_RATE_LIMITED`). */
+  code: string
+}
+
+/**
+ * One gateway request, from `ai.request()` / `ai.stream()` to its end: the same object in every
+ * event about it, filled in as it goes. Times are `performance.now()` milliseconds.
+ */
+export interface ObservedRequest {
+  readonly operation: ObservedOperation
+  /** The request as the caller passed it (the same object). Its prompt is content: never a label, never logged. */
+  readonly request: AiRequest
+  /** The models the chain may try, in order. */
+  readonly candidates: readonly NormalizedModel[]
+  readonly startedAt: number
+  /** The models that did not answer, in order, with why (skipped ones included). */
+  readonly misses: ObservedMiss[]
+  /** The model that answered (for a stream: the one generating), once the chain found it. */
+  model?: NormalizedModel
+  /** A stream: when its model's first event arrived (where the chain ends). */
+  firstTokenAt?: number
+  /** A stream: when its generation went on without its client. */
+  detachedAt?: number
+  /** A stream request that followed (or replayed) an answer already generated instead of asking a model. */
+  resumed: boolean
+  /** The session, once known. */
+  sessionId?: string
+  /** How the answer ended, when one did. */
+  result?: AiResult
+  /** Tokens of the answer, as its provider reported them. */
+  usage?: AiUsage
+  /** The AI_* code of the failure, when it failed (`AI_INTERNAL_ERROR` for an error without one). */
+  code?: string
+  /** When it ended; set once, just before `requestEnd`. For a stream: its last event, the client gone or not. */
+  endedAt?: number
+}
+
+/** One call to a model's provider: the chain's attempt, or a retry of it. */
+export interface ObservedAttempt {
+  readonly request: ObservedRequest
+  readonly model: NormalizedModel
+  /** 0 for the first call to this model in this request, then 1, 2… for its retries. */
+  readonly retry: number
+  readonly startedAt: number
+  /** `'OK'` or the AI_* code, set at the end. A stream's attempt ends with its first event. */
+  code?: string
+  endedAt?: number
+}
+
+/** The chain moved on from a model that did not answer to the next one. */
+export interface ObservedFallback {
+  readonly request: ObservedRequest
+  readonly from: NormalizedModel
+  readonly to: NormalizedModel
+  /** Why `from` did not answer: its AI_* code. */
+  readonly reason: string
+}
+
+/** A model starts cooling down (the chain skips it, on every instance sharing the store). */
+export interface ObservedCoolDown {
+  readonly model: NormalizedModel
+  /** The AI_* code of the failure that caused it. */
+  readonly reason: string
+  readonly windowMs: number
+}
+
+/** One call to the store. */
+export interface ObservedStoreCall {
+  /** The AiStore method: `get`, `consume`, `appendEvents`… */
+  readonly operation: string
+  readonly durationMs: number
+  /** Set when it failed: the error's AI_* code, or `AI_INTERNAL_ERROR`. */
+  readonly code?: string
+}
+
+/**
+ * A subscriber of one Ai instance's events; every method is optional. Methods are called
+ * synchronously where the event happens: keep them short, never await in them. An observer that
+ * throws is logged and the request goes on.
+ */
+export interface AiObserver {
+  /** A gateway request starts (after its arguments are checked). */
+  requestStart? (request: ObservedRequest): void
+  /** It ended, answered or not; for a stream, with its generation. Once per request. */
+  requestEnd? (request: ObservedRequest): void
+  /** A call to a provider starts. */
+  attemptStart? (attempt: ObservedAttempt): void
+  /** It ended (`code`). */
+  attemptEnd? (attempt: ObservedAttempt): void
+  /** The chain falls back from one model to the next. */
+  fallback? (fallback: ObservedFallback): void
+  /** A stream's first event came from its model (`firstTokenAt`). */
+  firstToken? (request: ObservedRequest): void
+  /** A stream's client went away while its answer is generated (`detachedAt`). */
+  detached? (request: ObservedRequest): void
+  /** A model starts cooling down. */
+  modelCoolDown? (coolDown: ObservedCoolDown): void
+  /** A store call ended. */
+  storeCall? (call: ObservedStoreCall): void
+}
+
+/** The code an event reports for an error. */
+export function codeOf (error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code
+  return typeof code === 'string' && code.startsWith('AI_') ? code : 'AI_INTERNAL_ERROR'
+}
+
+type EventName = keyof AiObserver
+
+/** The observers of one Ai instance, and the publish side the core calls. */
+export class AiObservers {
+  /** True while an observer is subscribed: nothing is built otherwise. */
+  active = false
+  /** True while an observer wants store calls (each is timed then). */
+  storeObserved = false
+  readonly #logger: Logger
+  #observers: AiObserver[] = []
+
+  constructor (logger: Logger) {
+    this.#logger = logger
+  }
+
+  /** Subscribe; returns the function that unsubscribes. */
+  add (observer: AiObserver): () => void {
+    this.#observers = [...this.#observers, observer]
+    this.#update()
+    return () => {
+      this.#observers = this.#observers.filter(function other (each) { return each !== observer })
+      this.#update()
+    }
+  }
+
+  /** A gateway request starts: its record, or undefined when nobody observes (nothing is published about it then). */
+  begin (operation: ObservedOperation, request: AiRequest, candidates: readonly NormalizedModel[]): ObservedRequest | undefined {
+    if (!this.active) return undefined
+    const observed: ObservedRequest = { operation, request, candidates, startedAt: performance.now(), misses: [], resumed: false }
+    this.#publish('requestStart', observed)
+    return observed
+  }
+
+  /** Answered: `model` gave `result` (and `usage`) for `sessionId`. */
+  answered (observed: ObservedRequest | undefined, sessionId: string, result: AiResult, usage: AiUsage | undefined): void {
+    if (observed === undefined || observed.endedAt !== undefined) return
+    observed.sessionId = sessionId
+    observed.result = result
+    if (usage !== undefined) observed.usage = usage
+    this.#end(observed)
+  }
+
+  /** Failed with `error` (its code), before or during the answer. */
+  failed (observed: ObservedRequest | undefined, error: unknown): void {
+    if (observed === undefined || observed.endedAt !== undefined) return
+    observed.code = codeOf(error)
+    this.#end(observed)
+  }
+
+  /** A stream request attached to the answer of `sessionId` already generated or being generated. */
+  resumed (observed: ObservedRequest | undefined, sessionId: string): void {
+    if (observed === undefined || observed.endedAt !== undefined) return
+    observed.resumed = true
+    observed.sessionId = sessionId
+    this.#end(observed)
+  }
+
+  /** A stream's first event came from `observed.model`. */
+  firstToken (observed: ObservedRequest | undefined): void {
+    if (observed === undefined) return
+    observed.firstTokenAt = performance.now()
+    this.#publish('firstToken', observed)
+  }
+
+  /** A stream's generation goes on without its client. */
+  detached (observed: ObservedRequest | undefined): void {
+    if (observed === undefined || observed.detachedAt !== undefined || observed.endedAt !== undefined) return
+    observed.detachedAt = performance.now()
+    this.#publish('detached', observed)
+  }
+
+  attemptStart (observed: ObservedRequest, model: NormalizedModel, retry: number): ObservedAttempt {
+    const attempt: ObservedAttempt = { request: observed, model, retry, startedAt: performance.now() }
+    this.#publish('attemptStart', attempt)
+    return attempt
+  }
+
+  attemptEnd (attempt: ObservedAttempt, code: string): void {
+    attempt.code = code
+    attempt.endedAt = performance.now()
+    this.#publish('attemptEnd', attempt)
+  }
+
+  /** `from` did not answer (`reason`); the chain tries `to` (undefined: none left, only the miss is kept). */
+  missed (observed: ObservedRequest, from: NormalizedModel, reason: string, to: NormalizedModel | undefined): void {
+    observed.misses.push({ model: from.name, code: reason })
+    if (to !== undefined) this.#publish('fallback', { request: observed, from, to, reason })
+  }
+
+  modelCoolDown (model: NormalizedModel, reason: string, windowMs: number): void {
+    if (this.active) this.#publish('modelCoolDown', { model, reason, windowMs })
+  }
+
+  /** A store call that began at `startedAt` ended (failed with `error` when given). */
+  storeCall (operation: string, startedAt: number, error?: unknown): void {
+    const durationMs = performance.now() - startedAt
+    this.#publish('storeCall', error === undefined ? { operation, durationMs } : { operation, durationMs, code: codeOf(error) })
+  }
+
+  #end (observed: ObservedRequest): void {
+    observed.endedAt = performance.now()
+    this.#publish('requestEnd', observed)
+  }
+
+  #update (): void {
+    this.active = this.#observers.length > 0
+    this.storeObserved = this.#observers.some(function wantsStore (each) { return each.storeCall !== undefined })
+  }
+
+  #publish (name: EventName, event: unknown): void {
+    for (const observer of this.#observers) {
+      const method = observer[name] as ((event: unknown) => void) | undefined
+      if (method === undefined) continue
+      try {
+        method.call(observer, event)
+      } catch (error) {
+        this.#logger.error({ err: error, event: name }, 'an AI Warp observer failed')
+      }
+    }
+  }
+}

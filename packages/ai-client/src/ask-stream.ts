@@ -8,7 +8,7 @@ import {
   AiClientNetworkError,
   AiClientResponseError
 } from './errors.ts'
-import { openExchange, toHttpError } from './exchange.ts'
+import { openExchange, requestJson, toHttpError } from './exchange.ts'
 import type { Exchange } from './exchange.ts'
 import type { NormalizedClientOptions, NormalizedResumeOptions } from './options.ts'
 import { createSseParser } from './sse-parser.ts'
@@ -98,17 +98,36 @@ export async function askStream (options: NormalizedClientOptions, request: Stre
   const first = await openStreamExchange(options, request.body, headers, request.signal)
   const headerSessionId = first.response.headers.get(options.headerSessionIdName)
   const sessionId = headerSessionId ?? (typeof request.body.sessionId === 'string' ? request.body.sessionId : undefined)
+  const stopCancelling = cancelOnAbort(options, request.signal, sessionId)
   return {
-    stream: readMessages(options, request, first, sessionId),
+    stream: readMessages(options, request, first, sessionId, stopCancelling),
     headers: first.response.headers
   }
+}
+
+/**
+ * While the answer is being read, an abort of `signal` is a cancel, not a lost connection: it
+ * also asks the server to stop generating (`DELETE sessions/:id/stream`, best effort; the
+ * server would otherwise finish the answer for a resume). Returns what stops listening.
+ */
+function cancelOnAbort (options: NormalizedClientOptions, signal: AbortSignal | undefined, sessionId: string | undefined): () => void {
+  if (signal === undefined || sessionId === undefined) return function nothingToStop () {}
+  function cancelOnServer (): void {
+    const url = `${options.sessionsUrl}/${encodeURIComponent(sessionId as string)}/stream`
+    requestJson(options, { url, method: 'DELETE', headers: { ...options.headers, accept: 'application/json' } }).catch(function cancelFailed (error: unknown) {
+      options.logger.debug({ sessionId, err: error }, 'ai-client: could not cancel the answer on the server')
+    })
+  }
+  signal.addEventListener('abort', cancelOnServer, { once: true })
+  return function stopCancelling () { signal.removeEventListener('abort', cancelOnServer) }
 }
 
 async function * readMessages (
   options: NormalizedClientOptions,
   request: StreamRequest,
   first: Exchange,
-  sessionId: string | undefined
+  sessionId: string | undefined,
+  stopCancelling: () => void
 ): AsyncGenerator<AskStreamMessage, void, undefined> {
   const { logger } = options
   let exchange = first
@@ -170,6 +189,8 @@ async function * readMessages (
             if (message.type === 'done' && message.response.sessionId === '' && sessionId !== undefined) {
               message.response.sessionId = sessionId
             }
+            // The answer is over: aborting now cancels nothing.
+            if (message.type !== 'content') stopCancelling()
             yield message
             if (message.type !== 'content') return
           }

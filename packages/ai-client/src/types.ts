@@ -107,7 +107,11 @@ export interface AskOptions {
    * answer. Automatic reconnections always resume; see the client's `resume` option.
    */
   resume?: boolean
-  /** Cancels the request and the stream. */
+  /**
+   * Cancels the request and the stream. During a streamed answer it also asks the server to
+   * stop generating it (`DELETE sessions/:id/stream`, best effort); a dropped connection, by
+   * contrast, is resumed and the server finishes the answer.
+   */
   signal?: AbortSignal
 }
 

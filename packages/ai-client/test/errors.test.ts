@@ -109,8 +109,13 @@ test('a stream that stalls is cut with AiClientTimeoutError from the iterator, a
   assert.equal(server.requests.length, 1)
 })
 
-test('signal aborts before the headers, during the stream, and before the call', async (t) => {
+test('signal aborts before the headers, during the stream (and cancels the answer on the server), and before the call', async (t) => {
   const server = await startScriptedServer(t, (request, response) => {
+    if (request.method === 'DELETE') {
+      response.writeHead(204)
+      response.end()
+      return
+    }
     if (request.body.prompt === 'hang') return
     startSse(response)
     response.write(frame(1, 'content', { response: 'a' }))
@@ -134,9 +139,12 @@ test('signal aborts before the headers, during the stream, and before the call',
   }, AiClientAbortError)
   assert.deepEqual(seen, ['content'])
   await server.requests[1].closed
+  for (let waited = 0; server.requests.length < 3 && waited < 2000; waited += 10) await delay(10)
+  assert.equal(server.requests[2].method, 'DELETE')
+  assert.equal(server.requests[2].url, '/api/v1/sessions/session-1/stream')
 
   await assert.rejects(client.ask({ prompt: 'Hi', signal: AbortSignal.abort() }), AiClientAbortError)
-  assert.equal(server.requests.length, 2)
+  assert.equal(server.requests.length, 3)
 })
 
 test('breaking out of the loop closes the connection', async (t) => {

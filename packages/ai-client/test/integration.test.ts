@@ -136,7 +136,9 @@ test('a slow stream outlasting timeout is not cut while events keep coming', asy
 })
 
 test('a stalled stream is cut with AiClientTimeoutError', async (t) => {
-  const { url, mock } = await startGateway(t)
+  // The answer goes on after its client left (onDisconnect "continue"): the gateway's own
+  // requestTimeout ends the stalled upstream call.
+  const { url, mock } = await startGateway(t, { limits: { retry: { max: 0, interval: 0 }, requestTimeout: 400 } })
   mock.setBehaviour('model-a', { deltas: ['a ', 'b ', 'c'], stallAfter: 1 })
   const { stream } = await buildClient({ url, timeout: 150 }).ask({ prompt: 'Hi' })
   const seen: AskStreamMessage[] = []
@@ -144,7 +146,7 @@ test('a stalled stream is cut with AiClientTimeoutError', async (t) => {
     for await (const message of stream) seen.push(message)
   }, (error: unknown) => error instanceof AiClientTimeoutError && error.code === 'AI_CLIENT_TIMEOUT')
   assert.deepEqual(seen, [{ type: 'content', content: 'a ' }])
-  assert.equal(await mock.requests[0].closed, true, 'the gateway gave up the upstream call once the client left')
+  assert.equal(await mock.requests[0].closed, true, 'the gateway gave up the stalled upstream call')
 })
 
 test('heartbeats count as data: a stalled upstream does not trip the client timeout', async (t) => {
@@ -157,4 +159,24 @@ test('heartbeats count as data: a stalled upstream does not trip the client time
   const last = messages.at(-1)
   assert.ok(last?.type === 'error')
   assert.equal(last.error.code, 'AI_PROVIDER_TIMEOUT')
+})
+
+test('stream: aborting the signal cancels the answer on the server (DELETE sessions/:id/stream), the turn INTERRUPTED', async (t) => {
+  const { url, mock } = await startGateway(t)
+  mock.setBehaviour('model-a', { deltas: ['one ', 'two ', 'three ', 'four ', 'five'], deltaDelayMs: 100 })
+  const client = buildClient({ url })
+  const controller = new AbortController()
+  const { stream, headers } = await client.ask({ prompt: 'long', signal: controller.signal })
+  const sessionId = headers.get('x-session-id') as string
+  const failure = (async () => {
+    for await (const message of stream) {
+      if (message.type === 'content') controller.abort()
+    }
+  })()
+  await assert.rejects(failure, AiClientAbortError)
+  assert.equal(await mock.requests[0].closed, true, 'the server stopped generating')
+  const deadline = Date.now() + 2000
+  let session = await client.getSession(sessionId)
+  while (session.turns.length === 0 && Date.now() < deadline) session = await client.getSession(sessionId)
+  assert.deepEqual(session.turns.map((turn) => [turn.result, turn.errorCode]), [['INTERRUPTED', 'AI_STREAM_CANCELLED']])
 })

@@ -31,6 +31,11 @@ export interface PromptRequestBody {
   resume?: boolean
   /** Stream only: same as the `Last-Event-ID` header. */
   lastEventId?: string
+  /**
+   * Stream only: what the answer's generation does if this client goes away: `continue` (to
+   * its end, kept for a resume) or `abort` (saves tokens). Default: the model's `limits.onDisconnect`.
+   */
+  onDisconnect?: 'continue' | 'abort'
   /** Accepted for compatibility; the route decides. */
   stream?: boolean
 }

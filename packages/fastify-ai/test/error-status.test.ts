@@ -27,7 +27,9 @@ function failingAi (error: () => Error, events?: () => AsyncIterable<AiStreamEve
     },
     async getSession () { throw error() },
     async deleteSession () { throw error() },
+    async cancelStream () { throw error() },
     async models () { throw error() },
+    observe () { return function unsubscribe () {} },
     get store (): never { throw new Error('no store') },
     async close () {}
   }

@@ -64,8 +64,8 @@ export interface StreamTurns {
    */
   cancel (sessionId: string): Promise<boolean>
   /**
-   * Stop every generation with a client now, give the detached ones until SHUTDOWN_WAIT_MS to
-   * finish (then stop them), store the end of each, then end every follower.
+   * Stop every generation (with or without its client) with AI_SHUTTING_DOWN, store the end of
+   * each (waits at most SHUTDOWN_WAIT_MS), then end every follower.
    */
   shutdown (): Promise<void>
 }
@@ -282,21 +282,16 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     return true
   }
 
-  /** Resolves after `ms`, or at once when `work` settles first. */
-  async function atMost (work: Promise<unknown>, ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([work, new Promise(function waitAtMost (resolve) { timer = setTimeout(resolve, ms) })])
-    clearTimeout(timer)
-  }
-
   async function shutdown (): Promise<void> {
-    const alone = [...detached.keys()]
-    const withClient = [...producers].filter(function attached (producer) { return !detached.has(producer) })
-    const shutdowns = withClient.map(function shutdownProducer (producer) { return producer.shutdown() })
-    // An answer nobody waits on now may still be finished and kept for its resume.
-    await atMost(Promise.allSettled([...shutdowns, ...alone.map(function finished (producer) { return producer.finished })]), SHUTDOWN_WAIT_MS)
-    const late = alone.filter(function stillRunning (producer) { return producers.has(producer) })
-    await atMost(Promise.allSettled(late.map(function shutdownProducer (producer) { return producer.shutdown() })), SHUTDOWN_WAIT_MS)
+    // Detached generations too: what they logged stays resumable, and their turn is stored
+    // INTERRUPTED (a process that is going away cannot promise to finish them).
+    const shutdowns = [...producers].map(function shutdownProducer (producer) { return producer.shutdown() })
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.allSettled(shutdowns),
+      new Promise(function waitAtMost (resolve) { timer = setTimeout(resolve, SHUTDOWN_WAIT_MS) })
+    ])
+    clearTimeout(timer)
     const message = new AiShuttingDownError().message
     for (const follower of followers) follower.end('AI_SHUTTING_DOWN', message)
   }

@@ -148,18 +148,22 @@ test('memory: an answer still generated after maxGenerationTime is stopped with 
   assert.equal(await mock.requests[0].closed, true)
 })
 
-test('memory: close() lets an answer without its client finish and keeps it, then stops', async (t) => {
+test('memory: close() stops an answer without its client too: what it logged stays, its turn is INTERRUPTED with AI_SHUTTING_DOWN', async (t) => {
   const mock = await createMockProvider()
   t.after(() => mock.close())
   const inner = createMemoryStore()
   // close() closes the store too: this one stays readable after it.
   const store: AiStore = { ...inner, async close () {} }
   const ai = await createAi({ providers: { openai: { apiKey: 'k', baseUrl: mock.url } }, models: ['openai:a'] }, { store })
-  mock.enqueue('a', { deltas: DELTAS.slice(0, 4), deltaDelayMs: 100 })
+  mock.enqueue('a', { deltas: DELTAS, deltaDelayMs: 100 })
   const response = await ai.stream({ prompt: 'long' })
   await readThenLeave(response.events, 1)
+  const started = Date.now()
   await ai.close()
-  const turns = await inner.listRange(`turns:${response.sessionId}`)
-  assert.equal(JSON.parse(turns[0]).result, 'COMPLETE')
-  assert.equal(JSON.parse(turns[0]).response, DELTAS.slice(0, 4).join(''))
+  assert.ok(Date.now() - started < 1000, 'close() does not wait for the answer to finish')
+  const turn = JSON.parse((await inner.listRange(`turns:${response.sessionId}`))[0])
+  assert.deepEqual([turn.result, turn.errorCode], ['INTERRUPTED', 'AI_SHUTTING_DOWN'])
+  const logged = await inner.readEvents(`events:${response.sessionId}`, 0)
+  assert.equal(JSON.parse(logged[0].data), 'one ')
+  assert.equal(await mock.requests[0].closed, true)
 })

@@ -13,8 +13,7 @@ interface SessionRoute {
 }
 
 /** The session id of the path, held to the limits of the body's `sessionId` (a 400 naming it otherwise). */
-function sessionIdOf (request: FastifyRequest<SessionRoute>): string {
-  const sessionId = request.params['*']
+function sessionIdOf (request: FastifyRequest<SessionRoute>, sessionId = request.params['*']): string {
   if (sessionId.length >= 1 && sessionId.length <= MAX_ID_LENGTH) return sessionId
   const reason = sessionId.length === 0
     ? 'Expected string length greater or equal to 1'
@@ -24,7 +23,13 @@ function sessionIdOf (request: FastifyRequest<SessionRoute>): string {
   throw error
 }
 
-/** `GET` and `DELETE sessionsPath/:sessionId`: read or forget a session (404 when unknown or another owner's). */
+/** The suffix of `DELETE sessionsPath/:sessionId/stream` (a session id never has a `/`). */
+const STREAM_SUFFIX = '/stream'
+
+/**
+ * `GET` and `DELETE sessionsPath/:sessionId`: read or forget a session (404 when unknown or
+ * another owner's); `DELETE sessionsPath/:sessionId/stream`: cancel its answer in progress.
+ */
 export function sessionRoutes (fastify: FastifyInstance, ai: Ai, http: HttpOptions): void {
   fastify.get<SessionRoute>(`${http.sessionsPath}/*`, {
     schema: {
@@ -45,6 +50,15 @@ export function sessionRoutes (fastify: FastifyInstance, ai: Ai, http: HttpOptio
       response: { 204: { type: 'null' }, ...errorResponses }
     } as FastifySchema
   }, async function deleteSession (request, reply): Promise<void> {
+    if (request.params['*'].endsWith(STREAM_SUFFIX)) {
+      // Cancel the answer being generated, on whichever instance generates it: 204 whether or
+      // not one was running (the client's intent holds either way).
+      const sessionId = sessionIdOf(request, request.params['*'].slice(0, -STREAM_SUFFIX.length))
+      await ai.cancelStream(sessionId, http.getOwner(request))
+      setSessionHeader(reply, http.headerSessionIdName, sessionId)
+      reply.code(204).send()
+      return
+    }
     const sessionId = sessionIdOf(request)
     await ai.deleteSession(sessionId, http.getOwner(request))
     setSessionHeader(reply, http.headerSessionIdName, sessionId)

@@ -150,9 +150,9 @@ test('a failure after the stream started ends it with an OpenAI error frame', as
   assert.match(String(error.code), /^AI_/)
 })
 
-test('a client that goes away mid-stream aborts the upstream call', async (t) => {
+test('with onDisconnect "abort", a client that goes away mid-stream aborts the upstream call', async (t) => {
   // detachTimeout 0: the core does not wait for a resume (an OpenAI client never resumes).
-  const { client, mock } = await startOpenAiGateway(t, { plugin: { limits: { retry: { max: 0, interval: 0 }, detachTimeout: 0 } } })
+  const { client, mock } = await startOpenAiGateway(t, { plugin: { limits: { retry: { max: 0, interval: 0 }, detachTimeout: 0, onDisconnect: 'abort' } } })
   mock.setBehaviour('gemini-2.5-flash', { deltas: ['first ', 'second'], stallAfter: 1 })
   const controller = new AbortController()
   const stream = await client.chat.completions.create({ model: GEMINI_MODEL, messages, stream: true }, { signal: controller.signal })

@@ -84,11 +84,11 @@ test('an idle stream sends a ": ping" comment every heartbeatInterval', async (t
   assert.equal(frames.at(-1)?.event, 'end', 'nothing after end: the heartbeat stopped')
 })
 
-test('a client that disconnects aborts the upstream call', async (t) => {
+test('with onDisconnect "abort", a client that disconnects aborts the upstream call', async (t) => {
   const { url, mock } = await startGateway(t)
   mock.setBehaviour('model-a', { deltas: ['a ', 'b ', 'c'], stallAfter: 1 })
   const controller = new AbortController()
-  const response = await postJson(`${url}/api/v1/stream`, { prompt: 'hi' }, { signal: controller.signal })
+  const response = await postJson(`${url}/api/v1/stream`, { prompt: 'hi', onDisconnect: 'abort' }, { signal: controller.signal })
   assert.ok(response.body)
   for await (const frame of sseFrames(response.body)) {
     if (frame.event === 'content') break

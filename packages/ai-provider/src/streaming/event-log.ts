@@ -7,7 +7,7 @@
 // renewed while it runs. A state is live only while the lease holds its token, so an answer
 // whose instance or store died is seen as interrupted once the lease lapses, never waited on.
 
-import { createHash, randomUUID } from 'node:crypto'
+import { hash, randomUUID } from 'node:crypto'
 import type { AiStore, StoredEvent, WriteCondition } from '../store.ts'
 import type { AiResult, AiStreamEvent, AiUsage } from '../types.ts'
 import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
@@ -33,7 +33,8 @@ export interface StreamState {
 
 /** A short digest of a prompt, so the stream state can tell a resend from a new prompt without keeping its text. */
 export function promptHash (prompt: string): string {
-  return createHash('sha256').update(prompt).digest('base64url').slice(0, 22)
+  // The one-shot hash: no Hash object per request (a third of the cost for a short prompt).
+  return hash('sha256', prompt, 'base64url').slice(0, 22)
 }
 
 /** True while the state's generation holds the lease: its answer is being generated (or is finishing). */

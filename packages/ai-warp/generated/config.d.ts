@@ -1563,9 +1563,13 @@ export interface Ai {
    */
   heartbeatInterval?: number;
   /**
-   * Longest prompt accepted, in characters. Default 100000.
+   * Longest text of one message, in characters (the prompt, the context, each history turn, each OpenAI message); longer is 413 AI_REQUEST_TOO_LARGE on every route. Default 100000.
    */
   maxPromptLength?: number;
+  /**
+   * Most messages in one request (on /api/v1 the prompt, the context and two per history turn; on the OpenAI route `messages`); more is 413 AI_REQUEST_TOO_LARGE. Default 1000.
+   */
+  maxMessages?: number;
   /**
    * Milliseconds for a request body to arrive in full once its headers are in; past it the answer is 408 AI_REQUEST_TIMEOUT and the connection is closed. Also the time Node gives the headers themselves (at most 60000). Default 30000.
    */

@@ -10,3 +10,6 @@ export const AiRouteNotFoundError = createError<[string, string]>('AI_ROUTE_NOT_
 
 // The body did not arrive in full within `bodyTimeout`: the answer closes the connection.
 export const AiRequestTimeoutError = createError<[number]>('AI_REQUEST_TIMEOUT', 'The request body was not received within %d ms', 408)
+
+// A request over one of the request limits (maxPromptLength, maxMessages), on any route.
+export const AiRequestTooLargeError = createError<[string]>('AI_REQUEST_TOO_LARGE', '%s', 413)

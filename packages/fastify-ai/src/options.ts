@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 import type { Ai, AiOptions } from '@platformatic/ai-provider'
 import { AiOptionsError } from '@platformatic/ai-provider'
+import { DEFAULT_REQUEST_LIMITS } from './request-limits.ts'
+import type { RequestLimits } from './request-limits.ts'
 
 /** Which route groups the plugin registers. A missing key counts as `true`. */
 export interface FastifyAiRoutesOptions {
@@ -38,8 +40,17 @@ export interface FastifyAiOptions extends Partial<AiOptions> {
   headerSessionIdName?: string
   /** Milliseconds between `: ping` comments on an idle stream. Default 15000. */
   heartbeatInterval?: number
-  /** Longest accepted `prompt` (and `context`), in characters. Default 100000. */
+  /**
+   * Longest text of one message, in characters: `prompt`, `context`, each history turn's `prompt`
+   * and `response`, each OpenAI message's content. Longer is 413 `AI_REQUEST_TOO_LARGE`, on every
+   * route. Default 100000.
+   */
   maxPromptLength?: number
+  /**
+   * Most messages in one request: on /api/v1 the prompt, the context and two per history turn; on
+   * the OpenAI route the `messages`. More is 413 `AI_REQUEST_TOO_LARGE`. Default 1000.
+   */
+  maxMessages?: number
   /**
    * Milliseconds for a request body to arrive in full once its headers are in; past it the answer
    * is 408 `AI_REQUEST_TIMEOUT` and the connection is closed. Default 30000.
@@ -68,7 +79,8 @@ export interface HttpOptions {
   readonly modelsPath: string
   readonly headerSessionIdName: string
   readonly heartbeatInterval: number
-  readonly maxPromptLength: number
+  /** `maxPromptLength` and `maxMessages`, held alike on every route. */
+  readonly limits: RequestLimits
   readonly bodyTimeout: number
   readonly notFoundHandler: boolean
   readonly routes: Readonly<Required<FastifyAiRoutesOptions>>
@@ -164,7 +176,10 @@ export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
     modelsPath: checkPath('modelsPath', options.modelsPath, '/api/v1/models'),
     headerSessionIdName: headerSessionIdName.toLowerCase(),
     heartbeatInterval: checkPositiveInteger('heartbeatInterval', options.heartbeatInterval, 15000),
-    maxPromptLength: checkPositiveInteger('maxPromptLength', options.maxPromptLength, 100000),
+    limits: Object.freeze({
+      maxPromptLength: checkPositiveInteger('maxPromptLength', options.maxPromptLength, DEFAULT_REQUEST_LIMITS.maxPromptLength),
+      maxMessages: checkPositiveInteger('maxMessages', options.maxMessages, DEFAULT_REQUEST_LIMITS.maxMessages)
+    }),
     bodyTimeout: checkMilliseconds('bodyTimeout', options.bodyTimeout, 30000),
     notFoundHandler: options.notFoundHandler ?? true,
     routes: Object.freeze(checkRoutes(options.routes)),

@@ -61,7 +61,8 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
       prefix: http.openai.prefix,
       aliases: http.openai.aliases,
       headerSessionIdName: http.headerSessionIdName,
-      getOwner: http.getOwner
+      getOwner: http.getOwner,
+      requestLimits: http.limits
     })
   }
 }

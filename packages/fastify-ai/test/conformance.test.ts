@@ -667,9 +667,9 @@ test('the OpenAI-compatible route refuses a body over the limit with 413', async
   assert.equal(typeof body.error?.message, 'string')
 })
 
-test('prompt longer than maxPromptLength: 400 naming prompt', async (t) => {
+test('prompt longer than maxPromptLength: 413 AI_REQUEST_TOO_LARGE naming prompt', async (t) => {
   const { url } = await setup(t, { maxPromptLength: 10 })
-  const body = await assertError(await post(url + '/api/v1/prompt', { prompt: 'x'.repeat(11) }), 400)
+  const body = await assertError(await post(url + '/api/v1/prompt', { prompt: 'x'.repeat(11) }), 413, 'AI_REQUEST_TOO_LARGE')
   assert.ok(body.message.includes('prompt'))
 })
 

@@ -176,7 +176,8 @@ export const ai = {
     modelsPath: { type: 'string', description: 'Path of the models route. Default `/api/v1/models`.' },
     headerSessionIdName: { type: 'string', description: 'Header carrying the session id in answers. Default `x-session-id`.' },
     heartbeatInterval: { type: 'integer', minimum: 1, description: 'Milliseconds between `: ping` comments on an idle stream. Default 15000.' },
-    maxPromptLength: { type: 'integer', minimum: 1, description: 'Longest prompt accepted, in characters. Default 100000.' },
+    maxPromptLength: { type: 'integer', minimum: 1, description: 'Longest text of one message, in characters (the prompt, the context, each history turn, each OpenAI message); longer is 413 AI_REQUEST_TOO_LARGE on every route. Default 100000.' },
+    maxMessages: { type: 'integer', minimum: 1, description: 'Most messages in one request (on /api/v1 the prompt, the context and two per history turn; on the OpenAI route `messages`); more is 413 AI_REQUEST_TOO_LARGE. Default 1000.' },
     bodyTimeout: { type: 'integer', minimum: 1, maximum: 2147483647, description: 'Milliseconds for a request body to arrive in full once its headers are in; past it the answer is 408 AI_REQUEST_TIMEOUT and the connection is closed. Also the time Node gives the headers themselves (at most 60000). Default 30000.' },
     routes,
     openai: {

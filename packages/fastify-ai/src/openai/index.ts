@@ -3,7 +3,8 @@
 
 import type { AiRequest } from '@platformatic/ai-provider'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { setSessionHeader } from '../session-header.ts'
+import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
+import { readSessionHeader, setSessionHeader } from '../session-header.ts'
 import { foldMessages } from './chat-messages.ts'
 import { readChatRequest } from './chat-request.ts'
 import type { ChatRequest } from './chat-request.ts'
@@ -14,13 +15,6 @@ import type { ModelCatalog } from './model-catalog.ts'
 import type { OpenAiRoutesOptions } from './types.ts'
 
 export type * from './types.ts'
-
-// The session id, when the caller continues a server-side session (an empty header is no session).
-function readSessionId (request: FastifyRequest, headerName: string): string | undefined {
-  const value = request.headers[headerName]
-  const sessionId = Array.isArray(value) ? value[0] : value
-  return sessionId === undefined || sessionId === '' ? undefined : sessionId
-}
 
 // Aborts when the client goes away before its answer was fully sent, so the core aborts the
 // upstream call instead of paying for tokens nobody reads.
@@ -60,6 +54,7 @@ function buildAiRequest (chat: ChatRequest, catalog: ModelCatalog, sessionId: st
 export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRoutesOptions): Promise<void> {
   const headerName = (options.headerSessionIdName ?? 'x-session-id').toLowerCase()
   const getOwner = options.getOwner
+  const limits = options.requestLimits ?? DEFAULT_REQUEST_LIMITS
   const configured = (await fastify.ai.models()).map((model) => model.name)
   const catalog = createModelCatalog(configured, options.aliases)
 
@@ -80,7 +75,11 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
 
   fastify.post('/chat/completions', async function chatCompletions (request, reply) {
     const chat = readChatRequest(request.body)
-    const sessionId = readSessionId(request, headerName)
+    checkRequestLimits(limits, chat.messages.map(function limitedMessage (message, index) {
+      return { field: `messages[${index}].content`, text: message.content }
+    }), 'messages')
+    // The caller continues a server-side session by sending its id back in the header.
+    const sessionId = readSessionHeader(request, headerName)
     const aiRequest = buildAiRequest(chat, catalog, sessionId)
     const owner = getOwner?.(request)
     if (owner !== undefined) aiRequest.owner = owner

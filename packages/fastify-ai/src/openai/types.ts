@@ -6,6 +6,7 @@
 // chat-request.ts, so no request type pretends to be validated before it is.
 
 import type { FastifyRequest } from 'fastify'
+import type { RequestLimits } from '../request-limits.ts'
 
 /** Options of the `openaiRoutes` plugin (`openai` in the fastify-ai options, plus what fastify-ai passes through). */
 export interface OpenAiRoutesOptions {
@@ -21,6 +22,8 @@ export interface OpenAiRoutesOptions {
   headerSessionIdName?: string
   /** Who owns sessions (e.g. the authenticated user id); sessions of another owner answer 404. */
   getOwner?: (request: FastifyRequest) => string | undefined
+  /** `maxPromptLength` and `maxMessages`, as on the /api/v1 routes. Default 100000 and 1000. */
+  requestLimits?: RequestLimits
 }
 
 /** `finish_reason` values the gateway produces. */

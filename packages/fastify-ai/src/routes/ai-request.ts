@@ -1,27 +1,62 @@
 // Layer routes/ (the /api/v1 routes, their schemas, body -> core request). May import sse/ and the
 // base files; see docs/architecture.md.
 
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AiRequest, AiStreamRequest } from '@platformatic/ai-provider'
 import { AiBadRequestError } from '@platformatic/ai-provider'
+import type { HttpOptions } from '../options.ts'
 import type { PromptRequestBody } from '../protocol.ts'
+import { checkRequestLimits } from '../request-limits.ts'
+import type { LimitedMessage } from '../request-limits.ts'
+import { readSessionHeader } from '../session-header.ts'
 
-/** The core request for a validated body. Only fields the caller gave are passed on. */
-export function toAiRequest (body: PromptRequestBody, owner: string | undefined, signal: AbortSignal): AiRequest {
+/** A request of the prompt or stream route, its body validated. */
+type PromptRouteRequest = FastifyRequest<{ Body: PromptRequestBody }>
+
+/** The body's messages, as the request limits count them: the prompt, the context, two per history turn. */
+function messagesOf (body: PromptRequestBody): LimitedMessage[] {
+  const messages: LimitedMessage[] = [{ field: 'prompt', text: body.prompt }]
+  if (body.context !== undefined) messages.push({ field: 'context', text: body.context })
+  body.history?.forEach(function turnMessages (turn, index) {
+    messages.push({ field: `history[${index}].prompt`, text: turn.prompt }, { field: `history[${index}].response`, text: turn.response })
+  })
+  return messages
+}
+
+/** The session of the request: the body's `sessionId` or the session header; both must agree when both are sent. */
+function sessionIdOf (request: PromptRouteRequest, http: HttpOptions): string | undefined {
+  const fromHeader = readSessionHeader(request, http.headerSessionIdName)
+  const fromBody = request.body.sessionId
+  if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
+    const error = new AiBadRequestError(`The "${http.headerSessionIdName}" header and the body's "sessionId" name different sessions`)
+    throw Object.assign(error, { details: { field: 'sessionId', location: 'body', reason: `differs from the ${http.headerSessionIdName} header` } })
+  }
+  return fromBody ?? fromHeader
+}
+
+/**
+ * The core request for a validated body, held to the request limits. Only fields the caller gave
+ * are passed on; the session comes from the body or the session header.
+ */
+export function toAiRequest (request: PromptRouteRequest, http: HttpOptions, signal: AbortSignal): AiRequest {
+  const body = request.body
+  checkRequestLimits(http.limits, messagesOf(body), 'history')
   if (body.prompt.trim() === '') {
     const error = new AiBadRequestError('Invalid body field "prompt": must not be blank')
     Object.assign(error, { details: { field: 'prompt', location: 'body', reason: 'blank' } })
     throw error
   }
-  const request: AiRequest = { prompt: body.prompt, signal }
-  if (body.context !== undefined) request.context = body.context
-  if (body.temperature !== undefined) request.temperature = body.temperature
-  if (body.maxTokens !== undefined) request.maxTokens = body.maxTokens
-  if (body.models !== undefined) request.models = body.models
-  if (body.history !== undefined) request.history = body.history
-  if (body.sessionId !== undefined) request.sessionId = body.sessionId
-  if (owner !== undefined) request.owner = owner
-  return request
+  const aiRequest: AiRequest = { prompt: body.prompt, signal }
+  if (body.context !== undefined) aiRequest.context = body.context
+  if (body.temperature !== undefined) aiRequest.temperature = body.temperature
+  if (body.maxTokens !== undefined) aiRequest.maxTokens = body.maxTokens
+  if (body.models !== undefined) aiRequest.models = body.models
+  if (body.history !== undefined) aiRequest.history = body.history
+  const sessionId = sessionIdOf(request, http)
+  if (sessionId !== undefined) aiRequest.sessionId = sessionId
+  const owner = http.getOwner(request)
+  if (owner !== undefined) aiRequest.owner = owner
+  return aiRequest
 }
 
 /** An empty event id (as an EventSource that has seen none may send) is no event id. */
@@ -29,9 +64,11 @@ function eventId (value: string | undefined): string | undefined {
   return value === '' ? undefined : value
 }
 
-/** The core stream request: the body plus resume (`lastEventId` in the body wins over the header). */
-export function toAiStreamRequest (body: PromptRequestBody, lastEventIdHeader: string | undefined, owner: string | undefined, signal: AbortSignal): AiStreamRequest {
-  const request: AiStreamRequest = toAiRequest(body, owner, signal)
+/** The core stream request: the body plus resume (`lastEventId` in the body wins over the `Last-Event-ID` header). */
+export function toAiStreamRequest (routeRequest: PromptRouteRequest, http: HttpOptions, signal: AbortSignal): AiStreamRequest {
+  const body = routeRequest.body
+  const lastEventIdHeader = routeRequest.headers['last-event-id'] as string | undefined
+  const request: AiStreamRequest = toAiRequest(routeRequest, http, signal)
   request.resume = body.resume ?? true
   const lastEventId = eventId(body.lastEventId) ?? eventId(lastEventIdHeader)
   if (lastEventId !== undefined && request.resume) request.lastEventId = lastEventId

@@ -14,13 +14,13 @@ export function promptRoute (fastify: FastifyInstance, ai: Ai, http: HttpOptions
   fastify.post<{ Body: PromptRequestBody }>(http.promptPath, {
     schema: {
       operationId: 'prompt',
-      body: promptBodySchema(http.maxPromptLength),
+      body: promptBodySchema(),
       response: { 200: promptResponseSchema, ...errorResponses }
     } as FastifySchema
   }, async function prompt (request, reply): Promise<PromptResponseBody> {
     const disconnect = abortOnDisconnect(reply)
     try {
-      const answer = await ai.request(toAiRequest(request.body, http.getOwner(request), disconnect.signal))
+      const answer = await ai.request(toAiRequest(request, http, disconnect.signal))
       setSessionHeader(reply, http.headerSessionIdName, answer.sessionId)
       const body: PromptResponseBody = { text: answer.text, result: answer.result, sessionId: answer.sessionId, model: answer.model }
       if (answer.usage !== undefined) body.usage = answer.usage

@@ -3,6 +3,7 @@
 
 import { Type } from '@sinclair/typebox'
 import type { TSchema } from '@sinclair/typebox'
+import { MAX_ID_LENGTH } from '../session-header.ts'
 
 // TypeBox schemas of the HTTP API (shared/SPEC.md §5). Bodies are strict: an unknown field is
 // an error, never silently dropped. `errorMessage` replaces TypeBox's generic message where
@@ -33,17 +34,16 @@ const HistoryTurn = Type.Object({
   response: Type.String()
 }, { additionalProperties: false })
 
-/**
- * Longest accepted session id: far above what the core makes (a UUID), low enough to be harmless.
- * The body's `sessionId` and the session routes' path take the same.
- */
-export const MAX_ID_LENGTH = 128
+export { MAX_ID_LENGTH }
 
-/** Body of the prompt and stream routes. */
-export function promptBodySchema (maxPromptLength: number): TSchema {
+/**
+ * Body of the prompt and stream routes. Lengths and counts are not here: the request limits
+ * (request-limits.ts) hold every route alike, with their own code.
+ */
+export function promptBodySchema (): TSchema {
   return Type.Object({
-    prompt: Type.String({ minLength: 1, maxLength: maxPromptLength }),
-    context: Type.Optional(Type.String({ maxLength: maxPromptLength })),
+    prompt: Type.String({ minLength: 1 }),
+    context: Type.Optional(Type.String()),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
     maxTokens: Type.Optional(Type.Integer({ minimum: 1 })),
     models: Type.Optional(Type.Array(ModelSelector, { minItems: 1 })),

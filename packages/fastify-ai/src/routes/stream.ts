@@ -93,7 +93,7 @@ export function streamRoute (fastify: FastifyInstance, ai: Ai, http: HttpOptions
   fastify.post<StreamRoute>(http.streamPath, {
     schema: {
       operationId: 'stream',
-      body: promptBodySchema(http.maxPromptLength),
+      body: promptBodySchema(),
       headers: streamHeadersSchema,
       response: errorResponses
     } as FastifySchema
@@ -109,7 +109,7 @@ export function streamRoute (fastify: FastifyInstance, ai: Ai, http: HttpOptions
     reply.raw.on('close', onEarlyClose)
     let response: AiStreamResponse
     try {
-      response = await ai.stream(toAiStreamRequest(request.body, request.headers['last-event-id'], http.getOwner(request), controller.signal))
+      response = await ai.stream(toAiStreamRequest(request, http, controller.signal))
     } finally {
       reply.raw.off('close', onEarlyClose)
     }

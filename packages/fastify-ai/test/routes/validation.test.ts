@@ -67,11 +67,11 @@ test('a body over bodyLimit answers 413 AI_BODY_TOO_LARGE', async (t) => {
   assert.deepEqual(response.json(), { code: 'AI_BODY_TOO_LARGE', message: 'Request body is larger than 1024 bytes', statusCode: 413 })
 })
 
-test('a prompt longer than maxPromptLength answers 400 naming prompt', async (t) => {
+test('a prompt longer than maxPromptLength answers 413 AI_REQUEST_TOO_LARGE naming prompt', async (t) => {
   const { app } = await startGateway(t, { plugin: { maxPromptLength: 10 } })
   const response = await app.inject({ method: 'POST', url: '/api/v1/prompt', payload: { prompt: 'x'.repeat(11) } })
-  assert.equal(response.statusCode, 400)
-  assert.equal(response.json().details.field, 'prompt')
+  assert.equal(response.statusCode, 413)
+  assert.deepEqual(response.json().details, { field: 'prompt', limit: 'maxPromptLength', max: 10, actual: 11 })
   const ok = await app.inject({ method: 'POST', url: '/api/v1/prompt', payload: { prompt: 'x'.repeat(10) } })
   assert.equal(ok.statusCode, 200)
 })

@@ -6,7 +6,8 @@ import { createMockProvider } from '../packages/mock-provider/src/index.ts'
 import { create } from '../packages/ai-warp/src/index.ts'
 
 const port = Number(process.env.PORT ?? 3042)
-const mock = await createMockProvider({ record: false })
+// Demo mode: the mock's answers show the earlier turns it was sent, so sessions visibly work.
+const mock = await createMockProvider({ record: false, demo: true })
 
 const chain = [
   { provider: 'openai', model: 'gpt-4o-mini', keyVar: 'PLT_OPENAI_API_KEY' },

@@ -22,22 +22,34 @@ export interface PromptMessage {
   text: string
 }
 
-/** Builds the answer for a prompt, applying the behaviour's overrides. */
-export function buildAnswer (model: string, messages: PromptMessage[], behaviour: MockBehaviour): Answer {
+/**
+ * Builds the answer for a prompt, applying the behaviour's overrides. `demo` adds to the default
+ * answer what the model was sent before the prompt (see `demoNote`).
+ */
+export function buildAnswer (model: string, messages: PromptMessage[], behaviour: MockBehaviour, demo = false): Answer {
   if (behaviour.emptyAnswer === true) {
     return { model, text: '', deltas: [], finishReason: behaviour.finishReason, usage: usageOf(behaviour, messages, 0) }
   }
-  const text = behaviour.text ?? defaultText(messages, behaviour.deltas)
+  const text = behaviour.text ?? defaultText(messages, behaviour.deltas, demo)
   const deltas = behaviour.deltas ?? splitAfterSpaces(text)
   return { model, text, deltas, finishReason: behaviour.finishReason, usage: usageOf(behaviour, messages, deltas.length) }
 }
 
-function defaultText (messages: PromptMessage[], deltas: string[] | undefined): string {
+function defaultText (messages: PromptMessage[], deltas: string[] | undefined, demo: boolean): string {
   if (deltas !== undefined) return deltas.join('')
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i].role === 'user') return 'Echo: ' + messages[i].text
-  }
-  return 'Echo: '
+  const prompts = messages.filter((message) => message.role === 'user')
+  const echo = 'Echo: ' + (prompts.at(-1)?.text ?? '')
+  return demo ? `${echo} ${demoNote(prompts)}` : echo
+}
+
+/**
+ * What a demo answer adds, so a conversation visibly differs from a fresh prompt: how many
+ * earlier turns reached the model with the prompt, and the last of them quoted.
+ */
+function demoNote (prompts: PromptMessage[]): string {
+  const earlier = prompts.length - 1
+  if (earlier <= 0) return '(no earlier turns)'
+  return `(${earlier} earlier ${earlier === 1 ? 'turn' : 'turns'}; the last one: "${prompts[earlier - 1].text}")`
 }
 
 /** Splits after each space, keeping the spaces: 'a b c' -> ['a ', 'b ', 'c']. Always at least one chunk. */

@@ -1,5 +1,5 @@
 // Starts the mock provider from the command line (demo, benchmark):
-//   node packages/mock-provider/src/cli.ts [--port 3043] [--host 127.0.0.1] [--delta-delay-ms N]
+//   node packages/mock-provider/src/cli.ts [--port 3043] [--host 127.0.0.1] [--delta-delay-ms N] [--demo]
 import { parseArgs } from 'node:util'
 import { createMockProvider } from './mock-provider.ts'
 
@@ -7,7 +7,8 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '3043' },
     host: { type: 'string', default: '127.0.0.1' },
-    'delta-delay-ms': { type: 'string' }
+    'delta-delay-ms': { type: 'string' },
+    demo: { type: 'boolean', default: false }
   }
 })
 
@@ -20,7 +21,7 @@ function toNumber (name: string, value: string): number {
   return number
 }
 
-const mock = await createMockProvider({ port: toNumber('port', values.port), host: values.host, record: false })
+const mock = await createMockProvider({ port: toNumber('port', values.port), host: values.host, record: false, demo: values.demo })
 if (values['delta-delay-ms'] !== undefined) {
   mock.setBehaviour('*', { deltaDelayMs: toNumber('delta-delay-ms', values['delta-delay-ms']) })
 }

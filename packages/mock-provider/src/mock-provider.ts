@@ -72,6 +72,7 @@ function sendJson (response: ServerResponse, status: number, contentType: string
 /** Starts a mock provider speaking the OpenAI, DeepSeek and Gemini wire formats on one origin. */
 export async function createMockProvider (options: MockProviderOptions = {}): Promise<MockProvider> {
   const record = options.record ?? true
+  const demo = options.demo ?? false
   const defaults = new Map<string, MockBehaviour>()
   const queues = new Map<string, MockBehaviour[]>()
   const requests: MockRequest[] = []
@@ -143,7 +144,7 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
     }
 
     const messages = route.provider === 'gemini' ? geminiMessages(body) : openAiMessages(body)
-    const answer = buildAnswer(route.model, messages, behaviour)
+    const answer = buildAnswer(route.model, messages, behaviour, demo)
     answerCount++
     const context: FormatContext = {
       provider: route.provider,

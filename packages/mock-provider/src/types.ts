@@ -81,6 +81,12 @@ export interface MockProviderOptions {
   host?: string
   /** Keep received requests in `mock.requests`. Default true; false keeps memory flat (benchmarks). */
   record?: boolean
+  /**
+   * Demo mode: the default answer also says how many earlier turns reached the model and quotes
+   * the last one (`Echo: What is my name? (1 earlier turn; the last one: "My name is Ada.")`), so a
+   * session visibly differs from a fresh prompt. Default false: tests rely on `Echo: <prompt>`.
+   */
+  demo?: boolean
 }
 
 /** A running mock provider server. */

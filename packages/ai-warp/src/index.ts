@@ -2,8 +2,8 @@
 // Loaded by Watt with require(): no top-level await and no default export (see docs/architecture.md).
 
 import type { ConfigurationOptions } from '@platformatic/foundation'
-import type { PlatformaticServiceConfig, ServiceCapability } from '@platformatic/service'
-import { create as createService } from '@platformatic/service'
+import type { PlatformaticServiceConfig, ServiceCapability, ServiceConfiguration } from '@platformatic/service'
+import { create as createService, transform as serviceTransform } from '@platformatic/service'
 import { fastifyAiServerOptions } from '@platformatic/fastify-ai'
 import { aiWarp } from './lib/application.ts'
 import type { AiWarpSections } from './lib/application.ts'
@@ -15,6 +15,24 @@ import { schema } from './lib/schema.ts'
  */
 async function upgrade (_logger: unknown, config: unknown): Promise<unknown> {
   return config
+}
+
+/** The address a gateway binds when the configuration names none: this machine only. */
+const DEFAULT_HOSTNAME = '127.0.0.1'
+
+/**
+ * The service's config transform, except for the address: @platformatic/service replaces
+ * `server.hostname` with 0.0.0.0 whenever it finds itself in a container (/.dockerenv), which put
+ * an unauthenticated gateway holding real keys on the network although its config said
+ * 127.0.0.1. ai-warp binds the configured hostname, and 127.0.0.1 when there is none; exposing
+ * it is the user's choice (docs/deployment.md).
+ */
+async function transform (config: ServiceConfiguration, schema?: object, options?: ConfigurationOptions): Promise<ServiceConfiguration> {
+  const hostname = config.server?.hostname
+  const transformed = await serviceTransform(config, schema, options)
+  // An empty placeholder (`PLT_SERVER_HOSTNAME=`) is no hostname.
+  if (transformed.server !== undefined) transformed.server.hostname = hostname || DEFAULT_HOSTNAME
+  return transformed
 }
 
 /**
@@ -29,6 +47,7 @@ export async function create (
   const capability = await createService(root as string | PlatformaticServiceConfig, source as string | PlatformaticServiceConfig, {
     schema,
     upgrade,
+    transform,
     applicationFactory: aiWarp,
     ...context
   } as ConfigurationOptions)

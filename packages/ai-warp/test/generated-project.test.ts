@@ -16,6 +16,7 @@ import type { TestContext } from 'node:test'
 import { createMockProvider } from '@platformatic/ai-mock-provider'
 import { Generator } from '../src/lib/generator.ts'
 import { scriptedInquirer } from './helpers/scripted-inquirer.ts'
+import { accepts, networkAddress } from './helpers/network-address.ts'
 
 const packageRoot = resolve(import.meta.dirname, '..')
 const wattpm = join(packageRoot, 'node_modules', '.bin', 'wattpm')
@@ -59,12 +60,11 @@ async function startGeneratedProject (t: TestContext, aiWarpPackage: string): Pr
   await symlink(aiWarpPackage, join(dir, 'node_modules', '@platformatic', 'ai-warp'), 'dir')
 
   const port = await freePort()
-  // Real environment variables win over .env: point the generated config at the mock.
-  const child = spawn(wattpm, ['start'], {
-    cwd: dir,
-    env: { ...process.env, PORT: String(port), PLT_SERVER_HOSTNAME: '127.0.0.1', PLT_OPENAI_BASE_URL: mock.url, PLT_SERVER_LOGGER_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  // Real environment variables win over .env: point the generated config at the mock. The
+  // hostname is the generated .env's.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PLT_OPENAI_BASE_URL: mock.url, PLT_SERVER_LOGGER_LEVEL: 'warn' }
+  delete env.PLT_SERVER_HOSTNAME
+  const child = spawn(wattpm, ['start'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (chunk) => { output += chunk })
   child.stderr.on('data', (chunk) => { output += chunk })
@@ -81,6 +81,12 @@ async function startGeneratedProject (t: TestContext, aiWarpPackage: string): Pr
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 100))
   }
   assert.ok(ready, `wattpm did not start:\n${output}`)
+
+  // Regression: the generated .env said PLT_SERVER_HOSTNAME=0.0.0.0, an unauthenticated gateway
+  // open to the network. It binds 127.0.0.1 unless the user sets a host.
+  const external = networkAddress()
+  if (external !== undefined) assert.equal(await accepts(external, port), false, `reachable on ${external}:${port}`)
+  assert.match(await readFile(join(dir, '.env'), 'utf8'), /^PLT_SERVER_HOSTNAME=127\.0\.0\.1$/m)
 
   const prompt = await fetch(new URL('/api/v1/prompt', url), {
     method: 'POST',

@@ -27,7 +27,10 @@ curl -N http://127.0.0.1:3042/api/v1/stream -H 'content-type: application/json' 
   -d '{"prompt":"Tell me a short story"}'
 \`\`\`
 
-The port is \`PORT\` in \`.env\`. Every key of the \`ai\`, \`auth\` and \`callerRateLimit\` sections is
-described in the configuration reference (docs/configuration.md of AI Warp).
+The port is \`PORT\` in \`.env\`. The gateway listens on 127.0.0.1 (this machine only) unless
+\`PLT_SERVER_HOSTNAME\` says otherwise: before you expose it (\`0.0.0.0\`, or in a container), turn
+authentication on (the \`auth\` section, docs/deployment.md of AI Warp). Every key of the \`ai\`,
+\`auth\` and \`callerRateLimit\` sections is described in the configuration reference
+(docs/configuration.md of AI Warp).
 `
 }

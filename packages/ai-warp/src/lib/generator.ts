@@ -29,6 +29,11 @@ const PROVIDERS: Record<GeneratedProvider, ProviderTemplate> = {
 }
 
 const PROVIDER_NAMES = Object.keys(PROVIDERS) as GeneratedProvider[]
+/**
+ * The address a generated project binds: this machine only. The service generator's default,
+ * 0.0.0.0, would put a gateway holding real keys, without auth, on the network.
+ */
+const DEFAULT_HOSTNAME = '127.0.0.1'
 const DEFAULT_VALKEY_URL = 'redis://127.0.0.1:6379'
 const DEFAULT_COMPATIBLE_MODEL = 'llama3.2'
 
@@ -53,6 +58,7 @@ export class Generator extends ServiceGenerator {
   override getDefaultConfig (): Record<string, JSONValue> {
     return {
       ...super.getDefaultConfig(),
+      hostname: DEFAULT_HOSTNAME,
       plugin: false,
       tests: false,
       skipTypescript: true,
@@ -65,7 +71,9 @@ export class Generator extends ServiceGenerator {
   }
 
   override getConfigFieldsDefinitions (): ConfigFieldDefinition[] {
-    const fields: ConfigFieldDefinition[] = super.getConfigFieldsDefinitions()
+    const fields: ConfigFieldDefinition[] = super.getConfigFieldsDefinitions().map(function localHost (field: ConfigFieldDefinition) {
+      return field.var === 'PLT_SERVER_HOSTNAME' ? { ...field, default: DEFAULT_HOSTNAME } : field
+    })
     for (const name of PROVIDER_NAMES) {
       const { env, label } = PROVIDERS[name]
       fields.push({ var: `${env}_API_KEY`, label: `What is your ${label} API key?`, default: '', type: 'string' })

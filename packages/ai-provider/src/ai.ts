@@ -75,7 +75,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     if (observed === undefined) return await answer(request, candidates)
     try {
       const response = await answer(request, candidates, observed)
-      observers.answered(observed, response.sessionId, response.result, response.usage)
+      observers.answered(observed, response.sessionId, response.result, response.usage, response.text)
       return response
     } catch (error) {
       observers.failed(observed, error)

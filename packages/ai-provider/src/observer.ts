@@ -45,6 +45,8 @@ export interface ObservedRequest {
   result?: AiResult
   /** Tokens of the answer, as its provider reported them. */
   usage?: AiUsage
+  /** The answer's text, once answered. Content: an observer records it only when told to. */
+  text?: string
   /** The AI_* code of the failure, when it failed (`AI_INTERNAL_ERROR` for an error without one). */
   code?: string
   /** When it ended; set once, just before `requestEnd`. For a stream: its last event, the client gone or not. */
@@ -154,11 +156,12 @@ export class AiObservers {
     return observed
   }
 
-  /** Answered: `model` gave `result` (and `usage`) for `sessionId`. */
-  answered (observed: ObservedRequest | undefined, sessionId: string, result: AiResult, usage: AiUsage | undefined): void {
+  /** Answered: `model` gave `text` ending with `result` (and `usage`) for `sessionId`. */
+  answered (observed: ObservedRequest | undefined, sessionId: string, result: AiResult, usage: AiUsage | undefined, text: string): void {
     if (observed === undefined || observed.endedAt !== undefined) return
     observed.sessionId = sessionId
     observed.result = result
+    observed.text = text
     if (usage !== undefined) observed.usage = usage
     this.#end(observed)
   }

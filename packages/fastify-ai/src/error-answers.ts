@@ -12,6 +12,10 @@ import { AiRouteNotFoundError } from './errors.ts'
 import type { BodyTimeoutHook } from './body-timeout.ts'
 import { bodyTimeoutHook } from './body-timeout.ts'
 import { sendOpenAiError } from './openai/openai-error.ts'
+import type { RequestFailure } from './observability/request-log.ts'
+
+/** Takes a failure for the request's own log line instead of a line of its own. */
+export type FailureRecorder = (request: FastifyRequest, reply: FastifyReply, failure: RequestFailure) => void
 
 /** An error handler, as `setErrorHandler` and the `frameworkErrors` server option take it. */
 export type AiErrorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void
@@ -42,13 +46,18 @@ function isBelow (url: string, prefix: string): boolean {
   return next === '' || next === '/' || next === '?'
 }
 
-/** The answers for validated HTTP options (the plugin's own). */
-export function errorAnswersFor (http: HttpOptions): AiErrorAnswers {
+/**
+ * The answers for validated HTTP options (the plugin's own). With `recordFailure`, the failures of
+ * the routes (`errorHandler`) go to it, for the one line each request logs; unknown routes still
+ * log theirs.
+ */
+export function errorAnswersFor (http: HttpOptions, recordFailure?: FailureRecorder): AiErrorAnswers {
   const openaiPrefix = http.routes.openai ? http.openai.prefix : undefined
 
-  function answerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  function answerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply, record?: FailureRecorder): void {
     const answer = toAiError(error as AnyError, request)
-    logFailure(request.log, answer, error)
+    if (record === undefined) logFailure(request.log, answer, error)
+    else record(request, reply, { code: answer.code, message: answer.message, statusCode: answer.statusCode ?? 500, original: error })
     if (openaiPrefix !== undefined && isBelow(request.url, openaiPrefix)) {
       sendOpenAiError(answer, reply)
     } else {
@@ -82,7 +91,11 @@ export function errorAnswersFor (http: HttpOptions): AiErrorAnswers {
     scope.setNotFoundHandler(answerRouteNotFound)
   }
 
-  return { errorHandler: answerError, notFoundHandler: answerRouteNotFound, unknownRoutes, bodyTimeout: bodyTimeoutHook(http.bodyTimeout) }
+  function answerRouteError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    answerError(error, request, reply, recordFailure)
+  }
+
+  return { errorHandler: answerRouteError, notFoundHandler: answerRouteNotFound, unknownRoutes, bodyTimeout: bodyTimeoutHook(http.bodyTimeout) }
 }
 
 /**

@@ -69,6 +69,38 @@ export interface FastifyAiOptions extends Partial<AiOptions> {
   getOwner?: (request: FastifyRequest) => string | undefined
   /** A core built elsewhere: used as is (providers/models are ignored) and not closed by the plugin. */
   ai?: Ai
+  /** Prometheus metrics of the gateway (docs/observability.md). Default: none. */
+  metrics?: FastifyAiMetricsOptions
+  /**
+   * OpenTelemetry spans of the gateway's requests (docs/observability.md), through
+   * `@opentelemetry/api`: nothing is recorded until an SDK registers a tracer provider, or
+   * `tracer` is given. `false` turns them off. Default: on.
+   */
+  tracing?: false | FastifyAiTracingOptions
+}
+
+/** Where the gateway's metrics go. */
+export interface FastifyAiMetricsOptions {
+  /** A prom-client Registry (ai-warp passes Watt's, so wattpm's metrics endpoint serves them). */
+  registry: import('prom-client').Registry
+}
+
+/** How the gateway's spans are made. */
+export interface FastifyAiTracingOptions {
+  /** The tracer to use. Default: `trace.getTracer('@platformatic/fastify-ai')` of `@opentelemetry/api`. */
+  tracer?: import('@opentelemetry/api').Tracer
+  /**
+   * The parent of a request's span, when the application knows it (ai-warp: the HTTP span of
+   * Watt's telemetry). Default: the active context when it holds a span, else the W3C
+   * `traceparent` of the request (through the global propagator when one is registered).
+   */
+  parentContext?: (request: FastifyRequest) => import('@opentelemetry/api').Context | undefined
+  /**
+   * Record the prompt, the system instructions and the answer on the request span
+   * (`gen_ai.input.messages`, `gen_ai.system_instructions`, `gen_ai.output.messages`). They are
+   * what users wrote: turn this on only where traces may hold them. Default false.
+   */
+  recordContent?: boolean
 }
 
 /** The HTTP options, validated and with their defaults. */

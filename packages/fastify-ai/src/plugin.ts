@@ -13,6 +13,8 @@ import { streamRoute } from './routes/stream.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { modelsRoute } from './routes/models.ts'
 import { openaiRoutes } from './openai/index.ts'
+import type { Observability } from './observability/observability.ts'
+import { createObservability, normalizeObservability } from './observability/observability.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,13 +40,16 @@ async function apiRoutes (fastify: FastifyInstance, { ai, http, live }: ApiRoute
 
 interface GatewayRoutesOptions extends ApiRoutesOptions {
   answers: AiErrorAnswers
+  observability: Observability
 }
 
 /**
  * Every route of the plugin, in one context with the gateway's error handler (one for both API
  * shapes) and the body deadline, so neither reaches the application's own routes.
  */
-async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answers }: GatewayRoutesOptions): Promise<void> {
+async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answers, observability }: GatewayRoutesOptions): Promise<void> {
+  // First: its onRoute hook sees every route registered below.
+  observability.install(fastify)
   fastify.setErrorHandler(answers.errorHandler)
   fastify.addHook('preParsing', answers.bodyTimeout)
   // Both APIs take JSON only, whatever else the application parses (Fastify's text/plain, a form
@@ -69,9 +74,14 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
 
 async function fastifyAi (fastify: FastifyInstance, options: FastifyAiOptions): Promise<void> {
   const http = normalizeHttpOptions(options)
+  const observing = normalizeObservability(options.metrics, options.tracing)
   const owned = options.ai === undefined
   const ai = options.ai ?? await createAi(pickAiOptions(options), { logger: fastify.log })
   fastify.decorate('ai', ai)
+  const observability = createObservability(ai, http, observing)
+  fastify.addHook('onClose', async function stopObserving () {
+    observability.close()
+  })
 
   const live = new LiveStreams()
   // preClose, not onClose: the HTTP server's close waits for open streams, so they must end first.
@@ -86,8 +96,8 @@ async function fastifyAi (fastify: FastifyInstance, options: FastifyAiOptions): 
 
   // `routes: false` asks for the decorator alone: no route, and the application's 404 untouched.
   if (!Object.values(http.routes).some(Boolean)) return
-  const answers = errorAnswersFor(http)
-  await fastify.register(gatewayRoutes, { ai, http, live, answers })
+  const answers = errorAnswersFor(http, observability.recordFailure)
+  await fastify.register(gatewayRoutes, { ai, http, live, answers, observability })
   if (http.notFoundHandler) await fastify.register(answers.unknownRoutes)
 }
 

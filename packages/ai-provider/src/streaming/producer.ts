@@ -221,7 +221,7 @@ export function startProducer (options: ProducerOptions): Producer {
     ]))
     if (!saved) throw new LeaseLostError()
     answered = true
-    context.observers.answered(options.observed, session.id, event.result, event.usage)
+    context.observers.answered(options.observed, session.id, event.result, event.usage, text)
     if (logged === undefined) {
       // Superseded between its last delta and its end: the answer is whole and stored, and its
       // consumer gets its end even though the log is another turn's now.

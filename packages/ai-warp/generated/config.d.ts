@@ -1299,6 +1299,14 @@ export interface Ai {
                */
               interval?: number;
             };
+            /**
+             * What a stream's generation does when its client goes away: "continue" goes on to its end and keeps it for a resume at any time; "abort" waits detachTimeout for a resume, then aborts upstream. Default "continue".
+             */
+            onDisconnect?: "continue" | "abort";
+            /**
+             * Longest a streamed answer may be generated, with or without its client; then it is stopped with AI_GENERATION_TIMEOUT. Default "10m".
+             */
+            maxGenerationTime?: number | string;
           };
           /**
            * Overrides of the global cool-down windows for this model.
@@ -1376,6 +1384,14 @@ export interface Ai {
                */
               interval?: number;
             };
+            /**
+             * What a stream's generation does when its client goes away: "continue" goes on to its end and keeps it for a resume at any time; "abort" waits detachTimeout for a resume, then aborts upstream. Default "continue".
+             */
+            onDisconnect?: "continue" | "abort";
+            /**
+             * Longest a streamed answer may be generated, with or without its client; then it is stopped with AI_GENERATION_TIMEOUT. Default "10m".
+             */
+            maxGenerationTime?: number | string;
           };
           /**
            * Overrides of the global cool-down windows for this model.
@@ -1444,6 +1460,14 @@ export interface Ai {
       interval?: number;
     };
     /**
+     * What a stream's generation does when its client goes away: "continue" goes on to its end and keeps it for a resume at any time; "abort" waits detachTimeout for a resume, then aborts upstream. Default "continue".
+     */
+    onDisconnect?: "continue" | "abort";
+    /**
+     * Longest a streamed answer may be generated, with or without its client; then it is stopped with AI_GENERATION_TIMEOUT. Default "10m".
+     */
+    maxGenerationTime?: number | string;
+    /**
      * A session expires this long after its last write. Default "1d".
      */
     historyExpiration?: number | string;
@@ -1456,9 +1480,13 @@ export interface Ai {
      */
     detachTimeout?: number;
     /**
-     * How long a streamed answer holds its session without a sign of life: its instance renews the lease every third of it, and an answer whose instance or store died is seen as interrupted once it lapses. Default "10s".
+     * How long a streamed answer holds its session without a sign of life: its instance renews the lease every third of it, and an answer whose instance or store died is seen as interrupted once it lapses. At least "1s". Default "10s".
      */
     streamLease?: number | string;
+    /**
+     * Most answers an instance keeps generating without their client (onDisconnect "continue"); beyond it the oldest is aborted, with a logged reason. Default 1000.
+     */
+    maxDetachedStreams?: number;
   };
   /**
    * Global cool-down windows; a model's `restore` override them field by field.

@@ -620,7 +620,7 @@ test('request fields: stream accepted on prompt, model objects, maxTokens capped
   assert.equal(provider.requests[1].headers.authorization, 'Bearer local-key')
 })
 
-test('the client going away aborts the upstream call (prompt and stream)', async (t) => {
+test('the client going away aborts the upstream call (prompt, and a stream with onDisconnect "abort")', async (t) => {
   const { url, provider } = await setup(t)
   for (const path of ['/api/v1/prompt', '/api/v1/stream']) {
     let closed: () => void = () => {}
@@ -633,7 +633,8 @@ test('the client going away aborts the upstream call (prompt and stream)', async
       }
     })
     const controller = new AbortController()
-    const pending = post(url + path, { prompt: 'x', models: [GPT_A] }, {}, controller.signal)
+    const body = path.endsWith('stream') ? { prompt: 'x', models: [GPT_A], onDisconnect: 'abort' } : { prompt: 'x', models: [GPT_A] }
+    const pending = post(url + path, body, {}, controller.signal)
     if (path.endsWith('stream')) {
       const iterator = frames(await pending)
       assert.equal((await iterator.next()).value?.event, 'content')

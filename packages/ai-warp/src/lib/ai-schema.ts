@@ -35,7 +35,9 @@ const modelLimits = {
   maxTokens: { type: 'integer', minimum: 1, description: 'Upper bound of output tokens; a request\'s `maxTokens` is capped by it.' },
   rate,
   requestTimeout: { type: 'integer', minimum: 1, maximum: 2147483647, description: 'Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000.' },
-  retry
+  retry,
+  onDisconnect: { type: 'string', enum: ['continue', 'abort'], description: 'What a stream\'s generation does when its client goes away: "continue" goes on to its end and keeps it for a resume at any time; "abort" waits detachTimeout for a resume, then aborts upstream. Default "continue".' },
+  maxGenerationTime: { ...timeWindow, description: 'Longest a streamed answer may be generated, with or without its client; then it is stopped with AI_GENERATION_TIMEOUT. Default "10m".' }
 }
 
 const restore = {
@@ -165,7 +167,8 @@ export const ai = {
         historyExpiration: { ...timeWindow, description: 'A session expires this long after its last write. Default "1d".' },
         historyLength: { type: 'integer', minimum: 1, description: 'Turns kept per session (older ones are dropped). Default 50.' },
         detachTimeout: { type: 'integer', minimum: 0, description: 'Milliseconds a stream keeps generating after its client went away, waiting for a resume; then it is aborted and stored as INTERRUPTED. Default 1000.' },
-        streamLease: { ...timeWindow, description: 'How long a streamed answer holds its session without a sign of life: its instance renews the lease every third of it, and an answer whose instance or store died is seen as interrupted once it lapses. Default "10s".' }
+        streamLease: { ...timeWindow, description: 'How long a streamed answer holds its session without a sign of life: its instance renews the lease every third of it, and an answer whose instance or store died is seen as interrupted once it lapses. At least "1s". Default "10s".' },
+        maxDetachedStreams: { type: 'integer', minimum: 1, description: 'Most answers an instance keeps generating without their client (onDisconnect "continue"); beyond it the oldest is aborted, with a logged reason. Default 1000.' }
       }
     },
     restore: { ...restore, description: 'Global cool-down windows; a model\'s `restore` override them field by field.' },

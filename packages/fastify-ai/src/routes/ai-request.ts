@@ -70,6 +70,7 @@ export function toAiStreamRequest (routeRequest: PromptRouteRequest, http: HttpO
   const lastEventIdHeader = routeRequest.headers['last-event-id'] as string | undefined
   const request: AiStreamRequest = toAiRequest(routeRequest, http, signal)
   request.resume = body.resume ?? true
+  if (body.onDisconnect !== undefined) request.onDisconnect = body.onDisconnect
   const lastEventId = eventId(body.lastEventId) ?? eventId(lastEventIdHeader)
   if (lastEventId !== undefined && request.resume) request.lastEventId = lastEventId
   return request

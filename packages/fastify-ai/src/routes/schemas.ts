@@ -51,7 +51,8 @@ export function promptBodySchema (): TSchema {
     sessionId: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH })),
     resume: Type.Optional(Type.Boolean()),
     lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{0,20}$', errorMessage: 'must be an event id (digits, or empty for none)' })),
-    stream: Type.Optional(Type.Boolean())
+    stream: Type.Optional(Type.Boolean()),
+    onDisconnect: Type.Optional(Type.Union([Type.Literal('continue'), Type.Literal('abort')], { errorMessage: 'must be "continue" or "abort"' }))
   }, { additionalProperties: false })
 }
 

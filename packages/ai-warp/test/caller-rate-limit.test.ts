@@ -1,7 +1,7 @@
 import assert from 'node:assert'
 import { test } from 'node:test'
 import { createSigner } from 'fast-jwt'
-import { startValkeyServer } from '../../ai-provider/test/helpers/valkey-server.ts'
+import { startValkeyServer, valkeyMissing } from '../../ai-provider/test/helpers/valkey-server.ts'
 import { mockAiSection, startAiWarp } from './helpers/ai-warp.ts'
 
 const secret = 'caller-limit-secret-caller-limit-secret'
@@ -52,7 +52,7 @@ test('anonymous callers are counted per IP, in the core store', async (t) => {
   assert.strictEqual(peek.count, 2, 'one unit taken by the first request, one by this peek')
 })
 
-test('with Valkey storage, instances on the same Valkey share each caller\'s budget', async (t) => {
+test('with Valkey storage, instances on the same Valkey share each caller\'s budget', { skip: valkeyMissing() }, async (t) => {
   const valkey = await startValkeyServer()
   t.after(() => valkey.close())
   const storage = { type: 'valkey', url: valkey.url, keyPrefix: `caller-limit-${process.pid}-${Date.now()}:` }

@@ -1,6 +1,6 @@
 import assert from 'node:assert'
 import { test } from 'node:test'
-import { startValkeyServer } from '../../ai-provider/test/helpers/valkey-server.ts'
+import { startValkeyServer, valkeyMissing } from '../../ai-provider/test/helpers/valkey-server.ts'
 import { mockAiSection, startAiWarp } from './helpers/ai-warp.ts'
 
 test('memory store: ready', async (t) => {
@@ -8,7 +8,7 @@ test('memory store: ready', async (t) => {
   assert.deepStrictEqual(await app.getCustomReadinessCheck(), { status: true })
 })
 
-test('valkey store: readiness follows the connection', async (t) => {
+test('valkey store: readiness follows the connection', { skip: valkeyMissing() }, async (t) => {
   const valkey = await startValkeyServer()
   t.after(() => valkey.close())
   const { app, request } = await startAiWarp(t, (mock) => ({

@@ -1,12 +1,15 @@
 // A private Valkey (or Redis) server for one test file: started on a free port with no
 // persistence in a temp dir, restartable on the same port (outage tests), or the server of
 // VALKEY_URL when that is set (then it cannot be stopped or restarted, and since every file
-// flushes it, run the files one at a time: `borp --concurrency 1`).
+// flushes it, run the files one at a time: `borp --concurrency 1`). With neither, the run fails
+// once with one line saying what to install (see `startValkeyServer`).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createConnection, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface TestValkeyServer {
@@ -136,18 +139,80 @@ async function waitForPing (host: string, port: number, timeoutMs: number): Prom
   }
 }
 
+/** What the Valkey tests need, said once when it is missing. */
+export const VALKEY_MISSING = 'The Valkey tests need valkey-server or redis-server on PATH (apt install redis-server, or brew install valkey), or VALKEY_URL set to a server they may flush'
+
+/** Why the Valkey tests cannot run here (VALKEY_MISSING), or undefined when they can. */
+export function valkeyMissing (): string | undefined {
+  const external = process.env.VALKEY_URL
+  if (external !== undefined && external !== '') return undefined
+  return findBinary() === undefined ? VALKEY_MISSING : undefined
+}
+
+// A report older than this comes from an earlier run whose runner had the same pid.
+const STALE_REPORT_MS = 12 * 60 * 60 * 1000
+
+/**
+ * True for the first test file of this run to find no server. Under a runner (borp, node --test)
+ * every file is a child process of the runner, so a marker named after the runner's pid is
+ * claimed once per run; a file run on its own always reports.
+ */
+function firstToReport (): boolean {
+  if (process.env.NODE_TEST_CONTEXT === undefined) return true
+  const marker = join(tmpdir(), `aiwarp-valkey-missing-${process.ppid}`)
+  try {
+    if (Date.now() - statSync(marker).mtimeMs > STALE_REPORT_MS) unlinkSync(marker)
+  } catch {
+    // No marker yet.
+  }
+  try {
+    writeFileSync(marker, String(process.pid), { flag: 'wx' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * End a test file whose tests need a server when there is none: the first file of the run fails
+ * one test with the one line of VALKEY_MISSING (no stack: nothing in it is a bug), the others
+ * skip one test with that line as the reason. The file's own tests are never defined, so a
+ * missing server is one failure per run, not one per file or per test. For helpers that start
+ * servers of their own (a cluster) when `findBinary()` finds none.
+ */
+export async function endFileWithoutValkey (): Promise<never> {
+  const first = firstToReport()
+  if (first) {
+    await test('a Valkey-compatible server for the Valkey tests', function valkeyServerMissing () {
+      const error = new Error(VALKEY_MISSING)
+      error.stack = VALKEY_MISSING
+      throw error
+    })
+  } else {
+    await test('a Valkey-compatible server for the Valkey tests', { skip: VALKEY_MISSING })
+  }
+  // Let the runner read the report, then stop before the file defines tests that cannot pass.
+  await new Promise((resolve) => setImmediate(resolve))
+  process.exit(first ? 1 : 0)
+}
+
 /** Options of a private server. */
 export interface ValkeyServerOptions {
   /** Persist every write to an append-only file (fsync always), so a killed server restarts with its data. */
   appendOnly?: boolean
 }
 
+/**
+ * A private server (or VALKEY_URL's). Call it at the top level of a test file: with no server at
+ * all it ends the file (see endFileWithoutValkey). A test that starts one inside its body takes
+ * `{ skip: valkeyMissing() }` instead.
+ */
 export async function startValkeyServer (options: ValkeyServerOptions = {}): Promise<TestValkeyServer> {
   const external = process.env.VALKEY_URL
   if (external !== undefined && external !== '') return useExternal(external)
 
   const binary = findBinary()
-  if (binary === undefined) throw new Error('neither valkey-server nor redis-server is on PATH (or set VALKEY_URL)')
+  if (binary === undefined) return endFileWithoutValkey()
   const dir = await mkdtemp(join(tmpdir(), 'aiwarp-valkey-'))
   const port = await freePort()
   let child: ChildProcess | undefined

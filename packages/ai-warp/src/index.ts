@@ -1,13 +1,21 @@
 // @platformatic/ai-warp: a Platformatic Watt capability wrapping @platformatic/fastify-ai.
 // Loaded by Watt with require(): no top-level await and no default export (see docs/architecture.md).
 
+import { relative, resolve } from 'node:path'
 import type { ConfigurationOptions } from '@platformatic/foundation'
+import { loadConfiguration } from '@platformatic/foundation'
 import type { PlatformaticServiceConfig, ServiceCapability, ServiceConfiguration } from '@platformatic/service'
 import { create as createService, transform as serviceTransform } from '@platformatic/service'
 import { fastifyAiServerOptions } from '@platformatic/fastify-ai'
 import { aiWarp } from './lib/application.ts'
 import type { AiWarpSections } from './lib/application.ts'
+import { configurationError } from './lib/config-errors.ts'
 import { schema } from './lib/schema.ts'
+import { listenForStartUpFailures, stopStartUp } from './lib/start-up-failure.ts'
+
+// Watt imports this module in its main thread too: there a worker's configuration error ends
+// start-up (lib/start-up-failure.ts).
+listenForStartUpFailures()
 
 /**
  * Config migrations of ai-warp itself. The service's own migrations must not run on an ai-warp
@@ -36,25 +44,58 @@ async function transform (config: ServiceConfiguration, schema?: object, options
 }
 
 /**
+ * The configuration a validation error is about, for the values its message quotes: the object
+ * given, or the file read again with its placeholders filled. Undefined when it cannot be had.
+ */
+async function configurationOf (root: string | object, source: string | object | undefined): Promise<{ config: unknown, where: string }> {
+  if (typeof source === 'object') return { config: source, where: 'the configuration' }
+  if (typeof root === 'object') return { config: root, where: 'the configuration' }
+  if (typeof source !== 'string') return { config: undefined, where: `the configuration in ${root}` }
+  const file = resolve(root, source)
+  const where = relative(process.cwd(), file) || file
+  try {
+    return { config: await loadConfiguration(file, undefined, { root, replaceEnv: true }), where }
+  } catch {
+    return { config: undefined, where }
+  }
+}
+
+/**
  * Build the capability from a directory and a config (a file path, or an object).
- * Watt calls it as `create(applicationDir, configFile, runtimeContext)`.
+ * Watt calls it as `create(applicationDir, configFile, runtimeContext)`. A configuration error
+ * (AI_OPTIONS_INVALID, one line per problem) stops a Watt start-up once, with exit code 1.
  */
 export async function create (
   root: string | object,
   source?: string | object,
   context?: ConfigurationOptions
 ): Promise<ServiceCapability> {
-  const capability = await createService(root as string | PlatformaticServiceConfig, source as string | PlatformaticServiceConfig, {
-    schema,
-    upgrade,
-    transform,
-    applicationFactory: aiWarp,
-    ...context
-  } as ConfigurationOptions)
-  // Options no `server` key can carry (a function, Node's http options): ServiceCapability spreads
-  // `fastifyOptions` into the options of the Fastify it builds at init.
-  const { ai } = capability.config as unknown as AiWarpSections
-  capability.fastifyOptions = { ...capability.fastifyOptions, ...fastifyAiServerOptions(ai) }
+  let capability: ServiceCapability
+  try {
+    capability = await createService(root as string | PlatformaticServiceConfig, source as string | PlatformaticServiceConfig, {
+      schema,
+      upgrade,
+      transform,
+      applicationFactory: aiWarp,
+      ...context
+    } as ConfigurationOptions)
+    // Options no `server` key can carry (a function, Node's http options): ServiceCapability spreads
+    // `fastifyOptions` into the options of the Fastify it builds at init.
+    const { ai } = capability.config as unknown as AiWarpSections
+    capability.fastifyOptions = { ...capability.fastifyOptions, ...fastifyAiServerOptions(ai) }
+  } catch (error) {
+    const { config, where } = await configurationOf(root, source)
+    throw await stopStartUp(configurationError(error, config, schema, where) as Error)
+  }
+  // What only the core can check (a model's provider not configured, auth without a key…) fails at init.
+  const init = capability.init.bind(capability)
+  capability.init = async function initOrStop (): Promise<void> {
+    try {
+      await init()
+    } catch (error) {
+      throw await stopStartUp(error as Error)
+    }
+  }
   return capability
 }
 

@@ -18,7 +18,7 @@ async function startWithSecret (t: Parameters<typeof startAiWarp>[0], required: 
     ai: mockAiSection(mock),
     auth: { required, jwt: { secret } },
     server: { hostname: '127.0.0.1', port: 0, logger: { level: 'silent' }, healthCheck: { interval: 100000 } }
-  }))
+  }), { listen: true })
 }
 
 test('required: no token is 401, a valid token passes, health stays open', async (t) => {
@@ -55,6 +55,31 @@ test('invalid tokens are 401 even when auth is not required', async (t) => {
 
   const anonymous = await request({ url: '/api/v1/prompt', body: { prompt: 'hi' } })
   assert.strictEqual(anonymous.statusCode, 200, 'no token is fine when auth is not required')
+})
+
+test('an OpenAI SDK\'s placeholder apiKey is no token: anonymous unless auth is required (it was 401)', async (t) => {
+  const open = await startWithSecret(t, false)
+  for (const placeholder of ['unused', 'sk-no-key-needed']) {
+    const chat = await fetch(`${open.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(placeholder) },
+      body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] })
+    })
+    assert.strictEqual(chat.status, 200, placeholder)
+    assert.strictEqual((await chat.json()).choices[0].message.content, 'Echo: hi')
+  }
+  // Whatever is shaped like a JWT is still verified.
+  const forged = await fetch(`${open.url}/api/v1/prompt`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer('e30.e30.x') }, body: '{"prompt":"hi"}' })
+  assert.strictEqual(forged.status, 401)
+
+  const closed = await startWithSecret(t, true)
+  const refused = await fetch(`${closed.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...bearer('unused') },
+    body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] })
+  })
+  assert.strictEqual(refused.status, 401)
+  assert.strictEqual((await refused.json()).error.code, 'invalid_api_key')
 })
 
 test('a session belongs to the user who created it', async (t) => {

@@ -122,7 +122,10 @@ export function createAuthenticator (options: AuthOptions): Authenticator {
 
   async function authenticate (request: FastifyRequest): Promise<void> {
     const token = readBearerToken(request)
-    if (token === undefined) {
+    // A bearer value that is not even shaped like a JWT (no dot: `unused`, `sk-…`) is the
+    // placeholder an OpenAI SDK must send as its apiKey, not an attempt at a token: it counts as
+    // no token. Anything shaped like a JWT is verified, and refused when it does not verify.
+    if (token === undefined || !token.includes('.')) {
       if (required) throw new AiUnauthorizedError('A valid bearer token is required')
       return
     }

@@ -35,7 +35,9 @@ const app = await create(process.cwd(), {
   ai: {
     providers,
     models: chain.map(({ provider, model }) => `${provider}:${model}`),
-    limits: { maxTokens: 1000 }
+    limits: { maxTokens: 1000 },
+    // The alias the OpenAI SDK examples of docs/openai-compatibility.md use.
+    openai: { aliases: { fast: ['openai:gpt-4o-mini', 'gemini:gemini-2.5-flash'] } }
   }
 })
 // The address the server actually bound, as Node reports it.

@@ -5,6 +5,7 @@ import type { AiOptions, OnDisconnect, StorageOptions } from './types.ts'
 import type { NormalizedProviderOptions } from './provider.ts'
 import { AiOptionsError } from './errors.ts'
 import { describeValue, parseTimeWindow } from './time-window.ts'
+import { normalizeValkeyStorage } from './valkey-options.ts'
 
 /** A model's rate limit, resolved. */
 export interface NormalizedRate {
@@ -80,7 +81,7 @@ const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLen
 const RESTORE_KEYS = ['rateLimit', 'retry', 'timeout', 'providerCommunicationError', 'providerExceededError'] as const
 const TOP_KEYS = ['providers', 'models', 'limits', 'restore', 'storage']
 const MEMORY_STORAGE_KEYS = ['type', 'maxSessions']
-const VALKEY_STORAGE_KEYS = ['type', 'url', 'host', 'port', 'username', 'password', 'database', 'tls', 'keyPrefix', 'connectTimeout', 'commandTimeout', 'client']
+const VALKEY_STORAGE_KEYS = ['type', 'url', 'host', 'port', 'username', 'password', 'database', 'tls', 'keyPrefix', 'connectTimeout', 'commandTimeout', 'client', 'cluster', 'sentinels', 'name', 'sentinelUsername', 'sentinelPassword']
 
 const DEFAULT_LIMITS: NormalizedModelLimits = {
   rate: { max: 200, windowMs: 30_000 },
@@ -280,10 +281,7 @@ function normalizeStorage (value: unknown): StorageOptions {
     if (input.maxSessions !== undefined) positiveInteger(input.maxSessions, 'storage.maxSessions')
     return Object.freeze({ ...input }) as unknown as StorageOptions
   }
-  if (value.type === 'valkey') {
-    objectAt(value, 'storage', VALKEY_STORAGE_KEYS)
-    return Object.freeze({ ...value }) as unknown as StorageOptions
-  }
+  if (value.type === 'valkey') return normalizeValkeyStorage(objectAt(value, 'storage', VALKEY_STORAGE_KEYS))
   fail(`storage.type must be "memory" or "valkey", got ${describeValue(value.type)}`)
 }
 

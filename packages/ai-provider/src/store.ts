@@ -1,6 +1,9 @@
 // The storage interface: only the operations the gateway needs. The memory store and the
 // Valkey store implement it, and one contract suite (test/store-contract.ts) runs against both.
 // Keys given to a store are logical ("session:<id>"); a store may prefix them (Valkey: `aiwarp:`).
+// A logical key is `<kind>:<subject>`, and the keys of one operation (a write and its condition,
+// consumeUnless's guard and counter) share their subject: a Valkey Cluster store keeps the keys
+// of one subject in one hash slot, so one script can touch them all.
 // Every operation that fails because the backend cannot be reached rejects with
 // AiStorageUnavailableError (AI_STORAGE_UNAVAILABLE, 503), promptly, never hangs.
 

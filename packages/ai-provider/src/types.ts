@@ -135,7 +135,27 @@ export interface MemoryStorageOptions {
   maxSessions?: number
 }
 
-/** Valkey (or Redis) store, shared by every instance that points at the same server. */
+/** Where a Valkey node (or a Sentinel) listens: `'host:port'` or `{ host, port }`. */
+export type ValkeyNodeAddress = string | { host: string, port: number }
+
+/** A Valkey Cluster (or a managed service in cluster mode) instead of one server. */
+export interface ValkeyClusterOptions {
+  /** Seed nodes: some of the cluster's nodes (one is enough); the others are found from them. */
+  nodes: ValkeyNodeAddress[]
+  /**
+   * Addresses the nodes announce, mapped to the address this gateway reaches them at (NAT,
+   * Docker): `{ '10.0.0.5:6379': { host: '203.0.113.5', port: 6379 } }`.
+   */
+  natMap?: Record<string, ValkeyNodeAddress>
+  /**
+   * More options of iovalkey's Cluster client (`maxRedirections`, `slotsRefreshInterval`,
+   * `redisOptions`…). The store sets the ones its guarantees rest on: `keyPrefix`,
+   * `enableOfflineQueue`, `lazyConnect`, `scaleReads` and `retryDelayOnFailover` are refused.
+   */
+  options?: Record<string, unknown>
+}
+
+/** Valkey (or Redis) store, shared by every instance that points at the same server, Sentinel group or cluster. */
 export interface ValkeyStorageOptions {
   type: 'valkey'
   /** `redis://` or `rediss://` URL. Takes precedence over host/port/username/password/database. */
@@ -148,15 +168,25 @@ export interface ValkeyStorageOptions {
   password?: string
   /** Database index. Default 0. */
   database?: number
-  /** `true` or tls.connect options; implied by `rediss://`. */
+  /** `true` or tls.connect options; implied by `rediss://`. With a cluster or Sentinel, for every node (and sentinel) too. */
   tls?: boolean | Record<string, unknown>
+  /** A Valkey Cluster instead of one server (not with `url`, `host`, `port`, `database` or `sentinels`). */
+  cluster?: ValkeyClusterOptions
+  /** Sentinels that name the primary of the group `name` and follow its failovers (not with `url`, `host`, `port` or `cluster`). */
+  sentinels?: ValkeyNodeAddress[]
+  /** The Sentinel group (`sentinel monitor <name> …`); required with `sentinels`. */
+  name?: string
+  /** ACL user on the sentinels, when they require one. */
+  sentinelUsername?: string
+  /** Password of the sentinels, when they require one (`requirepass` in their configuration). */
+  sentinelPassword?: string
   /** Prefix of every key. Default `aiwarp:`. */
   keyPrefix?: string
   /** Milliseconds to connect. Default 5000. */
   connectTimeout?: number
   /** Milliseconds for one command before it fails with AI_STORAGE_UNAVAILABLE. Default 2000. */
   commandTimeout?: number
-  /** An iovalkey client to use instead of building one (it is not closed by AI Warp). */
+  /** An iovalkey client (`Valkey`, or `Cluster` for a cluster) to use instead of building one (it is not closed by AI Warp). */
   client?: unknown
 }
 

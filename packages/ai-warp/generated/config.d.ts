@@ -1565,6 +1565,113 @@ export interface Ai {
      * valkey: milliseconds for one command before it fails with AI_STORAGE_UNAVAILABLE. Default 2000.
      */
     commandTimeout?: number;
+    /**
+     * valkey: a Valkey Cluster instead of one server (not with url, host, port, database or sentinels). Keys carry a hash tag per session and per model (docs/storage.md).
+     */
+    cluster?: {
+      /**
+       * Seed nodes: some of the cluster's nodes (one is enough); the others are found from them.
+       *
+       * @minItems 1
+       */
+      nodes: [
+        (
+          | string
+          | {
+              /**
+               * Host name or IP address.
+               */
+              host: string;
+              /**
+               * TCP port.
+               */
+              port: number;
+            }
+        ),
+        ...(
+          | string
+          | {
+              /**
+               * Host name or IP address.
+               */
+              host: string;
+              /**
+               * TCP port.
+               */
+              port: number;
+            }
+        )[]
+      ];
+      /**
+       * Addresses the nodes announce ("host:port"), mapped to the address this gateway reaches them at (NAT, Docker).
+       */
+      natMap?: {
+        /**
+         * A node's address: "host:port" or { host, port }.
+         */
+        [k: string]:
+          | string
+          | {
+              /**
+               * Host name or IP address.
+               */
+              host: string;
+              /**
+               * TCP port.
+               */
+              port: number;
+            };
+      };
+      /**
+       * More options of iovalkey's Cluster client (maxRedirections, slotsRefreshInterval, redisOptions…); keyPrefix, enableOfflineQueue, lazyConnect, scaleReads and retryDelayOnFailover are set by the store.
+       */
+      options?: {};
+    };
+    /**
+     * valkey: the sentinels of a Sentinel group, which name its primary and follow its failovers (with name; not with url, host, port or cluster).
+     *
+     * @minItems 1
+     */
+    sentinels?: [
+      (
+        | string
+        | {
+            /**
+             * Host name or IP address.
+             */
+            host: string;
+            /**
+             * TCP port.
+             */
+            port: number;
+          }
+      ),
+      ...(
+        | string
+        | {
+            /**
+             * Host name or IP address.
+             */
+            host: string;
+            /**
+             * TCP port.
+             */
+            port: number;
+          }
+      )[]
+    ];
+    /**
+     * valkey: the Sentinel group (sentinel monitor <name> …); required with sentinels.
+     */
+    name?: string;
+    /**
+     * valkey: ACL user on the sentinels, when they require one.
+     */
+    sentinelUsername?: string;
+    /**
+     * valkey: password of the sentinels, when they require one.
+     */
+    sentinelPassword?: string;
   };
   /**
    * Path of the JSON prompt route. Default `/api/v1/prompt`.

@@ -14,8 +14,13 @@ export interface ValkeyScript {
   sha: string
 }
 
+/** Every script defined below: a cluster store loads them on each master it connects to. */
+export const everyScript: ValkeyScript[] = []
+
 function defineScript (name: string, lua: string): ValkeyScript {
-  return { name, lua, sha: createHash('sha1').update(lua).digest('hex') }
+  const script = { name, lua, sha: createHash('sha1').update(lua).digest('hex') }
+  everyScript.push(script)
+  return script
 }
 
 /**

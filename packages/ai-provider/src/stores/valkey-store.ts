@@ -6,12 +6,18 @@
 // Reliability (SPEC §8): no offline queue and a command timeout, so while Valkey is down every
 // operation rejects at once with AiStorageUnavailableError; iovalkey reconnects by itself with
 // a capped backoff and resubscribes followers, so the same store serves again afterwards.
-import type { Valkey } from 'iovalkey'
+// On a Valkey Cluster (valkey-cluster.ts) keys carry a hash tag, so one operation's keys share
+// a slot, and a session's commands go to one node over one connection, in the order sent.
+import { Cluster, Valkey } from 'iovalkey'
 import type { AiStore, ConsumeResult, GuardedConsumeResult, StoredEvent, WriteCondition } from '../store.ts'
 import type { Logger, ValkeyStorageOptions } from '../types.ts'
 import { AiStorageUnavailableError } from '../errors.ts'
-import { buildClient, firstConnect, injectedClient, reconnectDelay, waitForReady, watchConnection } from './valkey-connection.ts'
-import { appendEventsScript, clearEventsIfScript, consumeScript, consumeUnlessScript, expireScript, listPushScript, replaceScript, setIfScript, type ValkeyScript } from './valkey-scripts.ts'
+import { buildClient, firstConnect, injectedClient, reconnectDelay, waitForReady, watchConnection, type ValkeyClient } from './valkey-connection.ts'
+import { clusterKey, groupBySlot, preloadScripts, slotRefresher, watchClusterNodes, withDeadline } from './valkey-cluster.ts'
+import {
+  appendEventsScript, clearEventsIfScript, consumeScript, consumeUnlessScript, everyScript, expireScript, listPushScript, replaceScript,
+  setIfScript, type ValkeyScript
+} from './valkey-scripts.ts'
 
 const DEFAULT_KEY_PREFIX = 'aiwarp:'
 const DEFAULT_CONNECT_TIMEOUT = 5000
@@ -26,28 +32,34 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
   const commandTimeout = options.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT
   const ownsClient = options.client === undefined
   const client = ownsClient ? buildClient(options, connectTimeout, commandTimeout) : injectedClient(options.client)
+  const cluster = client instanceof Cluster ? client : undefined
   const unwatchClient = watchConnection(client, 'commands', logger)
+  const unwatchNodes = cluster === undefined ? undefined : watchClusterNodes(cluster, logger)
+  const stopPreloading = cluster === undefined ? undefined : preloadScripts(cluster, everyScript)
+  const refreshSlots = cluster === undefined ? undefined : slotRefresher(cluster)
   if (ownsClient) await firstConnect(client, connectTimeout, logger)
 
   // One subscriber connection for every follower of this store, made on the first follow.
-  let subscriber: Valkey | undefined
+  let subscriber: ValkeyClient | undefined
   let unwatchSubscriber: (() => void) | undefined
   const followers = new Map<string, Set<EventListener>>()
 
-  function keyOf (key: string): string {
-    return prefix + key
-  }
+  const keyOf = cluster === undefined
+    ? function keyOf (key: string): string { return prefix + key }
+    : function taggedKeyOf (key: string): string { return clusterKey(prefix, key) }
 
   // Commands issued in the same tick leave in one socket write: the socket is corked on the
   // first and uncorked once the tick's callbacks and promise continuations have run. Replies to
   // concurrent requests arrive together, so their next commands are issued together; a write
   // per command was most of the store's CPU (one syscall each). Unlike iovalkey's
   // autoPipelining (measured slower) this adds no object per command, only one nextTick per
-  // batch; order and replies are unchanged (one connection, FIFO).
+  // batch; order and replies are unchanged (one connection, FIFO). A cluster client has a
+  // connection per node and no stream of its own: nothing is coalesced there.
+  const single = client instanceof Valkey ? client : undefined
   let corked: Valkey['stream'] | undefined
   function coalesceWrites (): void {
-    if (corked !== undefined) return
-    const stream = client.stream
+    if (corked !== undefined || single === undefined) return
+    const stream = single.stream
     if (stream === undefined || !stream.writable) return
     stream.cork()
     corked = stream
@@ -68,6 +80,7 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
       const reason = error instanceof Error ? error.message : String(error)
       const unavailable = new AiStorageUnavailableError(`${operation} failed: ${reason}`)
       unavailable.cause = error
+      refreshSlots?.()
       throw unavailable
     }
   }
@@ -76,9 +89,11 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
   // whole with EVAL (which caches it) rather than tried with EVALSHA: an EVALSHA refused with
   // NOSCRIPT and sent again would run after the commands issued behind it, and the gateway
   // relies on the store running what it is asked in order (a turn's start and its first events
-  // leave together). A new connection (a restart of Valkey) starts with none.
+  // leave together). A new connection (a restart of Valkey) starts with none. A cluster's
+  // master connections are given every script before their first command (preloadScripts).
   const cached = new Set<string>()
-  client.on('ready', function scriptsNotCached () { cached.clear() })
+  if (cluster === undefined) client.on('ready', function scriptsNotCached () { cached.clear() })
+  else for (const script of everyScript) cached.add(script.sha)
 
   async function runScript (script: ValkeyScript, keys: string[], args: Array<string | number>): Promise<unknown> {
     if (!cached.has(script.sha)) {
@@ -104,18 +119,22 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
     return Number(first)
   }
 
-  function subscriberConnection (): Valkey {
+  function subscriberConnection (): ValkeyClient {
     if (subscriber !== undefined && subscriber.status !== 'end') return subscriber
     unwatchSubscriber?.()
-    const connection = client.duplicate({
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      autoResubscribe: true,
-      connectTimeout,
-      commandTimeout,
-      maxRetriesPerRequest: 0,
-      retryStrategy: reconnectDelay
-    })
+    // A cluster's duplicate subscribes on one node of its choosing (messages published on any
+    // node reach every node), and moves its subscriptions to another when that node fails.
+    const connection = single === undefined
+      ? (cluster as Cluster).duplicate([], { lazyConnect: true, enableOfflineQueue: false })
+      : single.duplicate({
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        autoResubscribe: true,
+        connectTimeout,
+        commandTimeout,
+        maxRetriesPerRequest: 0,
+        retryStrategy: reconnectDelay
+      })
     connection.on('message', function dispatchEvent (channel: string, message: string) {
       const listeners = followers.get(channel)
       if (listeners === undefined) return
@@ -173,12 +192,15 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
       if (keys.length === 0) return
       // A key deleted goes whole: an event log with its sequence (nothing else has one).
       const deleted = keys.flatMap(function withSequence (key) { return [keyOf(key), sequenceKeyOf(keyOf(key))] })
-      await guard('delete', () => client.del(...deleted))
+      if (cluster === undefined) await guard('delete', () => client.del(...deleted))
+      // One DEL per slot: a session's keys share one, so deleting a session stays one step.
+      else await guard('delete', () => Promise.all(groupBySlot(deleted).map((group) => cluster.del(...group))))
     },
 
     async expire (keys: string[], ttlMs: number): Promise<void> {
       if (keys.length === 0) return
-      await guard('expire', () => runScript(expireScript, keys.map(keyOf), [ttlMs]))
+      if (cluster === undefined) await guard('expire', () => runScript(expireScript, keys.map(keyOf), [ttlMs]))
+      else await guard('expire', () => Promise.all(groupBySlot(keys.map(keyOf)).map((group) => runScript(expireScript, group, [ttlMs]))))
     },
 
     async listPush (key: string, value: string, maxLength: number, ttlMs: number, condition?: WriteCondition): Promise<boolean> {
@@ -226,7 +248,9 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
       try {
         await guard('followEvents', async () => {
           await waitForReady(connection, commandTimeout, true)
-          await connection.subscribe(channel)
+          // A cluster's subscriber connection has no command timeout of its own.
+          if (cluster === undefined) await connection.subscribe(channel)
+          else await withDeadline(connection.subscribe(channel), commandTimeout, 'subscribe')
         })
       } catch (error) {
         forget(channel, listener)
@@ -246,6 +270,8 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
 
     async close (): Promise<void> {
       followers.clear()
+      stopPreloading?.()
+      unwatchNodes?.()
       subscriber?.disconnect()
       unwatchSubscriber?.()
       subscriber = undefined
@@ -258,6 +284,9 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
       } catch {
         client.disconnect()
       }
+      // A Sentinel client's failover detector has its own connections to the sentinels: they
+      // close with disconnect(), not with QUIT.
+      if (options.sentinels !== undefined) client.disconnect()
       unwatchClient()
     }
   }

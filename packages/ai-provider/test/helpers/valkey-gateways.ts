@@ -1,10 +1,21 @@
-// Several createAi instances sharing one Valkey and one mock provider, as in a deployment of
-// several gateway processes: the acceptance scenarios of issue 3 run against these.
+// Several createAi instances sharing one Valkey (a server or a cluster) and one mock provider,
+// as in a deployment of several gateway processes: the acceptance scenarios of issue 3 run
+// against these.
 import type { TestContext } from 'node:test'
 import { createMockProvider, type MockProvider } from '@platformatic/ai-mock-provider'
 import { createAi } from '../../src/ai.ts'
-import type { Ai, AiOptions, Logger } from '../../src/types.ts'
+import type { Ai, AiOptions, Logger, ValkeyStorageOptions } from '../../src/types.ts'
 import type { TestValkeyServer } from './valkey-server.ts'
+import type { TestValkeyCluster } from './valkey-cluster.ts'
+
+/** What the gateways share: a server or a cluster of the test helpers. */
+export type SharedValkey = TestValkeyServer | TestValkeyCluster
+
+/** The storage options that reach `shared`. */
+export function storageOf (shared: SharedValkey): ValkeyStorageOptions {
+  const where = 'seeds' in shared ? { cluster: { nodes: shared.seeds } } : { url: shared.url }
+  return { type: 'valkey', ...where, keyPrefix: 'aiwarp:', commandTimeout: 1000, connectTimeout: 1000 }
+}
 
 export const silentLogger: Logger = { debug () {}, info () {}, warn () {}, error () {} }
 
@@ -19,7 +30,7 @@ export interface Gateways {
  */
 export async function startGateways (
   t: TestContext,
-  server: TestValkeyServer,
+  server: SharedValkey,
   count: number,
   overrides: Partial<AiOptions> = {},
   logger: Logger = silentLogger
@@ -31,7 +42,7 @@ export async function startGateways (
     models: ['openai:a', 'openai:b'],
     ...overrides,
     limits: { retry: { max: 0, interval: 0 }, requestTimeout: 2000, ...overrides.limits },
-    storage: { type: 'valkey', url: server.url, keyPrefix: 'aiwarp:', commandTimeout: 1000, connectTimeout: 1000 }
+    storage: storageOf(server)
   }
   const instances: Ai[] = []
   for (let i = 0; i < count; i++) instances.push(await createAi(options, { logger }))

@@ -32,7 +32,8 @@ export interface TestValkeyServer {
   close (): Promise<void>
 }
 
-function findBinary (): string | undefined {
+/** `valkey-server` or `redis-server`, whichever is on PATH. */
+export function findBinary (): string | undefined {
   for (const name of ['valkey-server', 'redis-server']) {
     const probe = spawnSync(name, ['--version'], { stdio: 'ignore' })
     if (probe.status === 0) return name
@@ -40,7 +41,7 @@ function findBinary (): string | undefined {
   return undefined
 }
 
-async function freePort (): Promise<number> {
+export async function freePort (): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
@@ -56,7 +57,7 @@ function encodeCommand (args: string[]): string {
 }
 
 /** Send one command over a fresh socket and resolve with the raw reply (enough for tests). */
-function rawCommand (host: string, port: number, args: string[]): Promise<string> {
+export function rawCommand (host: string, port: number, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({ host, port })
     const chunks: Buffer[] = []
@@ -125,7 +126,7 @@ export function parseReply (reply: string): unknown {
   return read()
 }
 
-async function waitForPing (host: string, port: number, timeoutMs: number): Promise<void> {
+export async function waitForPing (host: string, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (true) {
     try {

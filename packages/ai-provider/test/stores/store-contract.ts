@@ -102,7 +102,7 @@ export function storeContract (name: string, factory: () => Promise<StoreUnderTe
 
       test('without the guard it takes units as consume does, and refuses past max', async () => {
         const results = []
-        for (let i = 0; i < 3; i++) results.push(await consumeUnless('guard:a', 'rate:ga', 2, 10_000))
+        for (let i = 0; i < 3; i++) results.push(await consumeUnless('guard:ga', 'rate:ga', 2, 10_000))
         assert.deepEqual(results.map((result) => result.guard), [undefined, undefined, undefined])
         assert.deepEqual(results.map((result) => [result.unit?.allowed, result.unit?.count]), [[true, 1], [true, 2], [false, 2]])
         for (const result of results) {
@@ -113,8 +113,8 @@ export function storeContract (name: string, factory: () => Promise<StoreUnderTe
       })
 
       test('with the guard set it returns its value and takes nothing', async () => {
-        await store.set('guard:b', '{"until":1,"reason":"AI_PROVIDER_TIMEOUT"}', 10_000)
-        const guarded = await consumeUnless('guard:b', 'rate:gb', 1, 10_000)
+        await store.set('guard:gb', '{"until":1,"reason":"AI_PROVIDER_TIMEOUT"}', 10_000)
+        const guarded = await consumeUnless('guard:gb', 'rate:gb', 1, 10_000)
         assert.deepEqual(guarded, { guard: '{"until":1,"reason":"AI_PROVIDER_TIMEOUT"}' })
         // Nothing was taken: the one unit of the window is still there.
         const unit = await store.consume('rate:gb', 1, 10_000)
@@ -122,15 +122,15 @@ export function storeContract (name: string, factory: () => Promise<StoreUnderTe
       })
 
       test('once the guard expires units are taken again', async () => {
-        await store.set('guard:c', 'cooling', WINDOW)
-        assert.equal((await consumeUnless('guard:c', 'rate:gc', 5, 10_000)).guard, 'cooling')
+        await store.set('guard:gc', 'cooling', WINDOW)
+        assert.equal((await consumeUnless('guard:gc', 'rate:gc', 5, 10_000)).guard, 'cooling')
         await advance(PAST_WINDOW)
-        const result = await consumeUnless('guard:c', 'rate:gc', 5, 10_000)
+        const result = await consumeUnless('guard:gc', 'rate:gc', 5, 10_000)
         assert.deepEqual({ guard: result.guard, allowed: result.unit?.allowed, count: result.unit?.count }, { guard: undefined, allowed: true, count: 1 })
       })
 
       test('30 concurrent calls with max 10 admit exactly 10', async () => {
-        const results = await Promise.all(Array.from({ length: 30 }, () => consumeUnless('guard:d', 'rate:gd', 10, 10_000)))
+        const results = await Promise.all(Array.from({ length: 30 }, () => consumeUnless('guard:gd', 'rate:gd', 10, 10_000)))
         assert.equal(results.filter((result) => result.unit?.allowed === true).length, 10)
         assert.equal(results.filter((result) => result.unit?.allowed === false).length, 20)
       })
@@ -214,60 +214,62 @@ export function storeContract (name: string, factory: () => Promise<StoreUnderTe
     })
 
     describe('conditional writes', () => {
+      // A write and its condition name keys of one subject (`<kind>:<subject>`), as the
+      // gateway's do: a cluster store keeps the keys of one subject in one hash slot.
       test('set, listPush and appendEvents write only while the condition key exists', async () => {
-        const exists = { key: 'cond:meta' }
-        assert.equal(await store.set('cond:value', 'no', 10_000, exists), false)
-        assert.equal(await store.listPush('cond:list', 'no', 10, 10_000, exists), false)
-        assert.equal(await store.appendEvents?.('cond:log', ['no'], 10_000, exists), 0)
-        assert.equal(await store.appendEvent('cond:log', 'no', 10_000, exists), 0)
-        assert.equal(await store.get('cond:value'), undefined)
-        assert.deepEqual(await store.listRange('cond:list'), [])
-        assert.deepEqual(await store.readEvents('cond:log', 0), [])
+        const exists = { key: 'meta:cond' }
+        assert.equal(await store.set('value:cond', 'no', 10_000, exists), false)
+        assert.equal(await store.listPush('list:cond', 'no', 10, 10_000, exists), false)
+        assert.equal(await store.appendEvents?.('log:cond', ['no'], 10_000, exists), 0)
+        assert.equal(await store.appendEvent('log:cond', 'no', 10_000, exists), 0)
+        assert.equal(await store.get('value:cond'), undefined)
+        assert.deepEqual(await store.listRange('list:cond'), [])
+        assert.deepEqual(await store.readEvents('log:cond', 0), [])
 
-        await store.set('cond:meta', 'here', 10_000)
-        assert.equal(await store.set('cond:value', 'yes', 10_000, exists), true)
-        assert.equal(await store.listPush('cond:list', 'yes', 10, 10_000, exists), true)
-        assert.equal(await store.appendEvent('cond:log', 'yes', 10_000, exists), 1)
-        assert.equal(await store.get('cond:value'), 'yes')
-        assert.deepEqual(await store.listRange('cond:list'), ['yes'])
+        await store.set('meta:cond', 'here', 10_000)
+        assert.equal(await store.set('value:cond', 'yes', 10_000, exists), true)
+        assert.equal(await store.listPush('list:cond', 'yes', 10, 10_000, exists), true)
+        assert.equal(await store.appendEvent('log:cond', 'yes', 10_000, exists), 1)
+        assert.equal(await store.get('value:cond'), 'yes')
+        assert.deepEqual(await store.listRange('list:cond'), ['yes'])
 
-        await store.delete(['cond:meta'])
-        assert.equal(await store.set('cond:value', 'after', 10_000, exists), false)
-        assert.equal(await store.appendEvent('cond:log', 'after', 10_000, exists), 0)
-        assert.equal(await store.get('cond:value'), 'yes')
-        assert.deepEqual((await store.readEvents('cond:log', 0)).map((event) => event.data), ['yes'])
+        await store.delete(['meta:cond'])
+        assert.equal(await store.set('value:cond', 'after', 10_000, exists), false)
+        assert.equal(await store.appendEvent('log:cond', 'after', 10_000, exists), 0)
+        assert.equal(await store.get('value:cond'), 'yes')
+        assert.deepEqual((await store.readEvents('log:cond', 0)).map((event) => event.data), ['yes'])
       })
 
       test('a condition with a value needs exactly that value; an expired condition key does not hold', async () => {
-        await store.set('cond:token', 'mine', WINDOW)
-        const mine = { key: 'cond:token', equals: 'mine' }
-        assert.equal(await store.appendEvents?.('cond:owned', ['a', 'b'], 10_000, mine), 1)
-        assert.equal(await store.appendEvent('cond:owned', 'c', 10_000, { key: 'cond:token', equals: 'theirs' }), 0)
-        assert.equal(await store.set('cond:token', 'mine', WINDOW, mine), true, 'a renewal under its own token')
+        await store.set('token:owned', 'mine', WINDOW)
+        const mine = { key: 'token:owned', equals: 'mine' }
+        assert.equal(await store.appendEvents?.('log:owned', ['a', 'b'], 10_000, mine), 1)
+        assert.equal(await store.appendEvent('log:owned', 'c', 10_000, { key: 'token:owned', equals: 'theirs' }), 0)
+        assert.equal(await store.set('token:owned', 'mine', WINDOW, mine), true, 'a renewal under its own token')
         await advance(PAST_WINDOW)
-        assert.equal(await store.appendEvent('cond:owned', 'd', 10_000, mine), 0)
-        assert.deepEqual((await store.readEvents('cond:owned', 0)).map((event) => event.data), ['a', 'b'])
+        assert.equal(await store.appendEvent('log:owned', 'd', 10_000, mine), 0)
+        assert.deepEqual((await store.readEvents('log:owned', 0)).map((event) => event.data), ['a', 'b'])
       })
 
       test('replace writes and returns the value it replaced, under its condition', async () => {
-        assert.deepEqual(await store.replace('cond:lease', 'one', 10_000), { applied: true, previous: undefined })
-        assert.deepEqual(await store.replace('cond:lease', 'two', 10_000), { applied: true, previous: 'one' })
-        assert.deepEqual(await store.replace('cond:lease', 'three', 10_000, { key: 'cond:none' }), { applied: false, previous: undefined })
-        assert.equal(await store.get('cond:lease'), 'two')
-        await store.set('cond:session', '{}', 10_000)
-        assert.deepEqual(await store.replace('cond:lease', 'four', WINDOW, { key: 'cond:session' }), { applied: true, previous: 'two' })
+        assert.deepEqual(await store.replace('lease:c3', 'one', 10_000), { applied: true, previous: undefined })
+        assert.deepEqual(await store.replace('lease:c3', 'two', 10_000), { applied: true, previous: 'one' })
+        assert.deepEqual(await store.replace('lease:c3', 'three', 10_000, { key: 'none:c3' }), { applied: false, previous: undefined })
+        assert.equal(await store.get('lease:c3'), 'two')
+        await store.set('session:c3', '{}', 10_000)
+        assert.deepEqual(await store.replace('lease:c3', 'four', WINDOW, { key: 'session:c3' }), { applied: true, previous: 'two' })
         await advance(PAST_WINDOW)
-        assert.equal(await store.get('cond:lease'), undefined, 'replace sets the TTL')
+        assert.equal(await store.get('lease:c3'), undefined, 'replace sets the TTL')
       })
 
       test('clearEvents under a condition clears only while it holds, and keeps the sequence', async () => {
-        await store.set('cond:clear-token', 'mine', 10_000)
-        await store.appendEvents?.('cond:clear', ['a', 'b'], 10_000)
-        assert.equal(await store.clearEvents('cond:clear', { key: 'cond:clear-token', equals: 'theirs' }), false)
-        assert.equal((await store.readEvents('cond:clear', 0)).length, 2)
-        assert.equal(await store.clearEvents('cond:clear', { key: 'cond:clear-token', equals: 'mine' }), true)
-        assert.deepEqual(await store.readEvents('cond:clear', 0), [])
-        assert.equal(await store.appendEvent('cond:clear', 'c', 10_000), 3)
+        await store.set('token:clear', 'mine', 10_000)
+        await store.appendEvents?.('log:clear', ['a', 'b'], 10_000)
+        assert.equal(await store.clearEvents('log:clear', { key: 'token:clear', equals: 'theirs' }), false)
+        assert.equal((await store.readEvents('log:clear', 0)).length, 2)
+        assert.equal(await store.clearEvents('log:clear', { key: 'token:clear', equals: 'mine' }), true)
+        assert.deepEqual(await store.readEvents('log:clear', 0), [])
+        assert.equal(await store.appendEvent('log:clear', 'c', 10_000), 3)
       })
 
       test('a deleted event log goes with its sequence: ids start again at 1', async () => {

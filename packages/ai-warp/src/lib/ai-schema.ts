@@ -92,6 +92,34 @@ const modelDefinition = {
   }
 }
 
+const valkeyNode = {
+  description: 'A node\'s address: "host:port" or { host, port }.',
+  anyOf: [
+    { type: 'string', pattern: '^.+:[0-9]{1,5}$' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['host', 'port'],
+      properties: {
+        host: { type: 'string', minLength: 1, description: 'Host name or IP address.' },
+        port: { type: 'integer', minimum: 1, maximum: 65535, description: 'TCP port.' }
+      }
+    }
+  ]
+}
+
+const cluster = {
+  type: 'object',
+  description: 'valkey: a Valkey Cluster instead of one server (not with url, host, port, database or sentinels). Keys carry a hash tag per session and per model (docs/storage.md).',
+  additionalProperties: false,
+  required: ['nodes'],
+  properties: {
+    nodes: { type: 'array', minItems: 1, items: valkeyNode, description: 'Seed nodes: some of the cluster\'s nodes (one is enough); the others are found from them.' },
+    natMap: { type: 'object', additionalProperties: valkeyNode, description: 'Addresses the nodes announce ("host:port"), mapped to the address this gateway reaches them at (NAT, Docker).' },
+    options: { type: 'object', description: 'More options of iovalkey\'s Cluster client (maxRedirections, slotsRefreshInterval, redisOptions…); keyPrefix, enableOfflineQueue, lazyConnect, scaleReads and retryDelayOnFailover are set by the store.' }
+  }
+}
+
 const storage = {
   type: 'object',
   description: 'Where sessions, limits and model state live. Default `{ "type": "memory" }`.',
@@ -112,7 +140,12 @@ const storage = {
     },
     keyPrefix: { type: 'string', description: 'valkey: prefix of every key. Default `aiwarp:`.' },
     connectTimeout: { type: 'integer', minimum: 1, description: 'valkey: milliseconds to connect. Default 5000.' },
-    commandTimeout: { type: 'integer', minimum: 1, description: 'valkey: milliseconds for one command before it fails with AI_STORAGE_UNAVAILABLE. Default 2000.' }
+    commandTimeout: { type: 'integer', minimum: 1, description: 'valkey: milliseconds for one command before it fails with AI_STORAGE_UNAVAILABLE. Default 2000.' },
+    cluster,
+    sentinels: { type: 'array', minItems: 1, items: valkeyNode, description: 'valkey: the sentinels of a Sentinel group, which name its primary and follow its failovers (with name; not with url, host, port or cluster).' },
+    name: { type: 'string', minLength: 1, description: 'valkey: the Sentinel group (sentinel monitor <name> …); required with sentinels.' },
+    sentinelUsername: { type: 'string', description: 'valkey: ACL user on the sentinels, when they require one.' },
+    sentinelPassword: { type: 'string', description: 'valkey: password of the sentinels, when they require one.' }
   }
 }
 

@@ -16,8 +16,10 @@ import { measureInterleavedLoads } from './lib/interleaved.ts'
 import type { InterleavedPlan, InterleavedRuns, InterleavedTarget } from './lib/interleaved.ts'
 import { summarize } from './profile-summary.ts'
 import type { Profile } from './profile-summary.ts'
-import { startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
+import { findBinary, startValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
 import type { TestValkeyServer } from '../packages/ai-provider/test/helpers/valkey-server.ts'
+import { startValkeyCluster } from '../packages/ai-provider/test/helpers/valkey-cluster.ts'
+import type { TestValkeyCluster } from '../packages/ai-provider/test/helpers/valkey-cluster.ts'
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +37,7 @@ const { values } = parseArgs({
   }
 })
 
-const ALL_TARGETS = ['floor', 'fastify-ai:memory', 'fastify-ai:valkey', 'watt:memory', 'watt:valkey']
+const ALL_TARGETS = ['floor', 'fastify-ai:memory', 'fastify-ai:valkey', 'fastify-ai:cluster', 'watt:memory', 'watt:valkey']
 /** The long run is the slowest phase: it runs once per store, on the plugin, in a fresh process. */
 const LONG_RUN_TARGETS = new Set(['fastify-ai:memory', 'fastify-ai:valkey'])
 
@@ -79,12 +81,14 @@ async function writeProfileSummaries (prefix: string, measured: GatewayResult): 
 const startedAt = Date.now()
 const children: BenchChild[] = []
 let valkey: TestValkeyServer | undefined
+let cluster: TestValkeyCluster | undefined
 
-/** A gateway in its own process, on an empty Valkey when it uses one. */
+/** A gateway in its own process, on an empty Valkey (one server, or the cluster) when it uses one. */
 async function startGateway (kind: string, store: string, mockUrl: string, logSuffix: string): Promise<BenchChild> {
-  await valkey?.flush()
+  if (store === 'cluster') await cluster?.flush()
+  else await valkey?.flush()
   return await forkChild(join(lib, 'gateway-process.ts'), {
-    args: [kind, store, mockUrl, plan.historyExpiration, valkey?.url ?? ''],
+    args: [kind, store, mockUrl, plan.historyExpiration, store === 'cluster' ? cluster?.seeds.join(',') ?? '' : valkey?.url ?? ''],
     execArgv: ['--expose-gc'],
     logFile: join(logsDir, `${kind}-${store}${logSuffix}.log`)
   })
@@ -93,6 +97,7 @@ async function startGateway (kind: string, store: string, mockUrl: string, logSu
 async function cleanup (): Promise<void> {
   await Promise.allSettled(children.map(function stop (child) { return child.stop() }))
   await valkey?.close()
+  await cluster?.close()
 }
 
 try {
@@ -113,6 +118,17 @@ try {
       log(`no Valkey store: ${(error as Error).message}; skipping the :valkey targets`)
     }
   }
+  // The cluster store: three masters on free ports (packages/ai-provider/test/helpers/valkey-cluster.ts).
+  if (targets.some(function usesCluster (target) { return target.endsWith(':cluster') }) && findBinary() !== undefined) {
+    try {
+      cluster = await startValkeyCluster()
+      await cluster.waitUntilHealthy()
+      log(`valkey cluster ${cluster.seeds.join(', ')}`)
+    } catch (error) {
+      log(`no Valkey Cluster: ${(error as Error).message}; skipping the :cluster targets`)
+      cluster = undefined
+    }
+  }
 
   log('mock provider alone, and through the tcp relay…')
   const direct = await measureDirect(load, mockUrl, relay.ready.url as string, plan)
@@ -122,7 +138,7 @@ try {
   const skipped: Array<{ target: string, reason: string }> = []
   for (const target of targets) {
     const [kind, store = 'memory'] = target.split(':')
-    if (store === 'valkey' && valkey === undefined) {
+    if ((store === 'valkey' && valkey === undefined) || (store === 'cluster' && cluster === undefined)) {
       skipped.push({ target, reason: 'no valkey-server or redis-server' })
       continue
     }

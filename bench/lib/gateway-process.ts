@@ -1,5 +1,5 @@
 // One gateway in its own process, so its CPU and memory are its own:
-//   node gateway-process.ts <fastify-ai|watt|floor> <memory|valkey> <mockUrl> <historyExpiration> [valkeyUrl]
+//   node gateway-process.ts <fastify-ai|watt|floor> <memory|valkey|cluster> <mockUrl> <historyExpiration> [valkeyUrl | cluster seeds, comma-separated]
 // It answers the bench's `sample` (CPU, memory) and `gc` requests over IPC.
 
 import { Session } from 'node:inspector/promises'
@@ -11,7 +11,9 @@ import { announceReady, serveParent } from './ipc.ts'
 import { startTrace, stopTrace } from './stage-trace.ts'
 
 const [kind, storeType, mockUrl, historyExpiration, valkeyUrl] = process.argv.slice(2)
-const storage = storeType === 'valkey' ? { type: 'valkey' as const, url: valkeyUrl } : { type: 'memory' as const }
+const storage = storeType === 'valkey'
+  ? { type: 'valkey' as const, url: valkeyUrl }
+  : storeType === 'cluster' ? { type: 'valkey' as const, cluster: { nodes: valkeyUrl.split(',') } } : { type: 'memory' as const }
 
 async function startPlugin (): Promise<{ url: string, close: () => Promise<void> }> {
   const { default: fastifyAi } = await import('../../packages/fastify-ai/src/index.ts')

@@ -18,7 +18,7 @@ export const MOCK_BEHAVIOURS: Record<string, MockBehaviour> = {
 }
 
 /** The `ai` options of fastify-ai and of the Watt service; `historyExpiration` is the plan's. */
-export function aiOptions (mockUrl: string, storage: { type: 'memory' } | { type: 'valkey', url: string }, historyExpiration: string): Record<string, unknown> {
+export function aiOptions (mockUrl: string, storage: { type: 'memory' } | { type: 'valkey', url?: string, cluster?: { nodes: string[] } }, historyExpiration: string): Record<string, unknown> {
   return {
     providers: { openai: { apiKey: 'sk-bench', baseUrl: mockUrl } },
     models: [

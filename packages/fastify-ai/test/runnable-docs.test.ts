@@ -65,7 +65,7 @@ function target (name: string): Promise<Target> {
   return running
 }
 after(async () => {
-  for (const running of started.values()) await (await running).close()
+  for (const running of started.values()) await running.then((target) => target.close(), () => {})
 })
 
 const fences = await fencesOf(ROOT)

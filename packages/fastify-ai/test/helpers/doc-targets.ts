@@ -11,7 +11,8 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { rmSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -49,28 +50,41 @@ async function freePort (): Promise<number> {
 }
 
 /** A child process with its output kept, stopped by `stop()`. */
-function startProcess (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { child: ChildProcess, output: () => string, stop: () => Promise<void> } {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+interface Started {
+  /** True once the process ended, or could not be started. */
+  ended: () => boolean
+  output: () => string
+  stop: () => Promise<void>
+}
+
+function startProcess (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Started {
+  const child: ChildProcess = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
+  let ended = false
   child.stdout?.on('data', (chunk) => { output += chunk })
   child.stderr?.on('data', (chunk) => { output += chunk })
-  const exited = once(child, 'exit')
+  // A command that cannot be spawned emits `error` and never `exit`.
+  const exited = new Promise<void>((resolve) => {
+    child.once('close', () => { ended = true; resolve() })
+    child.once('error', (error) => { ended = true; output += String(error); resolve() })
+  })
   return {
-    child,
+    ended: () => ended,
     output: () => output,
     async stop () {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')
+      if (!ended) child.kill('SIGINT')
       await exited
     }
   }
 }
 
-async function waitUntil (check: () => Promise<boolean>, child: ChildProcess, what: string, output: () => string): Promise<void> {
-  for (let attempt = 0; attempt < 300 && child.exitCode === null; attempt++) {
+async function waitUntil (check: () => Promise<boolean>, started: Started, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 300 && !started.ended(); attempt++) {
     if (await check().catch(() => false)) return
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  assert.fail(`${what} did not start:\n${output()}`)
+  await started.stop()
+  assert.fail(`${what} did not start:\n${started.output()}`)
 }
 
 async function startDemo (): Promise<Target> {
@@ -82,7 +96,7 @@ async function startDemo (): Promise<Target> {
   await waitUntil(async () => {
     url = /AI Warp is listening at (http:\/\/\S+)/.exec(demo.output())?.[1]
     return url !== undefined
-  }, demo.child, 'pnpm demo', demo.output)
+  }, demo, 'pnpm demo')
   return { origins: ['http://127.0.0.1:3042', 'http://localhost:3042'], url: url as string, close: demo.stop }
 }
 
@@ -99,7 +113,10 @@ async function startWattProject (): Promise<Target> {
     PLT_AI_GEMINI_BASE_URL: mock.url
   }))
   const url = `http://127.0.0.1:${port}`
-  await waitUntil(async () => (await fetch(`${url}/api/v1/models`)).ok, watt.child, 'examples/watt-project', watt.output)
+  await waitUntil(async () => (await fetch(`${url}/api/v1/models`)).ok, watt, 'examples/watt-project').catch(async (error) => {
+    await mock.close()
+    throw error
+  })
   return {
     origins: ['http://127.0.0.1:3042'],
     url,
@@ -116,7 +133,10 @@ async function startFastifyApp (): Promise<Target> {
   const port = await freePort()
   const app = startProcess(process.execPath, ['server.ts'], dir, cleanEnv({ OPENAI_API_KEY: 'any', OPENAI_BASE_URL: mock.url, PORT: String(port), LOG_LEVEL: 'warn' }))
   const url = `http://127.0.0.1:${port}`
-  await waitUntil(async () => (await fetch(`${url}/api/v1/models`)).ok, app.child, 'examples/fastify-app', app.output)
+  await waitUntil(async () => (await fetch(`${url}/api/v1/models`)).ok, app, 'examples/fastify-app').catch(async (error) => {
+    await mock.close()
+    throw error
+  })
   return {
     origins: ['http://127.0.0.1:3000'],
     url,
@@ -139,7 +159,7 @@ let sandbox: Promise<string> | undefined
 
 async function makeSandbox (): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ai-warp-doc-examples-'))
-  process.once('exit', () => { rm(dir, { recursive: true, force: true }).catch(() => {}) })
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
   const packages: Record<string, string> = {
     openai: join(ROOT, 'packages/fastify-ai/node_modules/openai'),
     ai: join(ROOT, 'packages/fastify-ai/node_modules/ai'),

@@ -33,7 +33,7 @@ const here = resolve(import.meta.dirname, '..')
 export const repositoryLayers: PackageLayers[] = [
   {
     root: join(here, 'packages/ai-provider/src'),
-    ranks: { 'index.ts': 5, 'ai.ts': 5, streaming: 4, chain: 3, transport: 2, sessions: 2, providers: 1, stores: 1 },
+    ranks: { 'index.ts': 5, 'ai.ts': 5, streaming: 4, chain: 3, transport: 2, sessions: 2, accounting: 2, providers: 1, stores: 1 },
     baseRank: 0
   },
   {

@@ -15,7 +15,9 @@ import type {
   ClientOptions,
   ModelStatus,
   ModelsResponseBody,
-  Session
+  Session,
+  UsageOptions,
+  UsageReport
 } from './types.ts'
 
 /** Builds the JSON body of the prompt and stream routes (undefined fields left out). */
@@ -98,5 +100,21 @@ export function buildClient (clientOptions: ClientOptions): Client {
     return list
   }
 
-  return { ask, getSession, deleteSession, models }
+  async function usage (usageOptions: UsageOptions = {}): Promise<UsageReport> {
+    const query = new URLSearchParams()
+    for (const field of ['from', 'to', 'caller', 'model'] as const) {
+      const value = usageOptions[field]
+      if (value === undefined) continue
+      if (typeof value !== 'string' || value === '') throw new AiClientOptionsError(field, 'expected a non-empty string')
+      query.set(field, value)
+    }
+    const search = query.toString()
+    const url = search === '' ? options.usageUrl : `${options.usageUrl}?${search}`
+    const { body } = await requestJson(options, { url, method: 'GET', headers: jsonHeaders, signal: usageOptions.signal })
+    const report = body as Partial<UsageReport> | undefined
+    if (!Array.isArray(report?.rows) || typeof report.totals !== 'object') throw new AiClientResponseError(`Unexpected answer from ${options.usageUrl}`)
+    return report as UsageReport
+  }
+
+  return { ask, getSession, deleteSession, models, usage }
 }

@@ -19,6 +19,7 @@ export interface NormalizedClientOptions {
   streamUrl: string
   sessionsUrl: string
   modelsUrl: string
+  usageUrl: string
   /** Lower-case name of the response header carrying the session id. */
   headerSessionIdName: string
   headers: Readonly<Record<string, string>>
@@ -102,6 +103,7 @@ export function normalizeClientOptions (options: ClientOptions): NormalizedClien
     streamUrl: root + checkPath('streamPath', options.streamPath ?? '/api/v1/stream'),
     sessionsUrl: root + checkPath('sessionsPath', options.sessionsPath ?? '/api/v1/sessions').replace(/\/+$/, ''),
     modelsUrl: root + checkPath('modelsPath', options.modelsPath ?? '/api/v1/models'),
+    usageUrl: root + checkPath('usagePath', options.usagePath ?? '/api/v1/usage'),
     headerSessionIdName: checkHeaderName('headerSessionIdName', options.headerSessionIdName ?? 'x-session-id'),
     headers: Object.freeze({ ...options.headers }),
     timeout,

@@ -5,7 +5,9 @@ import type {
   AiUsage,
   ModelStatusBody,
   PromptRequestBody,
-  SessionResponseBody
+  SessionResponseBody,
+  UsageQuery,
+  UsageResponseBody
 } from './protocol.ts'
 import type { AiClientStreamError } from './errors.ts'
 
@@ -15,7 +17,11 @@ export type {
   ModelStatusBody,
   ModelsResponseBody,
   SessionResponseBody,
-  SessionTurn
+  SessionTurn,
+  UsageQuery,
+  UsageResponseBody,
+  UsageRow,
+  UsageTotals
 } from './protocol.ts'
 
 /** A model to try: `provider:model` or `{ provider, model }`. */
@@ -73,6 +79,8 @@ export interface ClientOptions {
   sessionsPath?: string
   /** Path of the models route (default `/api/v1/models`). */
   modelsPath?: string
+  /** Path of the usage report (default `/api/v1/usage`). */
+  usagePath?: string
   /**
    * Response header carrying the session id (default `x-session-id`); set it when the server's
    * `headerSessionIdName` is another one, or dropped streams of a new session cannot be resumed.
@@ -193,6 +201,15 @@ export type ModelStatus = ModelStatusBody
 /** A session and its turns, as returned by `client.getSession()`. */
 export type Session = SessionResponseBody
 
+/** Options of `client.usage()`: the report's filters (every one optional), and a signal. */
+export interface UsageOptions extends UsageQuery {
+  /** Cancels the request. */
+  signal?: AbortSignal
+}
+
+/** The usage report, as returned by `client.usage()`. */
+export type UsageReport = UsageResponseBody
+
 /** The AI Warp client. */
 export interface Client {
   /** Asks for a JSON answer. */
@@ -207,4 +224,10 @@ export interface Client {
   deleteSession (sessionId: string, options?: { signal?: AbortSignal }): Promise<void>
   /** Lists the configured models and their state. */
   models (options?: { signal?: AbortSignal }): Promise<ModelStatus[]>
+  /**
+   * Reads the usage report: what was spent per day, caller and model. Admins only: the server
+   * wants its admin token (`headers: { authorization: 'Bearer <adminToken>' }`) or a token with
+   * the admin role; otherwise it is an AiClientHttpError (401 or 403).
+   */
+  usage (options?: UsageOptions): Promise<UsageReport>
 }

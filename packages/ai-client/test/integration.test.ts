@@ -180,3 +180,33 @@ test('stream: aborting the signal cancels the answer on the server (DELETE sessi
   while (session.turns.length === 0 && Date.now() < deadline) session = await client.getSession(sessionId)
   assert.deepEqual(session.turns.map((turn) => [turn.result, turn.errorCode]), [['INTERRUPTED', 'AI_STREAM_CANCELLED']])
 })
+
+test('usage: the report with the admin token, its filters, and 401 without it', async (t) => {
+  const adminToken = 'client-test-admin-token'
+  const { url, mock } = await startGateway(t, {
+    models: [{ provider: 'openai', model: 'model-a', price: { input: 1, output: 2 } }, 'openai:model-b'],
+    adminToken
+  })
+  mock.setBehaviour('model-a', { usage: { promptTokens: 10, completionTokens: 5 } })
+  const client = buildClient({ url })
+  const { content } = await client.ask({ prompt: 'Hi', stream: false })
+  assert.deepEqual(content.usage, { promptTokens: 10, completionTokens: 5, totalTokens: 15, cost: 0.00002 })
+  await client.ask({ prompt: 'Hi', stream: false, models: ['openai:model-b'] })
+
+  const admin = buildClient({ url, headers: { authorization: `Bearer ${adminToken}` } })
+  const today = new Date().toISOString().slice(0, 10)
+  const report = await admin.usage()
+  assert.deepEqual([report.from, report.to], [today, today])
+  assert.deepEqual(report.rows.map((row) => [row.caller, row.model, row.requests, row.cost]), [
+    ['ip:127.0.0.1', 'openai:model-a', 1, 0.00002],
+    ['ip:127.0.0.1', 'openai:model-b', 1, undefined]
+  ])
+  assert.equal(report.totals.totalTokens, 15 + report.rows[1].totalTokens)
+  const filtered = await admin.usage({ from: today, to: today, caller: 'ip:127.0.0.1', model: 'openai:model-b' })
+  assert.deepEqual(filtered.rows.map((row) => row.model), ['openai:model-b'])
+
+  const refused = await client.usage().catch((error) => error)
+  assert.ok(refused instanceof AiClientHttpError)
+  assert.equal(refused.statusCode, 401)
+  assert.equal(refused.code, 'AI_UNAUTHORIZED')
+})

@@ -3,7 +3,7 @@
 
 import type {
   Ai, AiChatMessage, AiDependencies, AiModelSelector, AiOptions, AiRequest, AiResponse, AiStreamRequest,
-  AiStreamResponse, AiTurn
+  AiStreamResponse, AiTurn, AiUsageQuery
 } from './types.ts'
 import type { ProviderAnswer, ProviderClient } from './provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from './options.ts'
@@ -25,6 +25,8 @@ import { buildMessages, buildProviderInput } from './sessions/messages.ts'
 import { isLive, promptHash, readStreamState } from './streaming/event-log.ts'
 import { sessionKeys } from './sessions/sessions.ts'
 import { createStreamTurns } from './streaming/turns.ts'
+import { createAccounting } from './accounting/spend.ts'
+import { pricedUsage } from './accounting/prices.ts'
 
 /** Build the gateway core: validates options (AiOptionsError), builds the store and one client per provider. */
 export async function createAi (options: AiOptions, deps: AiDependencies = {}): Promise<Ai> {
@@ -39,7 +41,8 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   }
   const context: ChainContext = { store, clock, logger, observers }
   const sessions = createSessions(store, clock, config.limits, logger)
-  const turns = createStreamTurns({ config, context, sessions, client })
+  const accounting = createAccounting({ config, store, clock, logger })
+  const turns = createStreamTurns({ config, context, sessions, client, accounting })
   let closing = false
 
   function assertOpen (): void {
@@ -90,6 +93,14 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     const opening = request.sessionId === undefined ? Promise.resolve(sessions.create(request)) : sessions.open(request)
     opening.catch(function handledBelow () {})
     let messages: AiChatMessage[] | undefined
+    const spend = accounting.begin(request, candidates)
+    if (spend.reserves) {
+      // A budget reserves the conversation's estimate before the chain: the session first.
+      const known = await opening
+      messages = buildMessages(known.context, known.turns, request.prompt)
+      spend.estimate(messages)
+      await spend.reserveCaller()
+    }
     const startedAt = clock.now()
     let chosen: { model: NormalizedModel, value: ProviderAnswer }
     try {
@@ -97,22 +108,26 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
         if (messages === undefined) {
           const session = await opening
           messages = buildMessages(session.context, session.turns, request.prompt)
+          spend.estimate(messages)
         }
         return await client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
-      }, request.signal, observed)
+      }, request.signal, observed, spend)
     } catch (error) {
-      const session = await opening
+      const [session] = await Promise.all([opening, spend.release()])
       if (request.sessionId !== undefined) await sessions.saveFailedTurn(session, request.prompt, error, startedAt)
       throw error
     }
     const session = await opening
     const { model, value: answer } = chosen
+    const usage = pricedUsage(model, answer.usage)
     const turn: AiTurn = { prompt: request.prompt, response: answer.text, model: model.name, result: answer.result, createdAt: isoDate(startedAt) }
-    if (answer.usage !== undefined) turn.usage = answer.usage
-    // Deleted while it was answered: it stays deleted, and this answer is not given (SPEC §5).
-    if (!await sessions.saveTurn(session, turn)) throw new AiSessionNotFoundError(session.id)
+    if (usage !== undefined) turn.usage = usage
+    // The usage is settled and recorded in the turn's round trip. Deleted while it was answered:
+    // the session stays deleted, and this answer is not given (SPEC §5); it was spent all the same.
+    const [saved] = await Promise.all([sessions.saveTurn(session, turn), spend.settle(model, answer.usage, answer.text)])
+    if (!saved) throw new AiSessionNotFoundError(session.id)
     const response: AiResponse = { text: answer.text, result: answer.result, sessionId: session.id, model: model.name }
-    if (answer.usage !== undefined) response.usage = answer.usage
+    if (usage !== undefined) response.usage = usage
     return response
   }
 
@@ -185,6 +200,9 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     },
     models () {
       return listModelStatuses(store, clock, config.models)
+    },
+    usage (query: AiUsageQuery = {}) {
+      return accounting.report(query)
     },
     observe (observer) {
       return observers.add(observer)

@@ -15,10 +15,12 @@ export const AiSessionNotFoundError = createError<[string]>('AI_SESSION_NOT_FOUN
 export const AiBodyTooLargeError = createError<[number]>('AI_BODY_TOO_LARGE', 'Request body is larger than %d bytes', 413)
 export const AiUnauthorizedError = createError<[string]>('AI_UNAUTHORIZED', '%s', 401)
 export const AiCallerRateLimitedError = createError<[number]>('AI_CALLER_RATE_LIMITED', 'Too many requests, retry in %d seconds', 429)
+export const AiBudgetExceededError = createError<[string, number]>('AI_BUDGET_EXCEEDED', 'The caller\'s %s budget for this window is spent, retry in %d seconds', 429)
 
 // One model's failure (an attempt of the chain; the chain decides what to do with it)
 export const AiModelCoolingDownError = createError<[string, string]>('AI_MODEL_COOLING_DOWN', 'Model %s is cooling down until %s', 503)
 export const AiModelRateLimitedError = createError<[string]>('AI_MODEL_RATE_LIMITED', 'Model %s has no rate limit unit left in this window', 503)
+export const AiModelTokenLimitedError = createError<[string]>('AI_MODEL_TOKEN_LIMITED', 'Model %s has no tokens left in this window (limits.tokens)', 503)
 export const AiProviderTimeoutError = createError<[string, number]>('AI_PROVIDER_TIMEOUT', 'Provider for %s did not answer within %d ms', 504)
 export const AiProviderNetworkError = createError<[string, string]>('AI_PROVIDER_NETWORK_ERROR', 'Could not reach the provider for %s: %s', 502)
 export const AiProviderResponseError = createError<[string, number, string]>('AI_PROVIDER_RESPONSE_ERROR', 'Provider for %s answered %d: %s', 502)

@@ -15,11 +15,44 @@ export interface NormalizedRate {
   windowMs: number
 }
 
+/** A model's token window (`limits.tokens`), resolved. */
+export interface NormalizedTokenLimit {
+  /** Tokens admitted per window. */
+  max: number
+  /** Window length in milliseconds. */
+  windowMs: number
+}
+
+/** A model's price, in billionths of its currency per token (a price per million times 1000). */
+export interface NormalizedPrice {
+  input: number
+  output: number
+  cachedInput: number
+}
+
+/** `callerBudget`, resolved; at least one of `tokens` and `cost`. */
+export interface NormalizedCallerBudget {
+  /** Tokens per window and caller. */
+  tokens?: number
+  /** Cost per window and caller, in billionths of the prices' currency. */
+  cost?: number
+  windowMs: number
+}
+
+/** `usage`, resolved. */
+export interface NormalizedUsageOptions {
+  record: boolean
+  /** TTL of a day's usage after its last write, in milliseconds. */
+  retentionMs: number
+}
+
 /** A model's limits after merging its own over the global ones. */
 export interface NormalizedModelLimits {
   /** Upper bound of output tokens, when configured. */
   maxTokens?: number
   rate: NormalizedRate
+  /** The model's token window, when configured. */
+  tokens?: NormalizedTokenLimit
   /** Milliseconds for one upstream call (for streams: until headers and between chunks). */
   requestTimeout: number
   retry: { max: number, interval: number }
@@ -46,6 +79,8 @@ export interface NormalizedModel {
   model: string
   limits: NormalizedModelLimits
   restore: NormalizedRestore
+  /** What the model costs, when configured. */
+  price?: NormalizedPrice
 }
 
 /** Session and stream settings, in milliseconds. */
@@ -66,6 +101,9 @@ export interface NormalizedAiOptions {
   modelsByName: ReadonlyMap<string, NormalizedModel>
   limits: NormalizedSessionLimits
   storage: StorageOptions
+  /** What each caller may spend per window, when configured. */
+  callerBudget?: NormalizedCallerBudget
+  usage: NormalizedUsageOptions
 }
 
 const DEFAULT_BASE_URLS: Record<string, string> = {
@@ -75,11 +113,11 @@ const DEFAULT_BASE_URLS: Record<string, string> = {
 }
 const PROVIDER_TYPES = ['openai', 'deepseek', 'gemini', 'openai-compatible']
 const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout', 'streamUsage']
-const MODEL_KEYS = ['provider', 'model', 'limits', 'restore']
-const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'requestTimeout', 'retry', 'onDisconnect', 'maxGenerationTime']
+const MODEL_KEYS = ['provider', 'model', 'limits', 'restore', 'price']
+const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'tokens', 'requestTimeout', 'retry', 'onDisconnect', 'maxGenerationTime']
 const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout', 'streamLease', 'maxDetachedStreams']
 const RESTORE_KEYS = ['rateLimit', 'retry', 'timeout', 'providerCommunicationError', 'providerExceededError'] as const
-const TOP_KEYS = ['providers', 'models', 'limits', 'restore', 'storage']
+const TOP_KEYS = ['providers', 'models', 'limits', 'restore', 'storage', 'callerBudget', 'usage']
 const MEMORY_STORAGE_KEYS = ['type', 'maxSessions']
 const VALKEY_STORAGE_KEYS = ['type', 'url', 'host', 'port', 'username', 'password', 'database', 'tls', 'keyPrefix', 'connectTimeout', 'commandTimeout', 'client', 'cluster', 'sentinels', 'name', 'sentinelUsername', 'sentinelPassword']
 
@@ -213,6 +251,16 @@ function mergeLimits (value: unknown, path: string, base: NormalizedModelLimits,
       windowMs: rate.timeWindow === undefined ? base.rate.windowMs : positiveWindow(rate.timeWindow, `${path}.rate.timeWindow`)
     }
   }
+  if (base.tokens !== undefined) limits.tokens = base.tokens
+  if (input.tokens !== undefined) {
+    const tokens = objectAt(input.tokens, `${path}.tokens`, ['max', 'timeWindow'])
+    const max = tokens.max ?? base.tokens?.max
+    if (max === undefined) fail(`${path}.tokens.max is required (tokens per window)`)
+    limits.tokens = Object.freeze({
+      max: positiveInteger(max, `${path}.tokens.max`),
+      windowMs: tokens.timeWindow === undefined ? base.tokens?.windowMs ?? 60_000 : positiveWindow(tokens.timeWindow, `${path}.tokens.timeWindow`)
+    })
+  }
   if (input.retry !== undefined) {
     const retry = objectAt(input.retry, `${path}.retry`, ['max', 'interval'])
     limits.retry = {
@@ -241,6 +289,22 @@ function mergeRestore (value: unknown, path: string, base: NormalizedRestore): N
   return restore
 }
 
+function nonNegativeNumber (value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(`${path} must be a number of at least 0, got ${describeValue(value)}`)
+  return value
+}
+
+/** A price per million tokens in billionths per token: exact to a thousandth of the currency's billionth. */
+function perToken (value: unknown, path: string): number {
+  return nonNegativeNumber(value, path) * 1000
+}
+
+function normalizePrice (value: unknown, path: string): NormalizedPrice {
+  const input = objectAt(value, path, ['input', 'output', 'cachedInput'])
+  const price = { input: perToken(input.input, `${path}.input`), output: perToken(input.output, `${path}.output`) }
+  return Object.freeze({ ...price, cachedInput: input.cachedInput === undefined ? price.input : perToken(input.cachedInput, `${path}.cachedInput`) })
+}
+
 function splitModelName (value: string, path: string): { provider: string, model: string } {
   const colon = value.indexOf(':')
   if (colon <= 0 || colon === value.length - 1) fail(`${path} must be "provider:model", got ${describeValue(value)}`)
@@ -252,6 +316,7 @@ function normalizeModel (value: unknown, path: string, options: { providers: Rec
   let model: string
   let limits = options.limits
   let restore = options.restore
+  let price: NormalizedPrice | undefined
   if (typeof value === 'string') {
     ({ provider, model } = splitModelName(value, path))
   } else {
@@ -260,17 +325,20 @@ function normalizeModel (value: unknown, path: string, options: { providers: Rec
     model = nonEmptyString(input.model, `${path}.model`)
     limits = mergeLimits(input.limits, `${path}.limits`, options.limits, MODEL_LIMIT_KEYS)
     restore = mergeRestore(input.restore, `${path}.restore`, options.restore)
+    if (input.price !== undefined) price = normalizePrice(input.price, `${path}.price`)
   }
   if (!Object.hasOwn(options.providers, provider)) {
     fail(`${path} uses provider ${describeValue(provider)}, which is not configured in providers (configured: ${Object.keys(options.providers).join(', ')})`)
   }
-  return Object.freeze({
+  const normalized: NormalizedModel = {
     name: `${provider}:${model}`,
     provider,
     model,
     limits: Object.freeze({ ...limits, rate: Object.freeze(limits.rate), retry: Object.freeze(limits.retry) }),
     restore: Object.freeze(restore)
-  })
+  }
+  if (price !== undefined) normalized.price = price
+  return Object.freeze(normalized)
 }
 
 function normalizeStorage (value: unknown): StorageOptions {
@@ -283,6 +351,32 @@ function normalizeStorage (value: unknown): StorageOptions {
   }
   if (value.type === 'valkey') return normalizeValkeyStorage(objectAt(value, 'storage', VALKEY_STORAGE_KEYS))
   fail(`storage.type must be "memory" or "valkey", got ${describeValue(value.type)}`)
+}
+
+function normalizeCallerBudget (value: unknown, models: readonly NormalizedModel[]): NormalizedCallerBudget | undefined {
+  if (value === undefined) return undefined
+  const input = objectAt(value, 'callerBudget', ['tokens', 'cost', 'timeWindow'])
+  if (input.tokens === undefined && input.cost === undefined) fail('callerBudget needs tokens, cost or both')
+  const budget: NormalizedCallerBudget = { windowMs: input.timeWindow === undefined ? 86_400_000 : positiveWindow(input.timeWindow, 'callerBudget.timeWindow') }
+  if (input.tokens !== undefined) budget.tokens = positiveInteger(input.tokens, 'callerBudget.tokens')
+  if (input.cost !== undefined) {
+    const cost = nonNegativeNumber(input.cost, 'callerBudget.cost')
+    if (cost === 0) fail('callerBudget.cost must be more than 0, got 0')
+    // A model without a price would spend without counting.
+    const unpriced = models.find(function noPrice (model) { return model.price === undefined })
+    if (unpriced !== undefined) fail(`callerBudget.cost needs a price on every model, and ${describeValue(unpriced.name)} has none (models[].price)`)
+    budget.cost = Math.round(cost * 1e9)
+  }
+  return Object.freeze(budget)
+}
+
+function normalizeUsage (value: unknown): NormalizedUsageOptions {
+  const usage = { record: true, retentionMs: 90 * 86_400_000 }
+  if (value === undefined) return Object.freeze(usage)
+  const input = objectAt(value, 'usage', ['record', 'retention'])
+  if (input.record !== undefined) usage.record = boolean(input.record, 'usage.record')
+  if (input.retention !== undefined) usage.retentionMs = positiveWindow(input.retention, 'usage.retention')
+  return Object.freeze(usage)
 }
 
 /** Validate `createAi` options and resolve every default; throws AiOptionsError naming the option and the value. */
@@ -326,6 +420,8 @@ export function normalizeOptions (options: AiOptions): NormalizedAiOptions {
     models: Object.freeze(models),
     modelsByName,
     limits: Object.freeze(sessionLimits),
-    storage: normalizeStorage(input.storage)
+    storage: normalizeStorage(input.storage),
+    callerBudget: normalizeCallerBudget(input.callerBudget, models),
+    usage: normalizeUsage(input.usage)
   })
 }

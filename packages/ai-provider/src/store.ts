@@ -51,6 +51,46 @@ export interface WriteCondition {
   equals?: string
 }
 
+/** One counter of a spend window: what a reservation adds to it, and the most it admits. */
+export interface SpendCounter {
+  /** The counter's name in the window (`tokens`, `cost`; never `id`). */
+  field: string
+  /** The integer a reservation adds. */
+  amount: number
+  /** The window refuses reservations while this counter holds `max` or more; unlimited when omitted. */
+  max?: number
+}
+
+/** Result of `reserve`. */
+export interface ReserveResult {
+  /** True when every counter took its amount; false when one refused and nothing was taken. */
+  allowed: boolean
+  /** The id of the window the amounts went to (`settle` adjusts that window only). Empty when refused. */
+  windowId: string
+  /** Milliseconds until the window ends. */
+  resetInMs: number
+  /** When refused: the counter at or over its `max`. */
+  refusedBy?: string
+}
+
+/**
+ * A change to what `reserve` took from a window: applied only while the window it was reserved
+ * in (`windowId`) lives, so nothing lands in a later window; a counter never goes below 0.
+ */
+export interface SpendAdjustment {
+  key: string
+  windowId: string
+  /** Integers to add to counters (negative: given back). */
+  deltas: Record<string, number>
+}
+
+/** Integer increments of a counter hash, which then expires `ttlMs` after this write. */
+export interface CounterIncrement {
+  key: string
+  increments: Record<string, number>
+  ttlMs: number
+}
+
 export interface AiStore {
   /**
    * Atomically take one unit of the fixed window `key` of `windowMs`: allowed while fewer than
@@ -64,6 +104,24 @@ export interface AiStore {
    * stores have it; a store of your own without it gets a `get` and then a `consume`.
    */
   consumeUnless? (guardKey: string, key: string, max: number, windowMs: number): Promise<GuardedConsumeResult>
+
+  /**
+   * Add `counters`' amounts to the fixed window `key` of `windowMs`, atomically: only when every
+   * counter with a `max` holds less than it (then all are added; otherwise none). The first
+   * reservation opens the window (with a new id) and its TTL; a window that somehow lost its TTL
+   * starts again. One round trip on Valkey. Budgets (tokens, cost) per caller and per model.
+   */
+  reserve (key: string, windowMs: number, counters: readonly SpendCounter[]): Promise<ReserveResult>
+  /**
+   * Apply each adjustment to its window (when that window still lives) and add each increment to
+   * its counter hash, renewing its TTL; each window and each hash is changed atomically. What a
+   * request does after its call: settle its reservations to the real usage and record the usage.
+   * One script and one round trip on a Valkey server (one per key on a cluster, whose slots they
+   * span).
+   */
+  settle (adjustments: readonly SpendAdjustment[], increments: readonly CounterIncrement[]): Promise<void>
+  /** Every counter of a counter hash ({} when missing or expired). */
+  readCounters (key: string): Promise<Record<string, number>>
 
   /** A small value, or undefined when missing or expired. */
   get (key: string): Promise<string | undefined>

@@ -12,6 +12,19 @@ export interface RateLimitOptions {
   timeWindow?: TimeWindow
 }
 
+/**
+ * A fixed-window token budget for one model, like a provider's tokens per minute: prompt plus
+ * completion tokens of the requests it answers. A request reserves its estimate before the call
+ * and settles to the real usage after it; a model whose window is spent is skipped
+ * (`AI_MODEL_TOKEN_LIMITED`) until the window ends.
+ */
+export interface TokenLimitOptions {
+  /** Tokens admitted per window (a request is admitted while the window holds fewer). Required, unless a model overrides only the window of the global `limits.tokens`. */
+  max?: number
+  /** Window length. Default `'1m'`. */
+  timeWindow?: TimeWindow
+}
+
 /** Retries of transient failures (network errors, 5xx, 429) on the same model. */
 export interface RetryOptions {
   /** Extra attempts after the first one. Default 1. */
@@ -26,6 +39,8 @@ export interface ModelLimits {
   maxTokens?: number
   /** Requests per window for this model, counted in the store (shared by every instance with Valkey). */
   rate?: RateLimitOptions
+  /** Tokens per window for this model (TPM), counted in the store; none when omitted. */
+  tokens?: TokenLimitOptions
   /** Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000. */
   requestTimeout?: number
   /** Retry of transient failures on the same model. */
@@ -116,6 +131,19 @@ export interface ProviderOptions extends PoolOptions {
   streamUsage?: boolean
 }
 
+/**
+ * What a model costs, per million tokens, in the currency you bill in (prices are yours: AI Warp
+ * ships none). The cost of an answer is `usage.cost`, in the same currency.
+ */
+export interface ModelPrice {
+  /** Per million prompt tokens. */
+  input: number
+  /** Per million completion tokens (reasoning tokens included, as providers bill them). */
+  output: number
+  /** Per million prompt tokens read from the provider's cache. Default: `input`. */
+  cachedInput?: number
+}
+
 /** A model in the fallback chain, in its object form. */
 export interface ModelDefinition {
   /** A key of `providers`. */
@@ -126,6 +154,8 @@ export interface ModelDefinition {
   limits?: ModelLimits
   /** Overrides of the global cool-down windows for this model. */
   restore?: RestoreOptions
+  /** What the model costs; without it its answers have no `cost`. */
+  price?: ModelPrice
 }
 
 /** In-process store (the default). */
@@ -192,6 +222,30 @@ export interface ValkeyStorageOptions {
 
 export type StorageOptions = MemoryStorageOptions | ValkeyStorageOptions
 
+/**
+ * What each caller (`AiRequest.caller`) may spend per window, in tokens and/or cost, shared by
+ * every instance on one Valkey. A request reserves its estimate before the call (the prompt's
+ * tokens plus its maximum output), settles to the real usage after it, and gives the reservation
+ * back when no model answered. A caller whose window is spent gets `AI_BUDGET_EXCEEDED` (429)
+ * until the window ends. Requests without a `caller` are not held to it.
+ */
+export interface CallerBudgetOptions {
+  /** Tokens (prompt plus completion) per window and caller. */
+  tokens?: number
+  /** Cost per window and caller, in the currency of the models' `price` (every model needs one). */
+  cost?: number
+  /** Window length. Default `'1d'`. */
+  timeWindow?: TimeWindow
+}
+
+/** The usage kept per caller, model and day (`ai.usage()`, `GET /api/v1/usage`). */
+export interface UsageOptions {
+  /** Record the usage of every request. Default true. */
+  record?: boolean
+  /** How long a day's usage is kept after its last request. Default `'90d'`. */
+  retention?: TimeWindow
+}
+
 /** Options of the core, identical to the `ai` section of the service config. */
 export interface AiOptions {
   /** Providers by name. */
@@ -204,6 +258,10 @@ export interface AiOptions {
   restore?: RestoreOptions
   /** Where sessions, limits and model state live. Default `{ type: 'memory' }`. */
   storage?: StorageOptions
+  /** What each caller may spend per window; callers are not limited when omitted. */
+  callerBudget?: CallerBudgetOptions
+  /** The usage kept per caller, model and day. Default: recorded, kept 90 days. */
+  usage?: UsageOptions
 }
 
 /** How an answer ended. */
@@ -214,6 +272,13 @@ export interface AiUsage {
   promptTokens: number
   completionTokens: number
   totalTokens: number
+  /** Of `promptTokens`, those the provider read from its prompt cache, when it says. */
+  cachedPromptTokens?: number
+  /**
+   * What the answer cost, from the model's `price` (in its currency), when the model has one.
+   * Counted in billionths and given here rounded to them.
+   */
+  cost?: number
 }
 
 /** One message of a conversation sent to a provider. */
@@ -250,6 +315,12 @@ export interface AiRequest {
    * visible to requests that pass the same owner.
    */
   owner?: string
+  /**
+   * Who is asking, for accounting: usage is recorded per caller, and `callerBudget` holds each
+   * caller (an opaque string, e.g. `user:<id>` or `ip:<address>`). Usage of a request without
+   * it is recorded as `anonymous`, and it is not held to a budget.
+   */
+  caller?: string
   /** Cancels the request and aborts the upstream call. */
   signal?: AbortSignal
 }
@@ -327,6 +398,59 @@ export interface AiModelStatus {
   reason?: string
 }
 
+/** Which usage `ai.usage()` reports. */
+export interface AiUsageQuery {
+  /** First day, `YYYY-MM-DD` (UTC), inclusive. Default: `to`. */
+  from?: string
+  /** Last day, `YYYY-MM-DD` (UTC), inclusive. Default: today. At most 366 days after `from`. */
+  to?: string
+  /** Only this caller. */
+  caller?: string
+  /** Only this `provider:model`. */
+  model?: string
+}
+
+/** What was spent in one day by one caller on one model. */
+export interface AiUsageRow {
+  /** `YYYY-MM-DD` (UTC). */
+  day: string
+  caller: string
+  /** `provider:model` that answered. */
+  model: string
+  /** Requests answered (or partly answered, for a stream that failed after its first event). */
+  requests: number
+  promptTokens: number
+  completionTokens: number
+  /** Of `promptTokens`, those read from a provider's prompt cache. */
+  cachedPromptTokens: number
+  totalTokens: number
+  /** What they cost, when the model had a price (in its currency). */
+  cost?: number
+  /** Of `requests`, those whose tokens were estimated (the provider reported no usage, or the stream failed). */
+  estimatedRequests: number
+}
+
+/** Usage totals over the rows of a report. */
+export interface AiUsageTotals {
+  requests: number
+  promptTokens: number
+  completionTokens: number
+  cachedPromptTokens: number
+  totalTokens: number
+  /** The sum of the rows' cost (rows without a price count nothing). */
+  cost: number
+  estimatedRequests: number
+}
+
+/** The answer of `ai.usage()`. */
+export interface AiUsageReport {
+  from: string
+  to: string
+  /** By day, then caller, then model. */
+  rows: AiUsageRow[]
+  totals: AiUsageTotals
+}
+
 /** A clock, injectable so tests can move time. */
 export interface Clock {
   now (): number
@@ -376,6 +500,11 @@ export interface Ai {
   cancelStream (sessionId: string, owner?: string): Promise<boolean>
   /** Configured models, in chain order, with their state. */
   models (): Promise<AiModelStatus[]>
+  /**
+   * The usage recorded per day, caller and model (`usage.record`); AiBadRequestError for a bad
+   * date or range.
+   */
+  usage (query?: AiUsageQuery): Promise<AiUsageReport>
   /**
    * Be told what this instance does (requests, attempts, fallbacks, streams, cool-downs, store
    * calls; see observer.ts): metrics, traces, request logs and usage accounting subscribe here.

@@ -52,12 +52,13 @@ async function gateway (t: TestContext) {
 test('a prompt makes one store round trip before its upstream call and one after, new conversation or known session', async (t) => {
   const { ai, trips } = await gateway(t)
   const first = await ai.request({ prompt: 'hello' })
-  assert.deepEqual(trips, [['consumeUnless'], ['listPush', 'set']])
+  // The usage is recorded with the turn.
+  assert.deepEqual(trips, [['consumeUnless'], ['listPush', 'set', 'settle']])
   trips.length = 0
   const next = await ai.request({ prompt: 'again', sessionId: first.sessionId })
   assert.equal(next.text, 'Echo: again')
   // The session's meta and turns are read with the chain's first step.
-  assert.deepEqual(trips, [['get', 'listRange', 'consumeUnless'], ['set', 'listPush']])
+  assert.deepEqual(trips, [['get', 'listRange', 'consumeUnless'], ['set', 'listPush', 'settle']])
 })
 
 test('a new stream: one store round trip before its upstream call, its start with its first events, its end in one', async (t) => {
@@ -69,6 +70,6 @@ test('a new stream: one store round trip before its upstream call, its start wit
   assert.deepEqual(trips[1], ['set', 'set', 'set', 'appendEvents'])
   // Every other chunk's events in one append each.
   for (const trip of trips.slice(2, -1)) assert.deepEqual(trip, ['appendEvents'])
-  // Turn, meta, state, `end` and the lease's release.
-  assert.deepEqual(trips.at(-1), ['set', 'listPush', 'set', 'appendEvent', 'set'])
+  // Turn, meta, state, `end`, the lease's release and the usage.
+  assert.deepEqual(trips.at(-1), ['set', 'listPush', 'set', 'appendEvent', 'set', 'settle'])
 })

@@ -1283,87 +1283,15 @@ export interface Ai {
               timeWindow?: number | string;
             };
             /**
-             * Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000.
+             * Tokens per window for a model (like a provider's TPM), counted in the store: a request reserves its estimate (prompt plus maximum output) before the call and is settled to its real usage after it; a model whose window is spent is skipped (AI_MODEL_TOKEN_LIMITED) until the window ends.
              */
-            requestTimeout?: number;
-            /**
-             * Retries of transient failures (network errors, 5xx, 429) on the same model.
-             */
-            retry?: {
+            tokens?: {
               /**
-               * Extra attempts after the first one. Default 1.
+               * Tokens (prompt plus completion) admitted per window; a request is admitted while the window holds fewer.
                */
               max?: number;
               /**
-               * Milliseconds between attempts. Default 1000.
-               */
-              interval?: number;
-            };
-            /**
-             * What a stream's generation does when its client goes away: "continue" goes on to its end and keeps it for a resume at any time; "abort" waits detachTimeout for a resume, then aborts upstream. Default "continue".
-             */
-            onDisconnect?: "continue" | "abort";
-            /**
-             * Longest a streamed answer may be generated, with or without its client; then it is stopped with AI_GENERATION_TIMEOUT. Default "10m".
-             */
-            maxGenerationTime?: number | string;
-          };
-          /**
-           * Overrides of the global cool-down windows for this model.
-           */
-          restore?: {
-            /**
-             * Accepted for compatibility; has no effect: a model whose own rate limit is used up is skipped until its window ends. Default "1m".
-             */
-            rateLimit?: number | string;
-            /**
-             * Accepted for compatibility; has no effect: failures cool a model down by their kind (timeout, providerCommunicationError, providerExceededError). Default "1m".
-             */
-            retry?: number | string;
-            /**
-             * After a timeout. Default "1m".
-             */
-            timeout?: number | string;
-            /**
-             * After a network failure, a 5xx, a malformed or empty answer, or a 401/403. Default "1m".
-             */
-            providerCommunicationError?: number | string;
-            /**
-             * After a 429 or a quota error (or the provider's Retry-After when longer). Default "10m".
-             */
-            providerExceededError?: number | string;
-          };
-        }
-    ),
-    ...(
-      | string
-      | {
-          /**
-           * A key of `providers`.
-           */
-          provider: string;
-          /**
-           * The provider's model name (may contain `:`).
-           */
-          model: string;
-          /**
-           * Overrides of the global limits for this model, field by field.
-           */
-          limits?: {
-            /**
-             * Upper bound of output tokens; a request's `maxTokens` is capped by it.
-             */
-            maxTokens?: number;
-            /**
-             * A fixed-window request budget, counted in the store (shared by every instance with Valkey).
-             */
-            rate?: {
-              /**
-               * Requests admitted per window. Default 200.
-               */
-              max?: number;
-              /**
-               * Window length. Default "30s". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
+               * Window length. Default "1m". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
                */
               timeWindow?: number | string;
             };
@@ -1418,6 +1346,138 @@ export interface Ai {
              */
             providerExceededError?: number | string;
           };
+          /**
+           * What the model costs per million tokens, in the currency you bill in (AI Warp ships no prices). Answers then carry `usage.cost`, and the usage report the cost per caller.
+           */
+          price?: {
+            /**
+             * Per million prompt tokens.
+             */
+            input: number;
+            /**
+             * Per million completion tokens (reasoning tokens included).
+             */
+            output: number;
+            /**
+             * Per million prompt tokens read from the provider's prompt cache. Default: `input`.
+             */
+            cachedInput?: number;
+          };
+        }
+    ),
+    ...(
+      | string
+      | {
+          /**
+           * A key of `providers`.
+           */
+          provider: string;
+          /**
+           * The provider's model name (may contain `:`).
+           */
+          model: string;
+          /**
+           * Overrides of the global limits for this model, field by field.
+           */
+          limits?: {
+            /**
+             * Upper bound of output tokens; a request's `maxTokens` is capped by it.
+             */
+            maxTokens?: number;
+            /**
+             * A fixed-window request budget, counted in the store (shared by every instance with Valkey).
+             */
+            rate?: {
+              /**
+               * Requests admitted per window. Default 200.
+               */
+              max?: number;
+              /**
+               * Window length. Default "30s". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
+               */
+              timeWindow?: number | string;
+            };
+            /**
+             * Tokens per window for a model (like a provider's TPM), counted in the store: a request reserves its estimate (prompt plus maximum output) before the call and is settled to its real usage after it; a model whose window is spent is skipped (AI_MODEL_TOKEN_LIMITED) until the window ends.
+             */
+            tokens?: {
+              /**
+               * Tokens (prompt plus completion) admitted per window; a request is admitted while the window holds fewer.
+               */
+              max?: number;
+              /**
+               * Window length. Default "1m". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
+               */
+              timeWindow?: number | string;
+            };
+            /**
+             * Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000.
+             */
+            requestTimeout?: number;
+            /**
+             * Retries of transient failures (network errors, 5xx, 429) on the same model.
+             */
+            retry?: {
+              /**
+               * Extra attempts after the first one. Default 1.
+               */
+              max?: number;
+              /**
+               * Milliseconds between attempts. Default 1000.
+               */
+              interval?: number;
+            };
+            /**
+             * What a stream's generation does when its client goes away: "continue" goes on to its end and keeps it for a resume at any time; "abort" waits detachTimeout for a resume, then aborts upstream. Default "continue".
+             */
+            onDisconnect?: "continue" | "abort";
+            /**
+             * Longest a streamed answer may be generated, with or without its client; then it is stopped with AI_GENERATION_TIMEOUT. Default "10m".
+             */
+            maxGenerationTime?: number | string;
+          };
+          /**
+           * Overrides of the global cool-down windows for this model.
+           */
+          restore?: {
+            /**
+             * Accepted for compatibility; has no effect: a model whose own rate limit is used up is skipped until its window ends. Default "1m".
+             */
+            rateLimit?: number | string;
+            /**
+             * Accepted for compatibility; has no effect: failures cool a model down by their kind (timeout, providerCommunicationError, providerExceededError). Default "1m".
+             */
+            retry?: number | string;
+            /**
+             * After a timeout. Default "1m".
+             */
+            timeout?: number | string;
+            /**
+             * After a network failure, a 5xx, a malformed or empty answer, or a 401/403. Default "1m".
+             */
+            providerCommunicationError?: number | string;
+            /**
+             * After a 429 or a quota error (or the provider's Retry-After when longer). Default "10m".
+             */
+            providerExceededError?: number | string;
+          };
+          /**
+           * What the model costs per million tokens, in the currency you bill in (AI Warp ships no prices). Answers then carry `usage.cost`, and the usage report the cost per caller.
+           */
+          price?: {
+            /**
+             * Per million prompt tokens.
+             */
+            input: number;
+            /**
+             * Per million completion tokens (reasoning tokens included).
+             */
+            output: number;
+            /**
+             * Per million prompt tokens read from the provider's prompt cache. Default: `input`.
+             */
+            cachedInput?: number;
+          };
         }
     )[]
   ];
@@ -1439,6 +1499,19 @@ export interface Ai {
       max?: number;
       /**
        * Window length. Default "30s". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
+       */
+      timeWindow?: number | string;
+    };
+    /**
+     * Tokens per window for a model (like a provider's TPM), counted in the store: a request reserves its estimate (prompt plus maximum output) before the call and is settled to its real usage after it; a model whose window is spent is skipped (AI_MODEL_TOKEN_LIMITED) until the window ends.
+     */
+    tokens?: {
+      /**
+       * Tokens (prompt plus completion) admitted per window; a request is admitted while the window holds fewer.
+       */
+      max?: number;
+      /**
+       * Window length. Default "1m". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
        */
       timeWindow?: number | string;
     };
@@ -1674,6 +1747,36 @@ export interface Ai {
     sentinelPassword?: string;
   };
   /**
+   * What each caller (user id, else IP) may spend per window, shared by every instance on Valkey: a request reserves its estimate (prompt plus maximum output) before the call and is settled to its real usage after it. Over it: 429 AI_BUDGET_EXCEEDED with Retry-After.
+   */
+  callerBudget?: {
+    /**
+     * Tokens (prompt plus completion) per window and caller.
+     */
+    tokens?: number;
+    /**
+     * Cost per window and caller, in the currency of the models' `price` (every model needs one).
+     */
+    cost?: number;
+    /**
+     * Window length. Default "1d". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
+     */
+    timeWindow?: number | string;
+  };
+  /**
+   * The usage kept per day, caller and model, read with GET usagePath.
+   */
+  usage?: {
+    /**
+     * Record every request's usage. Default true.
+     */
+    record?: boolean;
+    /**
+     * How long a day's usage is kept after its last request. Default "90d". Milliseconds, or a string `<n>ms|s|m|h|d` (a bare number is milliseconds) such as `"500ms"`, `"30s"`, `"1d"`.
+     */
+    retention?: number | string;
+  };
+  /**
    * Path of the JSON prompt route. Default `/api/v1/prompt`.
    */
   promptPath?: string;
@@ -1689,6 +1792,14 @@ export interface Ai {
    * Path of the models route. Default `/api/v1/models`.
    */
   modelsPath?: string;
+  /**
+   * Path of the usage report (admins only). Default `/api/v1/usage`.
+   */
+  usagePath?: string;
+  /**
+   * Bearer token that opens the usage report (at least 16 characters; use a placeholder such as `{PLT_AI_ADMIN_TOKEN}`). Without it, only tokens with `auth.adminRole` may read the report; with neither, nobody.
+   */
+  adminToken?: string;
   /**
    * Header carrying the session id in answers. Default `x-session-id`.
    */
@@ -1732,6 +1843,10 @@ export interface Ai {
          */
         models?: boolean;
         /**
+         * GET usagePath (admins only).
+         */
+        usage?: boolean;
+        /**
          * The OpenAI-compatible API under `openai.prefix`.
          */
         openai?: boolean;
@@ -1764,6 +1879,14 @@ export interface Auth {
    * Claim holding the user id. The user id owns the sessions it creates (another user gets 404) and keys the caller rate limit.
    */
   userIdClaim?: string;
+  /**
+   * A token whose `rolesClaim` holds this role is an admin's: it may read the usage report. None by default.
+   */
+  adminRole?: string;
+  /**
+   * Claim holding a token's roles: a string or an array of strings.
+   */
+  rolesClaim?: string;
   /**
    * How tokens are verified: `secret` or `jwks` (one of them is required).
    */

@@ -13,3 +13,7 @@ export const AiRequestTimeoutError = createError<[number]>('AI_REQUEST_TIMEOUT',
 
 // A request over one of the request limits (maxPromptLength, maxMessages), on any route.
 export const AiRequestTooLargeError = createError<[string]>('AI_REQUEST_TOO_LARGE', '%s', 413)
+
+// The request is authenticated, or carries a token, but may not use this route (the usage report
+// is for admins only).
+export const AiForbiddenError = createError<[string]>('AI_FORBIDDEN', '%s', 403)

@@ -3,7 +3,8 @@ import { fastifyAiPlugin } from './plugin.ts'
 export default fastifyAiPlugin
 export { fastifyAiPlugin as fastifyAi }
 export type { FastifyAiOptions, FastifyAiRoutesOptions, FastifyAiOpenAiOptions } from './options.ts'
-export { AiInternalError, AiRequestTimeoutError, AiRequestTooLargeError, AiRouteNotFoundError } from './errors.ts'
+export { AiForbiddenError, AiInternalError, AiRequestTimeoutError, AiRequestTooLargeError, AiRouteNotFoundError } from './errors.ts'
+export { hasAdminToken } from './admin.ts'
 export type { RequestLimits } from './request-limits.ts'
 export { createErrorAnswers } from './error-answers.ts'
 export type { AiErrorAnswers, AiErrorHandler } from './error-answers.ts'

@@ -14,6 +14,8 @@ export interface FastifyAiRoutesOptions {
   sessions?: boolean
   /** `GET modelsPath`. */
   models?: boolean
+  /** `GET usagePath` (it answers only admins: `adminToken` or `isAdmin`). */
+  usage?: boolean
   /** The OpenAI-compatible API (`openai.prefix`). */
   openai?: boolean
 }
@@ -36,6 +38,20 @@ export interface FastifyAiOptions extends Partial<AiOptions> {
   sessionsPath?: string
   /** Path of the models route. Default `/api/v1/models`. */
   modelsPath?: string
+  /** Path of the usage report (admins only). Default `/api/v1/usage`. */
+  usagePath?: string
+  /**
+   * A token that opens the usage report: sent as `Authorization: Bearer <adminToken>`. Without it
+   * and without `isAdmin` the report answers nobody (403).
+   */
+  adminToken?: string
+  /** Whether a request comes from an admin (e.g. a role claim of its token): admins read the usage report. */
+  isAdmin?: (request: FastifyRequest) => boolean
+  /**
+   * Who is asking, for usage and `callerBudget`. Default: `user:<owner>` when `getOwner` gives
+   * one, else `ip:<request.ip>`.
+   */
+  getCaller?: (request: FastifyRequest) => string | undefined
   /** Response header carrying the session id. Default `x-session-id`. */
   headerSessionIdName?: string
   /** Milliseconds between `: ping` comments on an idle stream. Default 15000. */
@@ -109,6 +125,11 @@ export interface HttpOptions {
   readonly streamPath: string
   readonly sessionsPath: string
   readonly modelsPath: string
+  readonly usagePath: string
+  /** The usage report's token, when configured. */
+  readonly adminToken: string | undefined
+  readonly isAdmin: (request: FastifyRequest) => boolean
+  readonly getCaller: (request: FastifyRequest) => string | undefined
   readonly headerSessionIdName: string
   readonly heartbeatInterval: number
   /** `maxPromptLength` and `maxMessages`, held alike on every route. */
@@ -151,15 +172,15 @@ function checkMilliseconds (name: string, value: unknown, fallback: number): num
 
 function checkRoutes (value: unknown): Required<FastifyAiRoutesOptions> {
   if (value === undefined || value === true) {
-    return { prompt: true, stream: true, sessions: true, models: true, openai: true }
+    return { prompt: true, stream: true, sessions: true, models: true, usage: true, openai: true }
   }
   if (value === false) {
-    return { prompt: false, stream: false, sessions: false, models: false, openai: false }
+    return { prompt: false, stream: false, sessions: false, models: false, usage: false, openai: false }
   }
   if (typeof value !== 'object' || value === null) {
     throw new AiOptionsError(`routes must be a boolean or an object, got ${JSON.stringify(value)}`)
   }
-  const routes = { prompt: true, stream: true, sessions: true, models: true, openai: true }
+  const routes = { prompt: true, stream: true, sessions: true, models: true, usage: true, openai: true }
   for (const [key, enabled] of Object.entries(value)) {
     if (!(key in routes)) throw new AiOptionsError(`routes.${key} is not a route group`)
     if (typeof enabled !== 'boolean') {
@@ -189,6 +210,22 @@ function noOwner (): undefined {
   return undefined
 }
 
+function notAdmin (): boolean {
+  return false
+}
+
+/** The default caller: the owner's user id, else the client's IP (as ai-warp's caller rate limit counts). */
+function callerFrom (getOwner: (request: FastifyRequest) => string | undefined): (request: FastifyRequest) => string {
+  return function callerOf (request: FastifyRequest): string {
+    const owner = getOwner(request)
+    return owner === undefined ? `ip:${request.ip}` : `user:${owner}`
+  }
+}
+
+function checkFunction (name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') throw new AiOptionsError(`${name} must be a function`)
+}
+
 /** Validate the HTTP options once, at registration, into a frozen object. */
 export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
   const headerSessionIdName = options.headerSessionIdName ?? 'x-session-id'
@@ -198,6 +235,13 @@ export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
   if (options.getOwner !== undefined && typeof options.getOwner !== 'function') {
     throw new AiOptionsError('getOwner must be a function')
   }
+  checkFunction('getCaller', options.getCaller)
+  checkFunction('isAdmin', options.isAdmin)
+  if (options.adminToken !== undefined && (typeof options.adminToken !== 'string' || options.adminToken.length < 16)) {
+    // An empty placeholder (`{PLT_AI_ADMIN_TOKEN}` unset) must not open the report to anyone.
+    throw new AiOptionsError('adminToken must be a string of at least 16 characters')
+  }
+  const getOwner = options.getOwner ?? noOwner
   if (options.notFoundHandler !== undefined && typeof options.notFoundHandler !== 'boolean') {
     throw new AiOptionsError(`notFoundHandler must be a boolean, got ${JSON.stringify(options.notFoundHandler)}`)
   }
@@ -206,6 +250,10 @@ export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
     streamPath: checkPath('streamPath', options.streamPath, '/api/v1/stream'),
     sessionsPath: checkPath('sessionsPath', options.sessionsPath, '/api/v1/sessions'),
     modelsPath: checkPath('modelsPath', options.modelsPath, '/api/v1/models'),
+    usagePath: checkPath('usagePath', options.usagePath, '/api/v1/usage'),
+    adminToken: options.adminToken,
+    isAdmin: options.isAdmin ?? notAdmin,
+    getCaller: options.getCaller ?? callerFrom(getOwner),
     headerSessionIdName: headerSessionIdName.toLowerCase(),
     heartbeatInterval: checkPositiveInteger('heartbeatInterval', options.heartbeatInterval, 15000),
     limits: Object.freeze({
@@ -216,7 +264,7 @@ export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
     notFoundHandler: options.notFoundHandler ?? true,
     routes: Object.freeze(checkRoutes(options.routes)),
     openai: Object.freeze(checkOpenAi(options.openai)),
-    getOwner: options.getOwner ?? noOwner
+    getOwner
   })
 }
 
@@ -226,5 +274,7 @@ export function pickAiOptions (options: FastifyAiOptions): AiOptions {
   if (options.limits !== undefined) aiOptions.limits = options.limits
   if (options.restore !== undefined) aiOptions.restore = options.restore
   if (options.storage !== undefined) aiOptions.storage = options.storage
+  if (options.callerBudget !== undefined) aiOptions.callerBudget = options.callerBudget
+  if (options.usage !== undefined) aiOptions.usage = options.usage
   return aiOptions
 }

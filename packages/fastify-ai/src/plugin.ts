@@ -12,6 +12,7 @@ import { promptRoute } from './routes/prompt.ts'
 import { streamRoute } from './routes/stream.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { modelsRoute } from './routes/models.ts'
+import { usageRoute } from './routes/usage.ts'
 import { openaiRoutes } from './openai/index.ts'
 import type { Observability } from './observability/observability.ts'
 import { createObservability, normalizeObservability } from './observability/observability.ts'
@@ -36,6 +37,7 @@ async function apiRoutes (fastify: FastifyInstance, { ai, http, live }: ApiRoute
   if (http.routes.stream) streamRoute(fastify, ai, http, live)
   if (http.routes.sessions) sessionRoutes(fastify, ai, http)
   if (http.routes.models) modelsRoute(fastify, ai, http)
+  if (http.routes.usage) usageRoute(fastify, ai, http)
 }
 
 interface GatewayRoutesOptions extends ApiRoutesOptions {
@@ -57,8 +59,8 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
   const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig
   fastify.removeAllContentTypeParsers()
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error'))
-  const { prompt, stream, sessions, models, openai } = http.routes
-  if (prompt || stream || sessions || models) {
+  const { prompt, stream, sessions, models, usage, openai } = http.routes
+  if (prompt || stream || sessions || models || usage) {
     await fastify.register(apiRoutes, { ai, http, live })
   }
   if (openai) {
@@ -67,6 +69,7 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
       aliases: http.openai.aliases,
       headerSessionIdName: http.headerSessionIdName,
       getOwner: http.getOwner,
+      getCaller: http.getCaller,
       requestLimits: http.limits
     })
   }

@@ -9,6 +9,10 @@ export interface AiUsage {
   promptTokens: number
   completionTokens: number
   totalTokens: number
+  /** Of `promptTokens`, those the provider read from its prompt cache, when it says. */
+  cachedPromptTokens?: number
+  /** What the answer cost, in the currency of the model's configured `price`, when it has one. */
+  cost?: number
 }
 
 /** Body of `POST /api/v1/prompt` and `POST /api/v1/stream`. */
@@ -112,4 +116,54 @@ export interface ModelStatusBody {
 /** 200 answer of `GET /api/v1/models`. */
 export interface ModelsResponseBody {
   models: ModelStatusBody[]
+}
+
+/** Query of `GET /api/v1/usage`. */
+export interface UsageQuery {
+  /** First day, `YYYY-MM-DD` (UTC), inclusive. Default: `to`. */
+  from?: string
+  /** Last day, `YYYY-MM-DD` (UTC), inclusive. Default: today. */
+  to?: string
+  /** Only this caller (`user:<id>`, `ip:<address>`). */
+  caller?: string
+  /** Only this `provider:model`. */
+  model?: string
+}
+
+/** One day, caller and model of the usage report. */
+export interface UsageRow {
+  /** `YYYY-MM-DD` (UTC). */
+  day: string
+  caller: string
+  /** `provider:model`. */
+  model: string
+  requests: number
+  promptTokens: number
+  completionTokens: number
+  cachedPromptTokens: number
+  totalTokens: number
+  /** When the model had a price. */
+  cost?: number
+  /** Requests whose tokens were estimated (no usage from the provider, or a stream that failed). */
+  estimatedRequests: number
+}
+
+/** The sums of a usage report's rows. */
+export interface UsageTotals {
+  requests: number
+  promptTokens: number
+  completionTokens: number
+  cachedPromptTokens: number
+  totalTokens: number
+  cost: number
+  estimatedRequests: number
+}
+
+/** 200 answer of `GET /api/v1/usage`. */
+export interface UsageResponseBody {
+  from: string
+  to: string
+  /** By day, then caller, then model. */
+  rows: UsageRow[]
+  totals: UsageTotals
 }

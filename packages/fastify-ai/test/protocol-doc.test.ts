@@ -67,6 +67,7 @@ interface Prepared {
 }
 
 const MODELS = ['openai:gpt-4o-mini', 'gemini:gemini-2.5-flash']
+const ADMIN_TOKEN = 'protocol-doc-admin-token'
 
 async function prepare (t: TestContext, setup: string | undefined): Promise<Prepared> {
   const mock = await createMockProvider()
@@ -76,7 +77,9 @@ async function prepare (t: TestContext, setup: string | undefined): Promise<Prep
     bodyLimit: setup === 'body-limit-64' ? 64 : undefined,
     plugin: {
       providers: { openai: { apiKey: 'test-key', baseUrl: mock.url }, gemini: { apiKey: 'test-key', baseUrl: mock.url } },
-      models: MODELS
+      models: setup === 'usage' ? [{ provider: 'openai', model: 'gpt-4o-mini', price: { input: 0.15, output: 0.6 } }, MODELS[1]] : MODELS,
+      adminToken: ADMIN_TOKEN,
+      callerBudget: setup === 'budget-spent' ? { tokens: 5, timeWindow: '1h' } : undefined
     }
   })
   mock.setBehaviour('gpt-4o-mini', { deltas: ['The sky ', 'is blue.'] })
@@ -98,6 +101,13 @@ async function prepare (t: TestContext, setup: string | undefined): Promise<Prep
   } else if (setup === 'all-models-fail') {
     mock.setBehaviour('gpt-4o-mini', { status: 500 })
     mock.setBehaviour('gemini-2.5-flash', { status: 500 })
+  } else if (setup === 'usage') {
+    await postJson(`${gateway.url}/api/v1/prompt`, { prompt: 'Why is the sky blue?' })
+    await postJson(`${gateway.url}/api/v1/prompt`, { prompt: 'And at sunset?' })
+    values.today = new Date().toISOString().slice(0, 10)
+    values.adminToken = ADMIN_TOKEN
+  } else if (setup === 'budget-spent') {
+    await postJson(`${gateway.url}/api/v1/prompt`, { prompt: 'Why is the sky blue?' })
   } else if (setup !== undefined && setup !== 'body-limit-64') {
     assert.fail(`unknown setup ${setup}`)
   }
@@ -117,7 +127,7 @@ const examples = parseExamples()
 
 test('docs/protocol.md has an example for every route and error status', () => {
   const requests = examples.map((example) => example.request.start)
-  for (const route of ['POST /api/v1/prompt', 'POST /api/v1/stream', 'GET /api/v1/sessions/', 'DELETE /api/v1/sessions/', 'GET /api/v1/models']) {
+  for (const route of ['POST /api/v1/prompt', 'POST /api/v1/stream', 'GET /api/v1/sessions/', 'DELETE /api/v1/sessions/', 'GET /api/v1/models', 'GET /api/v1/usage']) {
     assert.ok(requests.some((start) => start.startsWith(route)), `an example of ${route}`)
   }
   const statuses = new Set(examples.map((example) => example.response.start.split(' ')[1]))

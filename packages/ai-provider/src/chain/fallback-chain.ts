@@ -9,6 +9,7 @@ import type { AiStore, ConsumeResult } from '../store.ts'
 import type { Clock, Logger } from '../types.ts'
 import type { NormalizedModel } from '../options.ts'
 import type { AiObservers, ObservedRequest } from '../observer.ts'
+import type { RequestSpend } from '../accounting/spend.ts'
 import { codeOf } from '../observer.ts'
 import { AiAbortedError, AiNoModelsAvailableError } from '../errors.ts'
 import { coolDown, parseCoolDown } from './model-state.ts'
@@ -138,13 +139,18 @@ function noModelsError (attempts: ChainAttempt[], readyInMs: number[], lastError
  * candidate's.
  * Caller abort stops at once with AI_ABORTED; store failures and unknown errors propagate as
  * they are. With `observed`, its observers see each attempt and fallback, and the model chosen.
+ * With `spend`, a model with a token window (`limits.tokens`) is tried only when the request's
+ * estimate fits in it (skipped as AI_MODEL_TOKEN_LIMITED otherwise, no cool-down), and gets its
+ * reservation back when it does not answer; the model that answers keeps it, for its caller to
+ * settle.
  */
 export async function walkChain<T> (
   context: ChainContext,
   candidates: readonly NormalizedModel[],
   call: ModelCall<T>,
   signal?: AbortSignal,
-  observed?: ObservedRequest
+  observed?: ObservedRequest,
+  spend?: RequestSpend
 ): Promise<{ model: NormalizedModel, value: T }> {
   let misses: Misses | undefined
   let lastError: unknown
@@ -163,6 +169,15 @@ export async function walkChain<T> (
       if (observed !== undefined) context.observers.missed(observed, model, 'AI_MODEL_RATE_LIMITED', candidates[index + 1])
       continue
     }
+    if (spend !== undefined && model.limits.tokens !== undefined) {
+      // Like the rate unit: our own window restores the model by itself, no cool-down.
+      const tokensInMs = await spend.reserveModel(model)
+      if (tokensInMs !== undefined) {
+        misses = addMiss(misses, model.name, 'AI_MODEL_TOKEN_LIMITED', tokensInMs)
+        if (observed !== undefined) context.observers.missed(observed, model, 'AI_MODEL_TOKEN_LIMITED', candidates[index + 1])
+        continue
+      }
+    }
     try {
       const value = await callWithRetries(context, model, call, signal, observed)
       if (observed !== undefined) observed.model = model
@@ -172,7 +187,9 @@ export async function walkChain<T> (
       if (isAbort(failure, signal)) throw failure.code === 'AI_ABORTED' ? error : new AiAbortedError({ cause: error })
       if (policyFor(failure.code) === undefined) throw error
       lastError = error
-      misses = addMiss(misses, model.name, String(failure.code), await recordFailure(context, model, failure))
+      // Its reservation goes back in the same round trip as its cool-down.
+      const [readyInMs] = await Promise.all([recordFailure(context, model, failure), spend?.releaseModel(model)])
+      misses = addMiss(misses, model.name, String(failure.code), readyInMs)
       if (observed !== undefined) context.observers.missed(observed, model, String(failure.code), candidates[index + 1])
     }
   }

@@ -187,16 +187,19 @@ function resultOf (finishReason: unknown): AiResult {
 /** usageMetadata -> usage; thinking tokens are billed as output, so they count as completion tokens. */
 function usageOf (metadata: unknown): AiUsage | undefined {
   if (metadata === null || typeof metadata !== 'object') return undefined
-  const { promptTokenCount, candidatesTokenCount, thoughtsTokenCount, totalTokenCount } =
-    metadata as { promptTokenCount?: unknown, candidatesTokenCount?: unknown, thoughtsTokenCount?: unknown, totalTokenCount?: unknown }
+  const { promptTokenCount, candidatesTokenCount, thoughtsTokenCount, totalTokenCount, cachedContentTokenCount } =
+    metadata as { promptTokenCount?: unknown, candidatesTokenCount?: unknown, thoughtsTokenCount?: unknown, totalTokenCount?: unknown, cachedContentTokenCount?: unknown }
   if (typeof promptTokenCount !== 'number') return undefined
   const completionTokens = (typeof candidatesTokenCount === 'number' ? candidatesTokenCount : 0) +
     (typeof thoughtsTokenCount === 'number' ? thoughtsTokenCount : 0)
-  return {
+  const usage: AiUsage = {
     promptTokens: promptTokenCount,
     completionTokens,
     totalTokens: typeof totalTokenCount === 'number' ? totalTokenCount : promptTokenCount + completionTokens
   }
+  // The prompt tokens served from a cached context (part of promptTokenCount).
+  if (typeof cachedContentTokenCount === 'number' && cachedContentTokenCount > 0) usage.cachedPromptTokens = cachedContentTokenCount
+  return usage
 }
 
 function messageOf (error: Record<string, unknown>): string {

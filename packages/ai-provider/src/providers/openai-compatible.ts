@@ -174,16 +174,28 @@ function endOf (state: ProviderStreamState): ProviderStreamEnd {
   return end
 }
 
+interface WireUsage {
+  prompt_tokens?: unknown
+  completion_tokens?: unknown
+  total_tokens?: unknown
+  /** OpenAI (and most compatible servers): the prompt tokens read from the prompt cache. */
+  prompt_tokens_details?: { cached_tokens?: unknown } | null
+  /** DeepSeek's name for the same. */
+  prompt_cache_hit_tokens?: unknown
+}
+
 function usageOf (usage: unknown): AiUsage | undefined {
   if (usage === null || typeof usage !== 'object') return undefined
-  const { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens } =
-    usage as { prompt_tokens?: unknown, completion_tokens?: unknown, total_tokens?: unknown }
+  const { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens } = usage as WireUsage
   if (typeof promptTokens !== 'number' || typeof completionTokens !== 'number') return undefined
-  return {
+  const result: AiUsage = {
     promptTokens,
     completionTokens,
     totalTokens: typeof totalTokens === 'number' ? totalTokens : promptTokens + completionTokens
   }
+  const cached = (usage as WireUsage).prompt_tokens_details?.cached_tokens ?? (usage as WireUsage).prompt_cache_hit_tokens
+  if (typeof cached === 'number' && cached > 0) result.cachedPromptTokens = cached
+  return result
 }
 
 function messageOf (error: Record<string, unknown>): string {

@@ -21,7 +21,9 @@
 // Memory of a session (bench/store-bench.ts): about 1.3 KB for a prompt's two keys and 2.7 KB
 // for a stream of 16 deltas, most of it the stored strings themselves.
 
-import type { AiStore, ConsumeResult, GuardedConsumeResult, StoredEvent, WriteCondition } from '../store.ts'
+import type {
+  AiStore, ConsumeResult, CounterIncrement, GuardedConsumeResult, ReserveResult, SpendAdjustment, SpendCounter, StoredEvent, WriteCondition
+} from '../store.ts'
 import type { Clock } from '../types.ts'
 import { systemClock } from '../clock.ts'
 import { createExpiryWheel, NOT_QUEUED } from './expiry-wheel.ts'
@@ -39,6 +41,12 @@ export interface MemoryStoreOptions {
   maxKeys?: number
   /** Milliseconds between sweeps of expired keys: how late an expired key can be reclaimed. Default 1000. */
   sweepInterval?: number
+  /**
+   * Most counters one counter hash holds; an increment of a new counter beyond it is dropped. What
+   * bounds the one hash that grows with traffic, the day's list of callers of the usage report.
+   * Default 100000.
+   */
+  maxHashFields?: number
 }
 
 /**
@@ -51,8 +59,14 @@ interface EventLog {
   sequence: number
 }
 
+/** A counter hash: a spend window (with the id it was opened with) or a day's usage (id ''). */
+interface CounterHash {
+  id: string
+  counters: Map<string, number>
+}
+
 /**
- * What a key holds, by kind: a value, a counter, a list or an event log. A list of one item is
+ * What a key holds, by kind: a value, a counter, a list, an event log or a counter hash. A list of one item is
  * kept as the item itself: most sessions hold one turn until they expire, and every object a
  * kept session adds is one more for the GC to copy and mark.
  */
@@ -61,6 +75,7 @@ interface Held {
   counter: number
   list: string | string[]
   log: EventLog
+  hash: CounterHash
 }
 
 type Kind = keyof Held
@@ -93,6 +108,8 @@ const FOREVER = Number.POSITIVE_INFINITY
 export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
   const clock = options.clock ?? systemClock
   const maxKeys = options.maxKeys ?? 600_000
+  const maxHashFields = options.maxHashFields ?? 100_000
+  let windowIds = 0
   const slots = new Map<string, Slot>()
   let oldest: Slot | undefined
   let newest: Slot | undefined
@@ -217,7 +234,57 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
     return { allowed: true, count: count + 1, resetInMs }
   }
 
+  function reserveIn (key: string, windowMs: number, counters: readonly SpendCounter[]): ReserveResult {
+    const now = clock.now()
+    const slot = live(key, now)
+    // Every window is written with its TTL; `expiresAt` is the window's end.
+    const open = slot?.kind === 'hash' ? slot.data as CounterHash : undefined
+    const resetInMs = slot === undefined || open === undefined ? windowMs : slot.expiresAt - now
+    for (const counter of counters) {
+      const used = open?.counters.get(counter.field) ?? 0
+      if (counter.max !== undefined && used >= counter.max) return { allowed: false, windowId: '', resetInMs, refusedBy: counter.field }
+    }
+    const window = open ?? { id: String(++windowIds), counters: new Map<string, number>() }
+    for (const counter of counters) window.counters.set(counter.field, (window.counters.get(counter.field) ?? 0) + counter.amount)
+    if (open === undefined) write(slot, key, 'hash', window, now + windowMs)
+    return { allowed: true, windowId: window.id, resetInMs }
+  }
+
+  function adjust (adjustment: SpendAdjustment): void {
+    const window = read(adjustment.key, 'hash')
+    if (window === undefined || window.id !== adjustment.windowId) return
+    for (const [field, delta] of Object.entries(adjustment.deltas)) {
+      window.counters.set(field, Math.max(0, (window.counters.get(field) ?? 0) + delta))
+    }
+  }
+
+  function increment (change: CounterIncrement): void {
+    const now = clock.now()
+    const slot = live(change.key, now)
+    const hash = slot?.kind === 'hash' ? slot.data as CounterHash : { id: '', counters: new Map<string, number>() }
+    for (const [field, amount] of Object.entries(change.increments)) {
+      const current = hash.counters.get(field)
+      if (current === undefined && hash.counters.size >= maxHashFields) continue
+      hash.counters.set(field, (current ?? 0) + amount)
+    }
+    write(slot, change.key, 'hash', hash, now + change.ttlMs)
+  }
+
   return {
+    async reserve (key: string, windowMs: number, counters: readonly SpendCounter[]): Promise<ReserveResult> {
+      return reserveIn(key, windowMs, counters)
+    },
+
+    async settle (adjustments: readonly SpendAdjustment[], increments: readonly CounterIncrement[]): Promise<void> {
+      for (const adjustment of adjustments) adjust(adjustment)
+      for (const change of increments) increment(change)
+    },
+
+    async readCounters (key: string): Promise<Record<string, number>> {
+      const hash = read(key, 'hash')
+      return hash === undefined ? {} : Object.fromEntries(hash.counters)
+    },
+
     async consume (key: string, max: number, windowMs: number): Promise<ConsumeResult> {
       return consumeUnit(key, max, windowMs)
     },

@@ -157,3 +157,74 @@ for _, key in ipairs(KEYS) do
 end
 return 1
 `)
+
+/**
+ * Reserve amounts in a spend window (a hash: `id` and one field per counter). KEYS[1] window;
+ * ARGV[1] window ms, ARGV[2] the id of a window this call opens, then per counter its field, its
+ * amount and its max ('' for none). A missing window, or one without a TTL, is opened afresh
+ * (counters at 0). Refused while any counter with a max holds at least it: nothing is added, and
+ * the reply is {0, '', pttl, field}. Admitted: every amount is added (HINCRBY) and the reply is
+ * {1, id, pttl}; the call that opens a window sets its id and its TTL.
+ */
+export const reserveScript = defineScript('reserve', `
+local window = tonumber(ARGV[1])
+local id = redis.call('HGET', KEYS[1], 'id')
+local ttl = redis.call('PTTL', KEYS[1])
+if not id or ttl < 0 then
+  id = false
+  ttl = window
+end
+for i = 3, #ARGV, 3 do
+  if ARGV[i + 2] ~= '' then
+    local used = 0
+    if id then used = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') end
+    if used >= tonumber(ARGV[i + 2]) then return {0, '', ttl, ARGV[i]} end
+  end
+end
+if not id then
+  redis.call('DEL', KEYS[1])
+  id = ARGV[2]
+  redis.call('HSET', KEYS[1], 'id', id)
+  redis.call('PEXPIRE', KEYS[1], window)
+end
+for i = 3, #ARGV, 3 do
+  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+return {1, id, ttl}
+`)
+
+/**
+ * Settle reservations and record usage in one step. KEYS: the adjusted windows, then the counter
+ * hashes to increment. ARGV[1] the number of windows; then per window its id, its number of
+ * counters and each counter's field and delta; then per hash its TTL ms, its number of counters
+ * and each counter's field and amount. A window's deltas apply only while it holds that id (a
+ * window that ended, or a later one, is left alone) and a counter never goes below 0. Each hash
+ * gets its TTL after its increments.
+ */
+export const settleScript = defineScript('settle', `
+local windows = tonumber(ARGV[1])
+local at = 2
+for k = 1, #KEYS do
+  if k <= windows then
+    local live = redis.call('HGET', KEYS[k], 'id') == ARGV[at]
+    local count = tonumber(ARGV[at + 1])
+    at = at + 2
+    for i = 1, count do
+      if live and redis.call('HINCRBY', KEYS[k], ARGV[at], ARGV[at + 1]) < 0 then
+        redis.call('HSET', KEYS[k], ARGV[at], 0)
+      end
+      at = at + 2
+    end
+  else
+    local ttl = ARGV[at]
+    local count = tonumber(ARGV[at + 1])
+    at = at + 2
+    for i = 1, count do
+      redis.call('HINCRBY', KEYS[k], ARGV[at], ARGV[at + 1])
+      at = at + 2
+    end
+    redis.call('PEXPIRE', KEYS[k], ttl)
+  end
+end
+return 1
+`)

@@ -9,14 +9,17 @@
 // On a Valkey Cluster (valkey-cluster.ts) keys carry a hash tag, so one operation's keys share
 // a slot, and a session's commands go to one node over one connection, in the order sent.
 import { Cluster, Valkey } from 'iovalkey'
-import type { AiStore, ConsumeResult, GuardedConsumeResult, StoredEvent, WriteCondition } from '../store.ts'
+import type {
+  AiStore, ConsumeResult, CounterIncrement, GuardedConsumeResult, ReserveResult, SpendAdjustment, SpendCounter, StoredEvent, WriteCondition
+} from '../store.ts'
 import type { Logger, ValkeyStorageOptions } from '../types.ts'
 import { AiStorageUnavailableError } from '../errors.ts'
 import { buildClient, firstConnect, injectedClient, reconnectDelay, waitForReady, watchConnection, type ValkeyClient } from './valkey-connection.ts'
 import { clusterKey, groupBySlot, preloadScripts, slotRefresher, watchClusterNodes, withDeadline } from './valkey-cluster.ts'
+import { randomUUID } from 'node:crypto'
 import {
-  appendEventsScript, clearEventsIfScript, consumeScript, consumeUnlessScript, everyScript, expireScript, listPushScript, replaceScript,
-  setIfScript, type ValkeyScript
+  appendEventsScript, clearEventsIfScript, consumeScript, consumeUnlessScript, expireScript, listPushScript, replaceScript, reserveScript,
+  setIfScript, settleScript, everyScript, type ValkeyScript
 } from './valkey-scripts.ts'
 
 const DEFAULT_KEY_PREFIX = 'aiwarp:'
@@ -167,6 +170,46 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
       return reply[0] === -1 ? { guard: String(reply[1]) } : { unit: consumeResult(reply as number[]) }
     },
 
+    async reserve (key: string, windowMs: number, counters: readonly SpendCounter[]): Promise<ReserveResult> {
+      const args: Array<string | number> = [windowMs, randomUUID()]
+      for (const counter of counters) args.push(counter.field, counter.amount, counter.max ?? '')
+      const reply = await guard('reserve', () => runScript(reserveScript, [keyOf(key)], args)) as [number, string, number, string?]
+      const result: ReserveResult = { allowed: reply[0] === 1, windowId: String(reply[1]), resetInMs: Number(reply[2]) }
+      if (reply[3] !== undefined) result.refusedBy = reply[3]
+      return result
+    },
+
+    async settle (adjustments: readonly SpendAdjustment[], increments: readonly CounterIncrement[]): Promise<void> {
+      if (adjustments.length === 0 && increments.length === 0) return
+      if (cluster !== undefined && adjustments.length + increments.length > 1) {
+        // The keys (a caller's window, a model's, the day's usage) are in different slots: each
+        // key's part is one script on its own node. Each stays atomic, which is all a settlement needs.
+        await Promise.all([
+          ...adjustments.map(function settleWindow (adjustment) { return store.settle([adjustment], []) }),
+          ...increments.map(function settleHash (change) { return store.settle([], [change]) })
+        ])
+        return
+      }
+      const keys: string[] = []
+      const args: Array<string | number> = [adjustments.length]
+      for (const adjustment of adjustments) {
+        keys.push(keyOf(adjustment.key))
+        pushCounters(args, adjustment.windowId, adjustment.deltas)
+      }
+      for (const change of increments) {
+        keys.push(keyOf(change.key))
+        pushCounters(args, change.ttlMs, change.increments)
+      }
+      await guard('settle', () => runScript(settleScript, keys, args))
+    },
+
+    async readCounters (key: string): Promise<Record<string, number>> {
+      const hash = await guard('readCounters', () => client.hgetall(keyOf(key)))
+      const counters: Record<string, number> = {}
+      for (const [field, value] of Object.entries(hash)) counters[field] = Number(value)
+      return counters
+    },
+
     async get (key: string): Promise<string | undefined> {
       const value = await guard('get', () => client.get(keyOf(key)))
       return value ?? undefined
@@ -308,6 +351,13 @@ export async function createValkeyStore (options: ValkeyStorageOptions, deps: { 
 function conditionArgs (condition: WriteCondition | undefined): [string, string] {
   if (condition === undefined) return ['-', '']
   return condition.equals === undefined ? ['0', ''] : ['1', condition.equals]
+}
+
+/** The arguments of one key of the settle script: its head (id or TTL), its count, then field, value pairs. */
+function pushCounters (args: Array<string | number>, head: string | number, counters: Record<string, number>): void {
+  const fields = Object.keys(counters)
+  args.push(head, fields.length)
+  for (const field of fields) args.push(field, counters[field])
 }
 
 /** The reply of the fixed-window scripts: {allowed 0|1, count, pttl}. */

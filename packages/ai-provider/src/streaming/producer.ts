@@ -18,11 +18,13 @@ import type { ChainContext } from '../chain/fallback-chain.ts'
 import type { OpenSession, Sessions } from '../sessions/sessions.ts'
 import type { LoggedEvent, StreamState } from './event-log.ts'
 import type { ObservedRequest } from '../observer.ts'
+import type { RequestSpend } from '../accounting/spend.ts'
 import {
   AiAbortedError, AiGenerationTimeoutError, AiProviderMalformedResponseError, AiSessionNotFoundError, AiShuttingDownError,
   AiStreamCancelledError, AiStreamInterruptedError, AiStreamSupersededError
 } from '../errors.ts'
 import { recordFailure } from '../chain/fallback-chain.ts'
+import { pricedUsage } from '../accounting/prices.ts'
 import { isoDate } from '../clock.ts'
 import { logStoreFailure } from '../logger.ts'
 import { createEventChannel } from './channel.ts'
@@ -62,6 +64,8 @@ export interface ProducerOptions {
   stored: Promise<unknown>
   /** The request as its observers see it, when observed: told of the detach and of the end. */
   observed?: ObservedRequest
+  /** What the turn reserved: settled with its end (to the usage, or to what it said before failing). */
+  spend: RequestSpend
 }
 
 export interface Producer {
@@ -209,19 +213,21 @@ export function startProducer (options: ProducerOptions): Producer {
 
   async function finish (event: Extract<ProviderStreamEvent, { type: 'end' }>): Promise<void> {
     const stored = turn(event.result)
-    if (event.usage !== undefined) stored.usage = event.usage
-    const end: LoggedEvent = { type: 'end', result: event.result, sessionId: session.id, model: model.name, usage: event.usage }
+    const usage = pricedUsage(model, event.usage)
+    if (usage !== undefined) stored.usage = usage
+    const end: LoggedEvent = { type: 'end', result: event.result, sessionId: session.id, model: model.name, usage }
     // One round trip: the turn, the state, `end` and the lease's release leave together, and
     // the store runs them in this order, so a follow-up sent on `end` sees the turn.
     const [saved, , logged] = await afterStart(Promise.all([
       options.sessions.saveTurn(session, stored),
       writeStreamState(store, session.id, { status: 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease),
       appendStreamEvent(store, session.id, end, options.ttlMs, lease),
-      releaseLease()
+      releaseLease(),
+      options.spend.settle(model, event.usage, text)
     ]))
     if (!saved) throw new LeaseLostError()
     answered = true
-    context.observers.answered(options.observed, session.id, event.result, event.usage, text)
+    context.observers.answered(options.observed, session.id, event.result, usage, text)
     if (logged === undefined) {
       // Superseded between its last delta and its end: the answer is whole and stored, and its
       // consumer gets its end even though the log is another turn's now.
@@ -279,7 +285,8 @@ export function startProducer (options: ProducerOptions): Producer {
       options.sessions.saveTurn(session, stored),
       writeStreamState(store, session.id, { status: interrupted ? 'interrupted' : 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease),
       appendStreamEvent(store, session.id, ending, options.ttlMs, lease),
-      releaseLease()
+      releaseLease(),
+      options.spend.settleFailed(model, text)
     ])
     const unstored = [failureRecorded, turnSaved, stateWritten].find(function rejected (write) { return write.status === 'rejected' })
     if (unstored !== undefined) logStoreFailure(logger, unstored.reason, session.id, 'could not store the end of a failed stream')

@@ -15,6 +15,7 @@ import type { Producer } from './producer.ts'
 import type { Follower } from './follower.ts'
 import type { StreamState } from './event-log.ts'
 import type { ObservedRequest } from '../observer.ts'
+import type { Accounting, RequestSpend } from '../accounting/spend.ts'
 import { randomUUID } from 'node:crypto'
 import {
   AiAbortedError, AiProviderEmptyResponseError, AiSessionNotFoundError, AiShuttingDownError, AiStreamCancelledError, AiStreamSupersededError
@@ -46,6 +47,8 @@ export interface StreamTurnsOptions {
   sessions: Sessions
   /** The client of a model's provider. */
   client (model: NormalizedModel): ProviderClient
+  /** Usage and budgets: what a turn reserves before its call and settles at its end. */
+  accounting: Accounting
 }
 
 /** The streamed turns of one Ai instance (see the top of this file). */
@@ -72,7 +75,7 @@ export interface StreamTurns {
 
 /** Build the streamed turns of one Ai instance; nothing runs until a turn starts. */
 export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
-  const { config, context, sessions, client } = options
+  const { config, context, sessions, client, accounting } = options
   const store = context.store
   const ttlMs = config.limits.historyExpiration
   const leaseMs = config.limits.streamLease
@@ -96,6 +99,9 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   async function start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiStreamResponse> {
     const isNew = request.sessionId === undefined
     const messages = buildMessages(session.context, session.turns, request.prompt)
+    const spend = accounting.begin(request, candidates)
+    spend.estimate(messages)
+    await spend.reserveCaller()
     // The generation owns its upstream call: the caller's signal only counts until fallback is over.
     const controller = new AbortController()
     function abortChain (): void { controller.abort() }
@@ -105,8 +111,9 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     try {
       opened = await walkChain(context, candidates, function streamFrom (model, signal) {
         return openStream(model, messages, request, signal)
-      }, controller.signal, observed)
+      }, controller.signal, observed, spend)
     } catch (error) {
+      await spend.release()
       if (!isNew) await sessions.saveFailedTurn(session, request.prompt, error, triedAt)
       throw error
     } finally {
@@ -114,9 +121,9 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     }
     const { model, value } = opened
     context.observers.firstToken(observed)
-    if (isNew) return beginGeneration(request, session, model, value, controller, true, triedAt, observed)
+    if (isNew) return beginGeneration(request, session, model, value, controller, true, triedAt, observed, spend)
     return oneAtATime(session.id, function switchTurn () {
-      return beginGeneration(request, session, model, value, controller, false, triedAt, observed)
+      return beginGeneration(request, session, model, value, controller, false, triedAt, observed, spend)
     })
   }
 
@@ -139,7 +146,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
    * Store the new turn's start and hand its stream to a producer. A known session's turn that
    * does not get that far is stored as failed, as one no model answered is.
    */
-  async function beginGeneration (request: AiStreamRequest, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean, triedAt: number, observed: ObservedRequest | undefined): Promise<AiStreamResponse> {
+  async function beginGeneration (request: AiStreamRequest, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean, triedAt: number, observed: ObservedRequest | undefined, spend: RequestSpend): Promise<AiStreamResponse> {
     const keys = sessionKeys(session.id)
     const generation = randomUUID()
     let startedAt = 0
@@ -186,6 +193,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     } catch (error) {
       controller.abort()
       opened.iterator.return?.().catch(function ignore () {})
+      await spend.release()
       if (!isNew) await sessions.saveFailedTurn(session, request.prompt, error, triedAt)
       throw error
     }
@@ -207,7 +215,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       generation,
       leaseMs,
       stored,
-      observed
+      observed,
+      spend
     })
     producers.add(producer)
     generating.set(session.id, producer)

@@ -32,3 +32,11 @@ test('deepseek: 402 insufficient balance is AI_PROVIDER_EXCEEDED', function () {
   const error = deepseek.readError(402, '{"error":{"message":"Insufficient Balance","type":"unknown_error","param":null,"code":"invalid_request_error"}}', 'd:m', undefined)
   assert.equal((error as Error & { code: string }).code, 'AI_PROVIDER_EXCEEDED')
 })
+
+test('deepseek: prompt_cache_hit_tokens is the usage\'s cachedPromptTokens', function () {
+  const answer = deepseek.readAnswer({
+    choices: [{ message: { content: 'Hi' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 100, completion_tokens: 5, total_tokens: 105, prompt_cache_hit_tokens: 64, prompt_cache_miss_tokens: 36 }
+  }, 'd:m')
+  assert.deepEqual(answer.usage, { promptTokens: 100, completionTokens: 5, totalTokens: 105, cachedPromptTokens: 64 })
+})

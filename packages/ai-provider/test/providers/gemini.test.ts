@@ -79,3 +79,11 @@ test('gemini: RESOURCE_EXHAUSTED is AI_PROVIDER_EXCEEDED', function () {
   assert.equal((error as Error & { code: string }).code, 'AI_PROVIDER_EXCEEDED')
   assert.match(error.message, /Resource has been exhausted/)
 })
+
+test('gemini: cachedContentTokenCount is the usage\'s cachedPromptTokens', function () {
+  const answer = gemini.readAnswer({
+    candidates: [{ content: { parts: [{ text: 'Hi' }] }, finishReason: 'STOP' }],
+    usageMetadata: { promptTokenCount: 40, cachedContentTokenCount: 32, candidatesTokenCount: 2, totalTokenCount: 42 }
+  }, 'g:m')
+  assert.deepEqual(answer.usage, { promptTokens: 40, completionTokens: 2, totalTokens: 42, cachedPromptTokens: 32 })
+})

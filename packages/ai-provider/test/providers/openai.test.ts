@@ -69,3 +69,16 @@ test('openai: wrong answer shapes are AI_PROVIDER_MALFORMED_RESPONSE, error bodi
   assert.throws(() => openai.readAnswer({ error: { message: 'overloaded' } }, 'o:m'), { code: 'AI_PROVIDER_RESPONSE_ERROR' })
   assert.throws(() => openai.readStreamEvent('42', openai.createStreamState(), 'o:m'), { code: 'AI_PROVIDER_MALFORMED_RESPONSE' })
 })
+
+test('openai: prompt_tokens_details.cached_tokens is the usage\'s cachedPromptTokens (absent when 0 or not sent)', function () {
+  const answer = openai.readAnswer({
+    choices: [{ message: { content: 'Hi' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 2006, completion_tokens: 300, total_tokens: 2306, prompt_tokens_details: { cached_tokens: 1920 } }
+  }, 'o:m')
+  assert.deepEqual(answer.usage, { promptTokens: 2006, completionTokens: 300, totalTokens: 2306, cachedPromptTokens: 1920 })
+  const uncached = openai.readAnswer({
+    choices: [{ message: { content: 'Hi' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 6, completion_tokens: 3, total_tokens: 9, prompt_tokens_details: { cached_tokens: 0 } }
+  }, 'o:m')
+  assert.deepEqual(uncached.usage, { promptTokens: 6, completionTokens: 3, totalTokens: 9 })
+})

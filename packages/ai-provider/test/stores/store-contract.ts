@@ -136,6 +136,92 @@ export function storeContract (name: string, factory: () => Promise<StoreUnderTe
       })
     })
 
+    describe('spend windows and counter hashes', () => {
+      test('reserve adds while every limited counter is under its max; a refused call adds nothing', async () => {
+        const counters = [{ field: 'tokens', amount: 40, max: 100 }, { field: 'cost', amount: 7 }]
+        const results = []
+        for (let i = 0; i < 4; i++) results.push(await store.reserve('budget:a', 10_000, counters))
+        // 0, 40, 80 are under 100; 120 is not.
+        assert.deepEqual(results.map((result) => result.allowed), [true, true, true, false])
+        assert.equal(results[3].refusedBy, 'tokens')
+        assert.equal(results[3].windowId, '')
+        assert.ok(results[0].windowId !== '')
+        for (const result of results.slice(1, 3)) assert.equal(result.windowId, results[0].windowId)
+        for (const result of results) assert.ok(result.resetInMs > 0 && result.resetInMs <= 10_000, `resetInMs ${result.resetInMs}`)
+        // A counter without a max is counted, never refuses.
+        assert.equal((await store.reserve('budget:a', 10_000, [{ field: 'cost', amount: 1 }])).allowed, true)
+      })
+
+      test('one counter at its max refuses the whole reservation', async () => {
+        assert.equal((await store.reserve('budget:b', 10_000, [{ field: 'tokens', amount: 1, max: 100 }, { field: 'cost', amount: 5, max: 5 }])).allowed, true)
+        const refused = await store.reserve('budget:b', 10_000, [{ field: 'tokens', amount: 1, max: 100 }, { field: 'cost', amount: 5, max: 5 }])
+        assert.deepEqual({ allowed: refused.allowed, refusedBy: refused.refusedBy }, { allowed: false, refusedBy: 'cost' })
+        // tokens took nothing from the refused call: 1 + 99 is admitted, then it is at 100.
+        assert.equal((await store.reserve('budget:b', 10_000, [{ field: 'tokens', amount: 99, max: 100 }])).allowed, true)
+        assert.equal((await store.reserve('budget:b', 10_000, [{ field: 'tokens', amount: 1, max: 100 }])).allowed, false)
+      })
+
+      test('a window ends after windowMs and the next one has a new id', async () => {
+        const first = await store.reserve('budget:c', WINDOW, [{ field: 'tokens', amount: 10, max: 10 }])
+        assert.equal((await store.reserve('budget:c', WINDOW, [{ field: 'tokens', amount: 10, max: 10 }])).allowed, false)
+        await advance(PAST_WINDOW)
+        const next = await store.reserve('budget:c', WINDOW, [{ field: 'tokens', amount: 10, max: 10 }])
+        assert.equal(next.allowed, true)
+        assert.notEqual(next.windowId, first.windowId)
+      })
+
+      test('settle adjusts the window it was reserved in, never below 0, and nothing in a later window', async () => {
+        const held = await store.reserve('budget:d', WINDOW, [{ field: 'tokens', amount: 50, max: 100 }, { field: 'cost', amount: 9 }])
+        await store.reserve('budget:d', WINDOW, [{ field: 'tokens', amount: 50, max: 100 }])
+        // Full: 100. Settling the first to 20 frees 30.
+        await store.settle([{ key: 'budget:d', windowId: held.windowId, deltas: { tokens: -30, cost: -20 } }], [])
+        assert.equal((await store.reserve('budget:d', WINDOW, [{ field: 'tokens', amount: 1, max: 100 }])).allowed, true)
+        assert.equal((await store.reserve('budget:d', WINDOW, [{ field: 'tokens', amount: 1, max: 71 }])).allowed, false)
+        // cost went to 0, not -11: 0 is under a max of 1.
+        assert.equal((await store.reserve('budget:d', WINDOW, [{ field: 'cost', amount: 1, max: 1 }])).allowed, true)
+        await advance(PAST_WINDOW)
+        const later = await store.reserve('budget:d', WINDOW, [{ field: 'tokens', amount: 100, max: 100 }])
+        // A late settlement of the old window gives nothing to the new one.
+        await store.settle([{ key: 'budget:d', windowId: held.windowId, deltas: { tokens: -100 } }], [])
+        assert.equal((await store.reserve('budget:d', WINDOW, [{ field: 'tokens', amount: 1, max: 100 }])).allowed, false)
+        await store.settle([{ key: 'budget:d', windowId: later.windowId, deltas: { tokens: -1 } }], [])
+        assert.equal((await store.reserve('budget:d', WINDOW, [{ field: 'tokens', amount: 1, max: 100 }])).allowed, true)
+        // Settling a window that never existed does nothing and creates nothing.
+        await store.settle([{ key: 'budget:none', windowId: 'x', deltas: { tokens: 5 } }], [])
+        assert.equal((await store.reserve('budget:none', WINDOW, [{ field: 'tokens', amount: 1, max: 1 }])).allowed, true)
+      })
+
+      test('settle increments counter hashes and renews their TTL; readCounters reads them', async () => {
+        assert.deepEqual(await store.readCounters('usage:x'), {})
+        await store.settle([], [
+          { key: 'usage:x', increments: { 'requests|m': 1, 'tokens|m': 30 }, ttlMs: WINDOW },
+          { key: 'usage:y', increments: { a: 2 }, ttlMs: 10_000 }
+        ])
+        await store.settle([], [{ key: 'usage:x', increments: { 'requests|m': 1, 'tokens|m': 12, 'tokens|n': 4 }, ttlMs: WINDOW }])
+        assert.deepEqual(await store.readCounters('usage:x'), { 'requests|m': 2, 'tokens|m': 42, 'tokens|n': 4 })
+        await advance(WINDOW / 2)
+        await store.settle([], [{ key: 'usage:x', increments: { 'requests|m': 1 }, ttlMs: WINDOW }])
+        await advance(WINDOW / 2 + 30)
+        assert.equal((await store.readCounters('usage:x'))['requests|m'], 3, 'the last write renewed the TTL')
+        await advance(PAST_WINDOW)
+        assert.deepEqual(await store.readCounters('usage:x'), {})
+        assert.deepEqual(await store.readCounters('usage:y'), { a: 2 })
+      })
+
+      test('settle applies adjustments and increments in one call', async () => {
+        const held = await store.reserve('budget:e', 10_000, [{ field: 'tokens', amount: 10, max: 10 }])
+        await store.settle([{ key: 'budget:e', windowId: held.windowId, deltas: { tokens: -10 } }], [{ key: 'usage:e', increments: { n: 1 }, ttlMs: 10_000 }])
+        assert.deepEqual(await store.readCounters('usage:e'), { n: 1 })
+        assert.equal((await store.reserve('budget:e', 10_000, [{ field: 'tokens', amount: 10, max: 10 }])).allowed, true)
+      })
+
+      test('40 concurrent reservations of 10 with max 100 admit exactly 10', async () => {
+        const results = await Promise.all(Array.from({ length: 40 }, () => store.reserve('budget:f', 10_000, [{ field: 'tokens', amount: 10, max: 100 }])))
+        assert.equal(results.filter((result) => result.allowed).length, 10)
+        assert.equal(new Set(results.filter((result) => result.allowed).map((result) => result.windowId)).size, 1)
+      })
+    })
+
     describe('values', () => {
       test('get returns what set wrote, undefined when missing', async () => {
         assert.equal(await store.get('value:missing'), undefined)

@@ -21,6 +21,28 @@ const rate = {
   }
 }
 
+const tokens = {
+  type: 'object',
+  description: 'Tokens per window for a model (like a provider\'s TPM), counted in the store: a request reserves its estimate (prompt plus maximum output) before the call and is settled to its real usage after it; a model whose window is spent is skipped (AI_MODEL_TOKEN_LIMITED) until the window ends.',
+  additionalProperties: false,
+  properties: {
+    max: { type: 'integer', minimum: 1, description: 'Tokens (prompt plus completion) admitted per window; a request is admitted while the window holds fewer.' },
+    timeWindow: { ...timeWindow, description: 'Window length. Default "1m". ' + timeWindow.description }
+  }
+}
+
+const price = {
+  type: 'object',
+  description: 'What the model costs per million tokens, in the currency you bill in (AI Warp ships no prices). Answers then carry `usage.cost`, and the usage report the cost per caller.',
+  additionalProperties: false,
+  required: ['input', 'output'],
+  properties: {
+    input: { type: 'number', minimum: 0, description: 'Per million prompt tokens.' },
+    output: { type: 'number', minimum: 0, description: 'Per million completion tokens (reasoning tokens included).' },
+    cachedInput: { type: 'number', minimum: 0, description: 'Per million prompt tokens read from the provider\'s prompt cache. Default: `input`.' }
+  }
+}
+
 const retry = {
   type: 'object',
   description: 'Retries of transient failures (network errors, 5xx, 429) on the same model.',
@@ -34,6 +56,7 @@ const retry = {
 const modelLimits = {
   maxTokens: { type: 'integer', minimum: 1, description: 'Upper bound of output tokens; a request\'s `maxTokens` is capped by it.' },
   rate,
+  tokens,
   requestTimeout: { type: 'integer', minimum: 1, maximum: 2147483647, description: 'Milliseconds for one upstream call; for streams, until headers and between two chunks. Default 30000.' },
   retry,
   onDisconnect: { type: 'string', enum: ['continue', 'abort'], description: 'What a stream\'s generation does when its client goes away: "continue" goes on to its end and keeps it for a resume at any time; "abort" waits detachTimeout for a resume, then aborts upstream. Default "continue".' },
@@ -88,7 +111,8 @@ const modelDefinition = {
       additionalProperties: false,
       properties: modelLimits
     },
-    restore: { ...restore, description: 'Overrides of the global cool-down windows for this model.' }
+    restore: { ...restore, description: 'Overrides of the global cool-down windows for this model.' },
+    price
   }
 }
 
@@ -161,6 +185,7 @@ const routes = {
         stream: { type: 'boolean', description: 'POST streamPath.' },
         sessions: { type: 'boolean', description: 'GET and DELETE sessionsPath/:sessionId.' },
         models: { type: 'boolean', description: 'GET modelsPath.' },
+        usage: { type: 'boolean', description: 'GET usagePath (admins only).' },
         openai: { type: 'boolean', description: 'The OpenAI-compatible API under `openai.prefix`.' }
       }
     }
@@ -206,10 +231,31 @@ export const ai = {
     },
     restore: { ...restore, description: 'Global cool-down windows; a model\'s `restore` override them field by field.' },
     storage,
+    callerBudget: {
+      type: 'object',
+      description: 'What each caller (user id, else IP) may spend per window, shared by every instance on Valkey: a request reserves its estimate (prompt plus maximum output) before the call and is settled to its real usage after it. Over it: 429 AI_BUDGET_EXCEEDED with Retry-After.',
+      additionalProperties: false,
+      properties: {
+        tokens: { type: 'integer', minimum: 1, description: 'Tokens (prompt plus completion) per window and caller.' },
+        cost: { type: 'number', exclusiveMinimum: 0, description: 'Cost per window and caller, in the currency of the models\' `price` (every model needs one).' },
+        timeWindow: { ...timeWindow, description: 'Window length. Default "1d". ' + timeWindow.description }
+      }
+    },
+    usage: {
+      type: 'object',
+      description: 'The usage kept per day, caller and model, read with GET usagePath.',
+      additionalProperties: false,
+      properties: {
+        record: { type: 'boolean', description: 'Record every request\'s usage. Default true.' },
+        retention: { ...timeWindow, description: 'How long a day\'s usage is kept after its last request. Default "90d". ' + timeWindow.description }
+      }
+    },
     promptPath: { type: 'string', description: 'Path of the JSON prompt route. Default `/api/v1/prompt`.' },
     streamPath: { type: 'string', description: 'Path of the Server-Sent Events route. Default `/api/v1/stream`.' },
     sessionsPath: { type: 'string', description: 'Prefix of the sessions routes. Default `/api/v1/sessions`.' },
     modelsPath: { type: 'string', description: 'Path of the models route. Default `/api/v1/models`.' },
+    usagePath: { type: 'string', description: 'Path of the usage report (admins only). Default `/api/v1/usage`.' },
+    adminToken: { type: 'string', minLength: 16, description: 'Bearer token that opens the usage report (at least 16 characters; use a placeholder such as `{PLT_AI_ADMIN_TOKEN}`). Without it, only tokens with `auth.adminRole` may read the report; with neither, nobody.' },
     headerSessionIdName: { type: 'string', description: 'Header carrying the session id in answers. Default `x-session-id`.' },
     heartbeatInterval: { type: 'integer', minimum: 1, description: 'Milliseconds between `: ping` comments on an idle stream. Default 15000.' },
     maxPromptLength: { type: 'integer', minimum: 1, description: 'Longest text of one message, in characters (the prompt, the context, each history turn, each OpenAI message); longer is 413 AI_REQUEST_TOO_LARGE on every route. Default 100000.' },

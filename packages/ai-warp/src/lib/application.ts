@@ -5,11 +5,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ServiceCapability } from '@platformatic/service'
 import type { Ai } from '@platformatic/ai-provider'
 import { platformaticService } from '@platformatic/service'
-import fastifyAi, { createErrorAnswers } from '@platformatic/fastify-ai'
+import fastifyAi, { createErrorAnswers, hasAdminToken } from '@platformatic/fastify-ai'
 import type { FastifyAiOptions } from '@platformatic/fastify-ai'
 import { createAuthenticator } from './auth.ts'
 import type { AuthOptions } from './auth.ts'
-import { createCallerRateLimit } from './caller-rate-limit.ts'
+import { callerOf, createCallerRateLimit } from './caller-rate-limit.ts'
 import type { CallerRateLimitOptions } from './caller-rate-limit.ts'
 
 /** The sections of the configuration this capability reads (the rest belongs to the service). */
@@ -53,6 +53,10 @@ export async function aiWarp (app: FastifyInstance, capability: ServiceCapabilit
 
   const authenticator = config.auth === undefined ? undefined : createAuthenticator(config.auth)
   const ownerOf = authenticator?.ownerOf ?? anonymous
+  function getCaller (request: FastifyRequest): string {
+    return callerOf(request, ownerOf)
+  }
+  const usagePath = (config.ai.usagePath ?? '/api/v1/usage').replace(/\/$/, '')
   let ai: Ai | undefined
 
   // The AI routes live in their own encapsulated scope, so auth and the caller limit apply to
@@ -60,6 +64,8 @@ export async function aiWarp (app: FastifyInstance, capability: ServiceCapabilit
   await app.register(async function aiRoutes (scope: FastifyInstance) {
     if (authenticator !== undefined) {
       scope.addHook('onRequest', async function authenticateAiRequest (request: FastifyRequest) {
+        // The admin token is no JWT: on the usage report it stands for an admin (fastify-ai checks it).
+        if (request.routeOptions.url === usagePath && hasAdminToken(request, config.ai.adminToken)) return
         await authenticator.authenticate(request)
       })
     }
@@ -68,7 +74,7 @@ export async function aiWarp (app: FastifyInstance, capability: ServiceCapabilit
       scope.addHook('onRequest', limitCaller)
     }
     // Unknown routes are answered at the root, not behind auth and the caller limit.
-    await scope.register(fastifyAi, { ...config.ai, getOwner: ownerOf, notFoundHandler: false })
+    await scope.register(fastifyAi, { ...config.ai, getOwner: ownerOf, getCaller, isAdmin: authenticator?.isAdmin, notFoundHandler: false })
     ai = scope.ai
     // Visible to the whole application (user plugins read it at request time).
     app.decorate('ai', scope.ai)

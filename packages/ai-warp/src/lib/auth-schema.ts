@@ -23,6 +23,16 @@ export const auth = {
       default: 'sub',
       description: 'Claim holding the user id. The user id owns the sessions it creates (another user gets 404) and keys the caller rate limit.'
     },
+    adminRole: {
+      type: 'string',
+      minLength: 1,
+      description: 'A token whose `rolesClaim` holds this role is an admin\'s: it may read the usage report. None by default.'
+    },
+    rolesClaim: {
+      type: 'string',
+      default: 'roles',
+      description: 'Claim holding a token\'s roles: a string or an array of strings.'
+    },
     jwt: {
       type: 'object',
       description: 'How tokens are verified: `secret` or `jwks` (one of them is required).',

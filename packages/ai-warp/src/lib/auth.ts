@@ -29,6 +29,10 @@ export interface AuthOptions {
   required?: boolean
   /** Claim holding the user id. Default `sub`. */
   userIdClaim?: string
+  /** A token whose `rolesClaim` holds this role is an admin's: it may read the usage report. None by default. */
+  adminRole?: string
+  /** Claim holding the token's roles: a string or an array of strings. Default `roles`. */
+  rolesClaim?: string
   /** How tokens are verified: `secret` or `jwks` (one of them is required). */
   jwt: {
     /** Shared secret or PEM public key. */
@@ -61,6 +65,8 @@ export interface Authenticator {
   authenticate (request: FastifyRequest): Promise<void>
   /** The user id of an authenticated request, undefined for anonymous ones. */
   ownerOf (request: FastifyRequest): string | undefined
+  /** True when the request's token carries `adminRole`. */
+  isAdmin (request: FastifyRequest): boolean
 }
 
 type KeyResolver = string | ((decoded: { header: Record<string, unknown>, payload: Record<string, unknown> }) => Promise<string>)
@@ -119,6 +125,9 @@ export function createAuthenticator (options: AuthOptions): Authenticator {
     cache: true
   }) as (token: string) => Promise<Record<string, unknown>> | Record<string, unknown>
   const owners = new WeakMap<FastifyRequest, string>()
+  const admins = new WeakSet<FastifyRequest>()
+  const adminRole = options.adminRole
+  const rolesClaim = options.rolesClaim ?? 'roles'
 
   async function authenticate (request: FastifyRequest): Promise<void> {
     const token = readBearerToken(request)
@@ -143,11 +152,21 @@ export function createAuthenticator (options: AuthOptions): Authenticator {
       throw new AiUnauthorizedError(`The token has no "${userIdClaim}" claim`)
     }
     owners.set(request, String(userId))
+    if (adminRole !== undefined && hasRole(payload[rolesClaim], adminRole)) admins.add(request)
   }
 
   function ownerOf (request: FastifyRequest): string | undefined {
     return owners.get(request)
   }
 
-  return { authenticate, ownerOf }
+  function isAdmin (request: FastifyRequest): boolean {
+    return admins.has(request)
+  }
+
+  return { authenticate, ownerOf, isAdmin }
+}
+
+/** A roles claim (`"admin"` or `["admin", "dev"]`) holding `role`. */
+function hasRole (claim: unknown, role: string): boolean {
+  return claim === role || (Array.isArray(claim) && claim.includes(role))
 }

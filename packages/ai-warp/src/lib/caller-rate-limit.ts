@@ -14,6 +14,15 @@ export interface CallerRateLimitOptions {
   timeWindow: number | string
 }
 
+/**
+ * Who a request comes from: `user:<id>` when authenticated, else `ip:<address>`. The caller rate
+ * limit counts by it, and usage and caller budgets (fastify-ai's `getCaller`) are kept by it.
+ */
+export function callerOf (request: FastifyRequest, ownerOf: (request: FastifyRequest) => string | undefined): string {
+  const owner = ownerOf(request)
+  return owner === undefined ? `ip:${request.ip}` : `user:${owner}`
+}
+
 /** Build the onRequest hook that takes one unit of the caller's budget or answers 429. */
 export function createCallerRateLimit (
   options: CallerRateLimitOptions,
@@ -23,9 +32,7 @@ export function createCallerRateLimit (
   const windowMs = timeWindowToMs(options.timeWindow)
 
   return async function limitCaller (request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const owner = ownerOf(request)
-    const caller = owner === undefined ? `ip:${request.ip}` : `user:${owner}`
-    const result = await getStore().consume(`caller:${caller}`, options.max, windowMs)
+    const result = await getStore().consume(`caller:${callerOf(request, ownerOf)}`, options.max, windowMs)
     if (result.allowed) return
     const retryAfter = Math.max(1, Math.ceil(result.resetInMs / 1000))
     reply.header('retry-after', String(retryAfter))

@@ -54,6 +54,7 @@ function buildAiRequest (chat: ChatRequest, catalog: ModelCatalog, sessionId: st
 export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRoutesOptions): Promise<void> {
   const headerName = (options.headerSessionIdName ?? 'x-session-id').toLowerCase()
   const getOwner = options.getOwner
+  const getCaller = options.getCaller
   const limits = options.requestLimits ?? DEFAULT_REQUEST_LIMITS
   const configured = (await fastify.ai.models()).map((model) => model.name)
   const catalog = createModelCatalog(configured, options.aliases)
@@ -83,6 +84,8 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
     const aiRequest = buildAiRequest(chat, catalog, sessionId)
     const owner = getOwner?.(request)
     if (owner !== undefined) aiRequest.owner = owner
+    const caller = getCaller?.(request)
+    if (caller !== undefined) aiRequest.caller = caller
     const requestController = abortWhenClientLeaves(reply)
     aiRequest.signal = requestController.signal
     const id = createCompletionId()

@@ -22,6 +22,8 @@ export interface OpenAiRoutesOptions {
   headerSessionIdName?: string
   /** Who owns sessions (e.g. the authenticated user id); sessions of another owner answer 404. */
   getOwner?: (request: FastifyRequest) => string | undefined
+  /** Who is asking, for usage and caller budgets (fastify-ai passes its `getCaller`). */
+  getCaller?: (request: FastifyRequest) => string | undefined
   /** `maxPromptLength` and `maxMessages`, as on the /api/v1 routes. Default 100000 and 1000. */
   requestLimits?: RequestLimits
 }

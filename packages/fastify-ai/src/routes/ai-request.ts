@@ -56,6 +56,8 @@ export function toAiRequest (request: PromptRouteRequest, http: HttpOptions, sig
   if (sessionId !== undefined) aiRequest.sessionId = sessionId
   const owner = http.getOwner(request)
   if (owner !== undefined) aiRequest.owner = owner
+  const caller = http.getCaller(request)
+  if (caller !== undefined) aiRequest.caller = caller
   return aiRequest
 }
 

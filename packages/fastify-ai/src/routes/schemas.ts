@@ -12,7 +12,9 @@ import { MAX_ID_LENGTH } from '../session-header.ts'
 const Usage = Type.Object({
   promptTokens: Type.Integer(),
   completionTokens: Type.Integer(),
-  totalTokens: Type.Integer()
+  totalTokens: Type.Integer(),
+  cachedPromptTokens: Type.Optional(Type.Integer()),
+  cost: Type.Optional(Type.Number())
 })
 
 const Result = Type.Union([
@@ -113,6 +115,39 @@ export const modelsResponseSchema = Type.Object({
     until: Type.Optional(Type.String()),
     reason: Type.Optional(Type.String())
   }))
+})
+
+const Day = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', errorMessage: 'must be a date YYYY-MM-DD' })
+
+/** Query of the usage route. */
+export const usageQuerySchema = Type.Object({
+  from: Type.Optional(Day),
+  to: Type.Optional(Day),
+  caller: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+  model: Type.Optional(Type.String({ minLength: 1, maxLength: 512 }))
+}, { additionalProperties: false })
+
+const UsageCounts = {
+  requests: Type.Integer(),
+  promptTokens: Type.Integer(),
+  completionTokens: Type.Integer(),
+  cachedPromptTokens: Type.Integer(),
+  totalTokens: Type.Integer(),
+  estimatedRequests: Type.Integer()
+}
+
+/** 200 of the usage route. */
+export const usageResponseSchema = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  rows: Type.Array(Type.Object({
+    day: Type.String(),
+    caller: Type.String(),
+    model: Type.String(),
+    ...UsageCounts,
+    cost: Type.Optional(Type.Number())
+  })),
+  totals: Type.Object({ ...UsageCounts, cost: Type.Number() })
 })
 
 /** The error answers every route can give, for the response schema. */

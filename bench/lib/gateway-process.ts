@@ -1,7 +1,10 @@
 // One gateway in its own process, so its CPU and memory are its own:
-//   node gateway-process.ts <fastify-ai|watt|floor> <memory|valkey|cluster> <mockUrl> <historyExpiration> [valkeyUrl | cluster seeds, comma-separated]
+//   node gateway-process.ts <fastify-ai|fastify-ai-observed|watt|floor> <memory|valkey|cluster> <mockUrl> <historyExpiration> [valkeyUrl | cluster seeds, comma-separated]
+// `fastify-ai-observed` is fastify-ai with metrics (a prom-client registry) and tracing (an
+// OpenTelemetry SDK tracer that records every span, with no exporter) on: what they cost.
 // It answers the bench's `sample` (CPU, memory) and `gc` requests over IPC.
 
+import { createRequire } from 'node:module'
 import { Session } from 'node:inspector/promises'
 import { writeFile } from 'node:fs/promises'
 // Each gateway imports only its own code, so the floor's memory is not inflated by the others'.
@@ -15,10 +18,18 @@ const storage = storeType === 'valkey'
   ? { type: 'valkey' as const, url: valkeyUrl }
   : storeType === 'cluster' ? { type: 'valkey' as const, cluster: { nodes: valkeyUrl.split(',') } } : { type: 'memory' as const }
 
-async function startPlugin (): Promise<{ url: string, close: () => Promise<void> }> {
+/** Metrics and tracing options for `fastify-ai-observed`, from fastify-ai's own dependencies. */
+function observedOptions (): Record<string, unknown> {
+  const fromFastifyAi = createRequire(new URL('../../packages/fastify-ai/package.json', import.meta.url))
+  const { Registry } = fromFastifyAi('prom-client') as { Registry: new () => object }
+  const { BasicTracerProvider } = fromFastifyAi('@opentelemetry/sdk-trace-base') as { BasicTracerProvider: new () => { getTracer (name: string): object } }
+  return { metrics: { registry: new Registry() }, tracing: { tracer: new BasicTracerProvider().getTracer('bench') } }
+}
+
+async function startPlugin (observed = false): Promise<{ url: string, close: () => Promise<void> }> {
   const { default: fastifyAi } = await import('../../packages/fastify-ai/src/index.ts')
   const app = Fastify({ logger: { level: 'warn' } })
-  await app.register(fastifyAi, aiOptions(mockUrl, storage, historyExpiration))
+  await app.register(fastifyAi, { ...aiOptions(mockUrl, storage, historyExpiration), ...(observed ? observedOptions() : {}) })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   return { url, close: () => app.close() }
 }
@@ -41,7 +52,8 @@ async function startBare (): Promise<{ url: string, close: () => Promise<void> }
 }
 
 const starters: Record<string, () => Promise<{ url: string, close: () => Promise<void> }>> = {
-  'fastify-ai': startPlugin,
+  'fastify-ai': () => startPlugin(false),
+  'fastify-ai-observed': () => startPlugin(true),
   watt: startWatt,
   floor: startBare
 }

@@ -20,7 +20,9 @@ export interface ObservedMiss {
 
 /**
  * One gateway request, from `ai.request()` / `ai.stream()` to its end: the same object in every
- * event about it, filled in as it goes. Times are `performance.now()` milliseconds.
+ * event about it, filled in as it goes. Times are `performance.now()` milliseconds. An observer
+ * may keep its own state on it (and on an ObservedAttempt) under a Symbol of its own, as
+ * diagnostics_channel subscribers do on their context objects.
  */
 export interface ObservedRequest {
   readonly operation: ObservedOperation
@@ -30,7 +32,7 @@ export interface ObservedRequest {
   readonly candidates: readonly NormalizedModel[]
   readonly startedAt: number
   /** The models that did not answer, in order, with why (skipped ones included). */
-  readonly misses: ObservedMiss[]
+  misses: readonly ObservedMiss[]
   /** The model that answered (for a stream: the one generating), once the chain found it. */
   model?: NormalizedModel
   /** A stream: when its model's first event arrived (where the chain ends). */
@@ -82,14 +84,21 @@ export interface ObservedCoolDown {
   readonly windowMs: number
 }
 
-/** One call to the store. */
+/**
+ * One call to the store: every failed one, and a sample of the others for their latency (one call
+ * in STORE_SAMPLE of each operation: timing every call would cost more than the rest of this).
+ */
 export interface ObservedStoreCall {
   /** The AiStore method: `get`, `consume`, `appendEvents`… */
   readonly operation: string
-  readonly durationMs: number
+  /** How long it took, when this call was timed. */
+  readonly durationMs?: number
   /** Set when it failed: the error's AI_* code, or `AI_INTERNAL_ERROR`. */
   readonly code?: string
 }
+
+/** One store call in this many, of each operation, is timed. */
+export const STORE_SAMPLE = 8
 
 /**
  * A subscriber of one Ai instance's events; every method is optional. Methods are called
@@ -113,7 +122,7 @@ export interface AiObserver {
   detached? (request: ObservedRequest): void
   /** A model starts cooling down. */
   modelCoolDown? (coolDown: ObservedCoolDown): void
-  /** A store call ended. */
+  /** A store call failed, or a sampled one ended. */
   storeCall? (call: ObservedStoreCall): void
 }
 
@@ -124,6 +133,9 @@ export function codeOf (error: unknown): string {
 }
 
 type EventName = keyof AiObserver
+
+/** The misses of a request the chain answered at once (most requests): shared, never written. */
+const NO_MISSES: readonly ObservedMiss[] = Object.freeze([])
 
 /** The observers of one Ai instance, and the publish side the core calls. */
 export class AiObservers {
@@ -151,7 +163,7 @@ export class AiObservers {
   /** A gateway request starts: its record, or undefined when nobody observes (nothing is published about it then). */
   begin (operation: ObservedOperation, request: AiRequest, candidates: readonly NormalizedModel[]): ObservedRequest | undefined {
     if (!this.active) return undefined
-    const observed: ObservedRequest = { operation, request, candidates, startedAt: performance.now(), misses: [], resumed: false }
+    const observed: ObservedRequest = { operation, request, candidates, startedAt: performance.now(), misses: NO_MISSES, resumed: false }
     this.#publish('requestStart', observed)
     return observed
   }
@@ -209,7 +221,7 @@ export class AiObservers {
 
   /** `from` did not answer (`reason`); the chain tries `to` (undefined: none left, only the miss is kept). */
   missed (observed: ObservedRequest, from: NormalizedModel, reason: string, to: NormalizedModel | undefined): void {
-    observed.misses.push({ model: from.name, code: reason })
+    observed.misses = [...observed.misses, { model: from.name, code: reason }]
     if (to !== undefined) this.#publish('fallback', { request: observed, from, to, reason })
   }
 
@@ -217,10 +229,12 @@ export class AiObservers {
     if (this.active) this.#publish('modelCoolDown', { model, reason, windowMs })
   }
 
-  /** A store call that began at `startedAt` ended (failed with `error` when given). */
-  storeCall (operation: string, startedAt: number, error?: unknown): void {
-    const durationMs = performance.now() - startedAt
-    this.#publish('storeCall', error === undefined ? { operation, durationMs } : { operation, durationMs, code: codeOf(error) })
+  /** A store call ended: timed from `startedAt` when it is given, failed with `error` when given. */
+  storeCall (operation: string, startedAt: number | undefined, error?: unknown): void {
+    const call: { operation: string, durationMs?: number, code?: string } = { operation }
+    if (startedAt !== undefined) call.durationMs = performance.now() - startedAt
+    if (error !== undefined) call.code = codeOf(error)
+    this.#publish('storeCall', call)
   }
 
   #end (observed: ObservedRequest): void {

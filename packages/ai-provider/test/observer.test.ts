@@ -3,6 +3,7 @@ import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { AiObserver, ObservedAttempt, ObservedRequest } from '../src/observer.ts'
+import { STORE_SAMPLE } from '../src/observer.ts'
 import type { AiStore } from '../src/store.ts'
 import type { Ai } from '../src/types.ts'
 import { createAi } from '../src/ai.ts'
@@ -14,7 +15,7 @@ interface Recorded {
   events: string[]
   requests: ObservedRequest[]
   attempts: ObservedAttempt[]
-  stores: Array<{ operation: string, code?: string }>
+  stores: Array<{ operation: string, code?: string, durationMs?: number }>
 }
 
 /** An observer that writes down every event, in order, in a few words. */
@@ -36,7 +37,7 @@ function recorder (): AiObserver & Recorded {
     firstToken (request) { recorded.events.push(`first token ${request.model?.name}`) },
     detached () { recorded.events.push('detached') },
     modelCoolDown (coolDown) { recorded.events.push(`cool down ${coolDown.model.name} ${coolDown.reason} ${coolDown.windowMs}`) },
-    storeCall (call) { recorded.stores.push(call.code === undefined ? { operation: call.operation } : { operation: call.operation, code: call.code }) }
+    storeCall (call) { recorded.stores.push({ ...call }) }
   }
 }
 
@@ -140,14 +141,15 @@ test('a stream whose client leaves is seen detached, then ends once with its out
   assert.ok(observer.requests[0].detachedAt !== undefined)
 })
 
-test('store calls are reported with their operation, and failures with their code', async (t) => {
+test('one store call in STORE_SAMPLE of each operation is timed; every failure is reported with its code', async (t) => {
   const { ai } = await setup(t)
   const observer = recorder()
   const unsubscribe = ai.observe(observer)
-  await ai.request({ prompt: 'x' })
-  const operations = new Set(observer.stores.map((call) => call.operation))
-  assert.ok(operations.has('consumeUnless') && operations.has('set'), `got ${[...operations].join(', ')}`)
-  assert.ok(observer.stores.every((call) => call.code === undefined))
+  // One consumeUnless per request.
+  for (let i = 0; i < STORE_SAMPLE * 2; i++) await ai.request({ prompt: 'x' })
+  const sampled = observer.stores.filter((call) => call.operation === 'consumeUnless')
+  assert.equal(sampled.length, 2)
+  assert.ok(sampled.every((call) => typeof call.durationMs === 'number' && call.durationMs >= 0 && call.code === undefined))
 
   // Unsubscribed: nothing more.
   unsubscribe()
@@ -161,7 +163,7 @@ test('store calls are reported with their operation, and failures with their cod
   const brokenObserver = recorder()
   broken.observe(brokenObserver)
   await assert.rejects(broken.request({ prompt: 'x' }), { code: 'AI_STORAGE_UNAVAILABLE' })
-  assert.deepEqual(brokenObserver.stores.filter((call) => call.code !== undefined), [{ operation: 'consumeUnless', code: 'AI_STORAGE_UNAVAILABLE' }])
+  assert.deepEqual(brokenObserver.stores.filter((call) => call.code !== undefined), [{ operation: 'consumeUnless', code: 'AI_STORAGE_UNAVAILABLE' }], 'not sampled: every failure')
   assert.equal(brokenObserver.events.at(-1), 'end - AI_STORAGE_UNAVAILABLE')
 })
 

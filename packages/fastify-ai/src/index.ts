@@ -2,7 +2,7 @@ import { fastifyAiPlugin } from './plugin.ts'
 
 export default fastifyAiPlugin
 export { fastifyAiPlugin as fastifyAi }
-export type { FastifyAiOptions, FastifyAiRoutesOptions, FastifyAiOpenAiOptions } from './options.ts'
+export type { FastifyAiOptions, FastifyAiRoutesOptions, FastifyAiOpenAiOptions, FastifyAiMetricsOptions, FastifyAiTracingOptions } from './options.ts'
 export { AiForbiddenError, AiInternalError, AiRequestTimeoutError, AiRequestTooLargeError, AiRouteNotFoundError } from './errors.ts'
 export { hasAdminToken } from './admin.ts'
 export type { RequestLimits } from './request-limits.ts'

@@ -82,25 +82,16 @@ function isAbort (error: FailedCall, signal: AbortSignal | undefined): boolean {
   return error.code === 'AI_ABORTED' || signal?.aborted === true
 }
 
-/** `call`, as an attempt the observers see. */
-async function observedCall<T> (observers: AiObservers, observed: ObservedRequest, model: NormalizedModel, retry: number, call: ModelCall<T>, signal: AbortSignal | undefined): Promise<T> {
-  const attempt = observers.attemptStart(observed, model, retry)
-  try {
-    const value = await call(model, signal)
-    observers.attemptEnd(attempt, 'OK')
-    return value
-  } catch (error) {
-    observers.attemptEnd(attempt, codeOf(error))
-    throw error
-  }
-}
-
 async function callWithRetries<T> (context: ChainContext, model: NormalizedModel, call: ModelCall<T>, signal: AbortSignal | undefined, observed: ObservedRequest | undefined): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    // Each call is an attempt its observers see (written out: no extra async frame per call).
+    const seen = observed === undefined ? undefined : context.observers.attemptStart(observed, model, attempt)
     try {
-      if (observed !== undefined) return await observedCall(context.observers, observed, model, attempt, call, signal)
-      return await call(model, signal)
+      const value = await call(model, signal)
+      if (seen !== undefined) context.observers.attemptEnd(seen, 'OK')
+      return value
     } catch (error) {
+      if (seen !== undefined) context.observers.attemptEnd(seen, codeOf(error))
       const failure = error as FailedCall
       if (isAbort(failure, signal)) throw error
       const policy = policyFor(failure.code)

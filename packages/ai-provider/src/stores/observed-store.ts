@@ -1,11 +1,12 @@
 // Layer stores/ (the AiStore interface in memory and on Valkey). May import the base files only;
 // see docs/architecture.md.
 //
-// The store an Ai instance uses, seen by its observers: every call is timed and its failure
-// reported (`storeCall`) while an observer wants them; otherwise each call goes straight through.
+// The store an Ai instance uses, seen by its observers (`storeCall`) while one wants it: every
+// failure, and the latency of a sample of the calls; otherwise each call goes straight through.
 
 import type { AiStore } from '../store.ts'
 import type { AiObservers } from '../observer.ts'
+import { STORE_SAMPLE } from '../observer.ts'
 
 type Method = (...args: unknown[]) => unknown
 
@@ -31,26 +32,39 @@ async function timed (observers: AiObservers, operation: string, startedAt: numb
   }
 }
 
+/** One operation of the store, observed: every failure, and the latency of one call in STORE_SAMPLE. */
+function observeOperation (store: AiStore, observers: AiObservers, operation: string): Method {
+  const method = (store as unknown as Record<string, Method>)[operation]
+  let calls = 0
+  // Bound once: a failure is reported without a closure per call.
+  function reportFailure (error: unknown): void {
+    observers.storeCall(operation, undefined, error)
+  }
+  return function observedStoreCall (): unknown {
+    // `apply(store, arguments)`: V8 passes them on without building an array (rest parameters would).
+    if (!observers.storeObserved) return method.apply(store, arguments as unknown as unknown[])
+    const sampled = ++calls % STORE_SAMPLE === 0
+    const startedAt = sampled ? performance.now() : undefined
+    let pending: unknown
+    try {
+      pending = method.apply(store, arguments as unknown as unknown[])
+    } catch (error) {
+      observers.storeCall(operation, startedAt, error)
+      throw error
+    }
+    if (sampled) return timed(observers, operation, startedAt as number, pending)
+    // The caller keeps the store's own promise; this branch only sees a failure.
+    if (pending instanceof Promise) pending.then(undefined, reportFailure)
+    return pending
+  }
+}
+
 /**
  * `store` with every method reported to `observers` (the method's name is the operation). The
  * same methods as `store`, no more: an optional one it lacks stays absent.
  */
 export function observeStore (store: AiStore, observers: AiObservers): AiStore {
   const observed: Record<string, Method> = {}
-  for (const operation of methodNames(store)) {
-    const method = (store as unknown as Record<string, Method>)[operation]
-    observed[operation] = function observedStoreCall (...args: unknown[]): unknown {
-      if (!observers.storeObserved) return method.apply(store, args)
-      const startedAt = performance.now()
-      let pending: unknown
-      try {
-        pending = method.apply(store, args)
-      } catch (error) {
-        observers.storeCall(operation, startedAt, error)
-        throw error
-      }
-      return timed(observers, operation, startedAt, pending)
-    }
-  }
+  for (const operation of methodNames(store)) observed[operation] = observeOperation(store, observers, operation)
   return observed as unknown as AiStore
 }

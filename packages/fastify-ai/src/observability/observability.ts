@@ -7,17 +7,15 @@
 // (onRoute) to say which request runs, and the core publishes `requestStart` synchronously from
 // `ai.request()` / `ai.stream()`, before their first await.
 
-import type { ServerResponse } from 'node:http'
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Ai, AiObserver, ObservedMiss, ObservedRequest } from '@platformatic/ai-provider'
-import { trace } from '@opentelemetry/api'
 import type { FastifyAiMetricsOptions, FastifyAiTracingOptions, HttpOptions } from '../options.ts'
 import { AiOptionsError } from '@platformatic/ai-provider'
 import type { GatewayMetrics } from './metrics.ts'
 import { createGatewayMetrics } from './metrics.ts'
 import { createGatewayTracing } from './tracing.ts'
 import type { RequestFailure, RequestLine } from './request-log.ts'
-import { logRequestLine, tokensOf } from './request-log.ts'
+import { levelOf, logRequestLine, tokensOf } from './request-log.ts'
 
 /** The observability options, validated. */
 export interface ObservabilitySettings {
@@ -45,21 +43,31 @@ export function normalizeObservability (metrics: unknown, tracing: unknown): Obs
 
 /** What is known of one HTTP request of a gateway route, until its line is logged. */
 interface Exchange {
-  reply: FastifyReply | undefined
+  readonly request: FastifyRequest
+  readonly reply: FastifyReply
   /** The core request its handler started (the last one, if several). */
   observed: ObservedRequest | undefined
   /** The error its answer was built from. */
   failure: RequestFailure | undefined
   /** A stream request, counted in the open streams until the end. */
   streaming: boolean
+  /** The answer was sent in full ('finish'): a 'close' without it is a client that left. */
+  sent: boolean
   logged: boolean
 }
+
+/**
+ * Where a request keeps its exchange: a property, not a WeakMap (a WeakMap entry per request made
+ * the garbage collector's work per request measurably heavier).
+ */
+const kExchange = Symbol('fastify-ai exchange')
+type Watched = FastifyRequest & { [kExchange]?: Exchange }
 
 /** The observability of one plugin instance. */
 export interface Observability {
   /** For the gateway's error handler: the request's line will say this failure. */
   recordFailure (request: FastifyRequest, reply: FastifyReply, failure: RequestFailure): void
-  /** Hooks on the gateway's scope, before its routes are registered. */
+  /** The onRoute hook on the gateway's scope, before its routes are registered. */
   install (scope: FastifyInstance): void
   /** Stop observing the core; remove the metrics from their registry. */
   close (): void
@@ -69,29 +77,15 @@ const OK = 'OK'
 
 /** Observe `ai` for the routes of one plugin instance. */
 export function createObservability (ai: Ai, http: HttpOptions, settings: ObservabilitySettings): Observability {
-  const exchanges = new WeakMap<FastifyRequest, Exchange>()
-  /** The request of each answer a route handler writes, for `finishOnClose`. */
-  const requestsOfAnswers = new WeakMap<ServerResponse, FastifyRequest>()
-  /** The request whose route handler is running (synchronously), see the top of this file. */
-  let current: FastifyRequest | undefined
+  /** The exchange whose route handler is running (synchronously), see the top of this file. */
+  let current: Exchange | undefined
   let metrics: GatewayMetrics | undefined
-
-  function exchangeOf (request: FastifyRequest, reply: FastifyReply | undefined): Exchange {
-    let exchange = exchanges.get(request)
-    if (exchange === undefined) {
-      exchange = { reply, observed: undefined, failure: undefined, streaming: false, logged: false }
-      exchanges.set(request, exchange)
-    } else if (exchange.reply === undefined) {
-      exchange.reply = reply
-    }
-    return exchange
-  }
 
   const joinRequests: AiObserver = {
     requestStart (observed: ObservedRequest): void {
-      const request = current
-      if (request === undefined) return
-      const exchange = exchangeOf(request, undefined)
+      const exchange = current
+      if (exchange === undefined) return
+      const request = exchange.request
       exchange.observed = observed
       if (observed.operation === 'stream' && !exchange.streaming) {
         exchange.streaming = true
@@ -106,21 +100,22 @@ export function createObservability (ai: Ai, http: HttpOptions, settings: Observ
   }
   if (settings.tracing !== undefined) {
     const tracing = createGatewayTracing({
-      tracer: settings.tracing.tracer ?? trace.getTracer('@platformatic/fastify-ai'),
+      tracer: settings.tracing.tracer,
       parentContext: settings.tracing.parentContext,
       recordContent: settings.tracing.recordContent
-    }, function currentRequest () { return current })
+    }, function currentRequest () { return current?.request })
     unsubscribe.push(ai.observe(tracing))
   }
 
-  function lineOf (request: FastifyRequest, exchange: Exchange, code: string | undefined): RequestLine {
-    const owner = http.getOwner(request)
+  function lineOf (exchange: Exchange, code: string | undefined): RequestLine {
+    const request = exchange.request
     const reply = exchange.reply
     const line: RequestLine = {
       method: request.method,
       route: routeOf(request),
-      statusCode: reply?.statusCode ?? 0,
-      caller: owner === undefined ? `ip:${request.ip}` : `user:${owner}`
+      statusCode: reply.statusCode,
+      // The caller as usage and budgets count it.
+      caller: http.getCaller(request) ?? `ip:${request.ip}`
     }
     const observed = exchange.observed
     const sessionId = observed?.sessionId ?? sessionHeader(reply, http.headerSessionIdName)
@@ -130,46 +125,58 @@ export function createObservability (ai: Ai, http: HttpOptions, settings: Observ
       if (observed.model !== undefined) line.model = observed.model.name
       const tokens = tokensOf(observed.usage)
       if (tokens !== undefined) line.tokens = tokens
+      if (observed.usage?.cost !== undefined) line.cost = observed.usage.cost
       if (observed.firstTokenAt !== undefined) line.timeToFirstTokenMs = Math.round(observed.firstTokenAt - observed.startedAt)
       if (observed.resumed) line.resumed = true
     }
-    if (reply !== undefined) line.latencyMs = Math.round(reply.elapsedTime)
+    const elapsed = reply.elapsedTime
+    // Fastify times a request only when something asks it to (a logger, an onResponse hook).
+    if (elapsed > 0) line.latencyMs = Math.round(elapsed)
     if (code !== undefined) line.code = code
     return line
   }
 
   /** The request is over (answered, failed or its client left): its line, and its metrics. */
-  function finish (request: FastifyRequest, reply: FastifyReply | undefined, aborted: boolean): void {
-    const exchange = exchangeOf(request, reply)
+  function finish (exchange: Exchange, aborted: boolean): void {
     if (exchange.logged) return
     exchange.logged = true
+    const request = exchange.request
     const observed = exchange.observed
     const code = exchange.failure?.code ?? observed?.code ?? (aborted ? 'AI_ABORTED' : undefined)
-    const line = lineOf(request, exchange, code)
-    logRequestLine(request.log, line, exchange.failure)
+    // A logger above the line's level costs nothing more (a benchmark runs at warn).
+    if (isLevelEnabled(request.log, levelOf(exchange.failure))) logRequestLine(request.log, lineOf(exchange, code), exchange.failure)
     if (metrics !== undefined) {
-      metrics.request(line.route, observed?.model, code)
-      if (exchange.streaming) metrics.streamClosed(line.route)
+      const route = routeOf(request)
+      metrics.request(route, observed?.model, code)
+      if (exchange.streaming) metrics.streamClosed(route)
     }
   }
 
   /**
-   * The answer's connection closed: when the answer was not sent in full (the client left), no
-   * onResponse follows (a request whose body had arrived gets no onRequestAbort either).
+   * The request's exchange. The first time, its line is set to be written when its answer closes:
+   * sent in full, or its client gone before (then no onResponse would follow, and a request whose
+   * body had arrived gets no onRequestAbort either). One listener per request instead of Fastify
+   * hooks (a hook costs every request of the scope its runner).
    */
-  function finishOnClose (this: ServerResponse): void {
-    if (this.writableFinished) return
-    const request = requestsOfAnswers.get(this)
-    if (request !== undefined) finish(request, undefined, true)
+  function watch (request: Watched, reply: FastifyReply): Exchange {
+    const known = request[kExchange]
+    if (known !== undefined) return known
+    const exchange: Exchange = { request, reply, observed: undefined, failure: undefined, streaming: false, sent: false, logged: false }
+    request[kExchange] = exchange
+    // 'finish', not writableFinished: an injected request (light-my-request) finishes without it.
+    reply.raw.once('finish', function answerSent () {
+      exchange.sent = true
+    })
+    reply.raw.once('close', function answerClosed () {
+      finish(exchange, !exchange.sent)
+    })
+    return exchange
   }
 
   function observeRoute (route: RouteOptions): void {
     const handler = route.handler
     route.handler = function observedHandler (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-      exchangeOf(request, reply)
-      requestsOfAnswers.set(reply.raw, request)
-      reply.raw.on('close', finishOnClose)
-      current = request
+      current = watch(request, reply)
       try {
         return handler.call(this, request, reply)
       } finally {
@@ -180,24 +187,22 @@ export function createObservability (ai: Ai, http: HttpOptions, settings: Observ
 
   return {
     recordFailure (request: FastifyRequest, reply: FastifyReply, failure: RequestFailure): void {
-      exchangeOf(request, reply).failure = failure
+      // A request refused before its handler (auth, validation) is watched from here.
+      watch(request, reply).failure = failure
     },
     install (scope: FastifyInstance): void {
       scope.addHook('onRoute', observeRoute)
-      scope.addHook('onResponse', function logAiRequest (request, reply, done) {
-        finish(request, reply, false)
-        done()
-      })
-      scope.addHook('onRequestAbort', function logAbortedAiRequest (request, done) {
-        finish(request, exchanges.get(request)?.reply, true)
-        done()
-      })
     },
     close (): void {
       for (const stop of unsubscribe) stop()
       metrics?.unregister()
     }
   }
+}
+
+function isLevelEnabled (log: FastifyBaseLogger, level: string): boolean {
+  const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled
+  return check === undefined || check.call(log, level)
 }
 
 function routeOf (request: FastifyRequest): string {
@@ -209,7 +214,7 @@ function sessionHeader (reply: FastifyReply | undefined, name: string): string |
   return typeof value === 'string' ? value : undefined
 }
 
-function modelsTried (observed: ObservedRequest): ObservedMiss[] {
+function modelsTried (observed: ObservedRequest): readonly ObservedMiss[] {
   if (observed.model === undefined || observed.resumed) return observed.misses
   return [...observed.misses, { model: observed.model.name, code: OK }]
 }

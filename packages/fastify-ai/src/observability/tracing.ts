@@ -6,15 +6,16 @@
 // attributes, one child per call to a provider, so a fallback shows as two children. The parent
 // is the incoming request's trace. Prompt and answer are recorded only with `recordContent`.
 
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createTraceState, propagation, trace } from '@opentelemetry/api'
+import { ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createTraceState, propagation, trace } from '@opentelemetry/api'
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api'
-import type { AiObserver, AiRequest, ObservedAttempt, ObservedRequest } from '@platformatic/ai-provider'
+import type { AiObserver, AiRequest, NormalizedModel, ObservedAttempt, ObservedRequest } from '@platformatic/ai-provider'
 import type { FastifyRequest } from 'fastify'
 import { FINISH_REASONS } from './labels.ts'
 
 /** How spans are made. */
 export interface TracingSettings {
-  tracer: Tracer
+  /** Undefined: the global tracer of @opentelemetry/api, used while an SDK has registered a provider. */
+  tracer: Tracer | undefined
   /** The parent of a gateway request's span, when the application knows it better (Watt's HTTP span). */
   parentContext: ((request: FastifyRequest) => Context | undefined) | undefined
   /** Record prompt, system instructions and answer on the request span. */
@@ -26,6 +27,15 @@ const OPERATION = 'chat'
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-|$)/
 const INVALID_TRACE_ID = '0'.repeat(32)
 const INVALID_SPAN_ID = '0'.repeat(16)
+/** What the global provider delegates to while no SDK registered one. */
+const NO_PROVIDER = new ProxyTracerProvider().getDelegate()
+
+/** The global tracer, or undefined while no SDK registered a provider (nothing would record). */
+function globalTracer (): Tracer | undefined {
+  const provider = trace.getTracerProvider()
+  if (provider instanceof ProxyTracerProvider && provider.getDelegate() === NO_PROVIDER) return undefined
+  return trace.getTracer('@platformatic/fastify-ai')
+}
 
 function headerValue (value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
@@ -49,13 +59,39 @@ export function remoteParent (traceparent: string | undefined, tracestate: strin
 interface RequestSpan {
   span: Span
   context: Context
+  tracer: Tracer
 }
+
+// The spans are kept on the core's event objects, under symbols of their own (observer.ts lets an
+// observer do so): a WeakMap entry per request weighs on the garbage collector.
+const kRequestSpan = Symbol('fastify-ai request span')
+const kAttemptSpan = Symbol('fastify-ai attempt span')
+type Spanned = ObservedRequest & { [kRequestSpan]?: RequestSpan }
+type SpannedAttempt = ObservedAttempt & { [kAttemptSpan]?: Span }
 
 /** The spans of one gateway; `requestOf` finds the HTTP request behind a core request. */
 export function createGatewayTracing (settings: TracingSettings, requestOf: (aiRequest: AiRequest) => FastifyRequest | undefined): AiObserver {
-  const { tracer, parentContext, recordContent } = settings
-  const requestSpans = new WeakMap<ObservedRequest, RequestSpan>()
-  const attemptSpans = new WeakMap<ObservedAttempt, Span>()
+  const { parentContext, recordContent } = settings
+  /** What is the same for every span of a model: its name and its first attributes, built once. */
+  const perModel = new Map<NormalizedModel, { name: string, attributes: Attributes }>()
+
+  function modelSpan (model: NormalizedModel): { name: string, attributes: Attributes } {
+    let known = perModel.get(model)
+    if (known === undefined) {
+      known = {
+        name: `${OPERATION} ${model.model}`,
+        attributes: Object.freeze({
+          'gen_ai.operation.name': OPERATION,
+          'gen_ai.provider.name': model.provider,
+          'gen_ai.system': model.provider,
+          'gen_ai.request.model': model.model,
+          'ai_warp.model': model.name
+        })
+      }
+      perModel.set(model, known)
+    }
+    return known
+  }
 
   function parentOf (aiRequest: AiRequest): Context {
     const active = context.active()
@@ -71,53 +107,42 @@ export function createGatewayTracing (settings: TracingSettings, requestOf: (aiR
     return remoteParent(headerValue(headers.traceparent), headerValue(headers.tracestate)) ?? active
   }
 
-  function requestAttributes (observed: ObservedRequest): Attributes {
-    const requested = observed.candidates[0]
+  /** What a request span says from its start, beyond its model's attributes. */
+  function setRequestAttributes (span: Span, observed: ObservedRequest): void {
     const request = observed.request
-    const attributes: Attributes = {
-      'gen_ai.operation.name': OPERATION,
-      'gen_ai.provider.name': requested.provider,
-      'gen_ai.system': requested.provider,
-      'gen_ai.request.model': requested.model,
-      'ai_warp.stream': observed.operation === 'stream'
-    }
-    if (request.maxTokens !== undefined) attributes['gen_ai.request.max_tokens'] = request.maxTokens
-    if (request.temperature !== undefined) attributes['gen_ai.request.temperature'] = request.temperature
-    if (request.topP !== undefined) attributes['gen_ai.request.top_p'] = request.topP
-    if (request.sessionId !== undefined) attributes['gen_ai.conversation.id'] = request.sessionId
+    span.setAttribute('ai_warp.stream', observed.operation === 'stream')
+    if (request.maxTokens !== undefined) span.setAttribute('gen_ai.request.max_tokens', request.maxTokens)
+    if (request.temperature !== undefined) span.setAttribute('gen_ai.request.temperature', request.temperature)
+    if (request.topP !== undefined) span.setAttribute('gen_ai.request.top_p', request.topP)
+    if (request.sessionId !== undefined) span.setAttribute('gen_ai.conversation.id', request.sessionId)
     if (recordContent) {
-      if (request.context !== undefined) attributes['gen_ai.system_instructions'] = JSON.stringify([{ type: 'text', content: request.context }])
-      attributes['gen_ai.input.messages'] = JSON.stringify(inputMessages(request))
+      if (request.context !== undefined) span.setAttribute('gen_ai.system_instructions', JSON.stringify([{ type: 'text', content: request.context }]))
+      span.setAttribute('gen_ai.input.messages', JSON.stringify(inputMessages(request)))
     }
-    return attributes
   }
 
   return {
-    requestStart (observed: ObservedRequest): void {
+    requestStart (observed: Spanned): void {
+      const tracer = settings.tracer ?? globalTracer()
+      if (tracer === undefined) return
       const parent = parentOf(observed.request)
-      const span = tracer.startSpan(`${OPERATION} ${observed.candidates[0].model}`, { kind: SpanKind.INTERNAL }, parent)
-      // No SDK (or a sampler said no): nothing more is built for this request.
+      const requested = modelSpan(observed.candidates[0])
+      const span = tracer.startSpan(requested.name, { kind: SpanKind.INTERNAL, attributes: requested.attributes }, parent)
+      // A sampler said no: nothing more is built for this request.
       if (!span.isRecording()) return
-      span.setAttributes(requestAttributes(observed))
-      requestSpans.set(observed, { span, context: trace.setSpan(parent, span) })
+      setRequestAttributes(span, observed)
+      observed[kRequestSpan] = { span, context: trace.setSpan(parent, span), tracer }
     },
-    attemptStart (attempt: ObservedAttempt): void {
-      const parent = requestSpans.get(attempt.request)
+    attemptStart (attempt: SpannedAttempt): void {
+      const parent = (attempt.request as Spanned)[kRequestSpan]
       if (parent === undefined) return
-      const model = attempt.model
-      const span = tracer.startSpan(`${OPERATION} ${model.model}`, { kind: SpanKind.CLIENT }, parent.context)
-      span.setAttributes({
-        'gen_ai.operation.name': OPERATION,
-        'gen_ai.provider.name': model.provider,
-        'gen_ai.system': model.provider,
-        'gen_ai.request.model': model.model,
-        'ai_warp.model': model.name,
-        'ai_warp.retry': attempt.retry
-      })
-      attemptSpans.set(attempt, span)
+      const model = modelSpan(attempt.model)
+      const span = parent.tracer.startSpan(model.name, { kind: SpanKind.CLIENT, attributes: model.attributes }, parent.context)
+      span.setAttribute('ai_warp.retry', attempt.retry)
+      attempt[kAttemptSpan] = span
     },
-    attemptEnd (attempt: ObservedAttempt): void {
-      const span = attemptSpans.get(attempt)
+    attemptEnd (attempt: SpannedAttempt): void {
+      const span = attempt[kAttemptSpan]
       if (span === undefined) return
       if (attempt.code !== 'OK') {
         span.setAttribute('error.type', attempt.code as string)
@@ -125,40 +150,40 @@ export function createGatewayTracing (settings: TracingSettings, requestOf: (aiR
       }
       span.end()
     },
-    firstToken (observed: ObservedRequest): void {
-      requestSpans.get(observed)?.span.addEvent('gen_ai.first_token')
+    firstToken (observed: Spanned): void {
+      observed[kRequestSpan]?.span.addEvent('gen_ai.first_token')
     },
-    detached (observed: ObservedRequest): void {
-      requestSpans.get(observed)?.span.addEvent('ai_warp.client_left')
+    detached (observed: Spanned): void {
+      observed[kRequestSpan]?.span.addEvent('ai_warp.client_left')
     },
-    requestEnd (observed: ObservedRequest): void {
-      const entry = requestSpans.get(observed)
+    requestEnd (observed: Spanned): void {
+      const entry = observed[kRequestSpan]
       if (entry === undefined) return
       const span = entry.span
-      const attributes: Attributes = {}
       const model = observed.model
       if (model !== undefined) {
-        attributes['gen_ai.response.model'] = model.model
-        attributes['gen_ai.provider.name'] = model.provider
-        attributes['gen_ai.system'] = model.provider
-        attributes['ai_warp.model'] = model.name
+        span.setAttribute('gen_ai.response.model', model.model)
+        span.setAttribute('gen_ai.provider.name', model.provider)
+        span.setAttribute('gen_ai.system', model.provider)
+        span.setAttribute('ai_warp.model', model.name)
       }
-      if (observed.sessionId !== undefined) attributes['gen_ai.conversation.id'] = observed.sessionId
-      if (observed.usage !== undefined) {
-        attributes['gen_ai.usage.input_tokens'] = observed.usage.promptTokens
-        attributes['gen_ai.usage.output_tokens'] = observed.usage.completionTokens
+      if (observed.sessionId !== undefined) span.setAttribute('gen_ai.conversation.id', observed.sessionId)
+      const usage = observed.usage
+      if (usage !== undefined) {
+        span.setAttribute('gen_ai.usage.input_tokens', usage.promptTokens)
+        span.setAttribute('gen_ai.usage.output_tokens', usage.completionTokens)
       }
-      if (observed.result !== undefined) attributes['gen_ai.response.finish_reasons'] = [FINISH_REASONS[observed.result] ?? 'other']
-      if (observed.misses.length > 0) attributes['ai_warp.models_missed'] = observed.misses.map(function describeMiss (miss) { return `${miss.model} ${miss.code}` })
-      if (observed.resumed) attributes['ai_warp.resumed'] = true
+      const finish = observed.result === undefined ? undefined : FINISH_REASONS[observed.result] ?? 'other'
+      if (finish !== undefined) span.setAttribute('gen_ai.response.finish_reasons', [finish])
+      if (observed.misses.length > 0) span.setAttribute('ai_warp.models_missed', observed.misses.map(function describeMiss (miss) { return `${miss.model} ${miss.code}` }))
+      if (observed.resumed) span.setAttribute('ai_warp.resumed', true)
       if (recordContent && observed.text !== undefined) {
-        attributes['gen_ai.output.messages'] = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: observed.text }], finish_reason: attributes['gen_ai.response.finish_reasons']?.toString() }])
+        span.setAttribute('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: observed.text }], finish_reason: finish }]))
       }
       if (observed.code !== undefined) {
-        attributes['error.type'] = observed.code
+        span.setAttribute('error.type', observed.code)
         span.setStatus({ code: SpanStatusCode.ERROR, message: observed.code })
       }
-      span.setAttributes(attributes)
       span.end()
     }
   }

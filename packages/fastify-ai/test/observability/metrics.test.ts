@@ -2,34 +2,13 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import Fastify from 'fastify'
 import { Registry } from 'prom-client'
+import { AiStorageUnavailableError, createAi, createMemoryStore } from '@platformatic/ai-provider'
+import type { AiStore } from '@platformatic/ai-provider'
+import { createMockProvider } from '@platformatic/ai-mock-provider'
 import fastifyAi from '../../src/index.ts'
 import { defaultOptions, postJson, startGateway } from '../helpers/gateway.ts'
-
-/** One sample of a scrape: its name, labels and value. */
-interface Sample {
-  name: string
-  labels: Record<string, string>
-  value: number
-}
-
-/** The samples of the text exposition format (enough of it for prom-client's output). */
-export function parseSamples (text: string): Sample[] {
-  const samples: Sample[] = []
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
-    if (match === null) throw new Error(`not a sample: ${line}`)
-    const labels: Record<string, string> = {}
-    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]] = pair[2]
-    samples.push({ name: match[1], labels, value: Number(match[3]) })
-  }
-  return samples
-}
-
-function valueOf (samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  const found = samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value))
-  return found?.value
-}
+import { parseSamples, valueOf } from '../helpers/prometheus.ts'
+import type { Sample } from '../helpers/prometheus.ts'
 
 async function scrape (registry: Registry): Promise<Sample[]> {
   return parseSamples(await registry.metrics())
@@ -55,7 +34,6 @@ test('requests, fallbacks, GenAI durations and tokens, cool-downs and model stat
   assert.equal(valueOf(samples, 'ai_warp_model_state', { model: 'openai:model-a', state: 'cooling-down' }), 1)
   assert.equal(valueOf(samples, 'ai_warp_model_state', { model: 'openai:model-a', state: 'ready' }), 0)
   assert.equal(valueOf(samples, 'ai_warp_model_state', { model: 'openai:model-b', state: 'ready' }), 1)
-  assert.ok((valueOf(samples, 'ai_warp_store_operation_duration_seconds_count', { operation: 'consumeUnless' }) ?? 0) >= 2)
 
   // Both models cooling: the chain fails, labelled with the requested model and the code.
   assert.equal((await postJson(`${url}/api/v1/prompt`, { prompt: 'hi', models: ['openai:model-a'] })).status, 503)
@@ -116,8 +94,8 @@ test('the series are bounded: many callers, sessions and prompts add no series',
     await (await fetch(`${url}/api/v1/sessions/${first.sessionId}`, { headers })).arrayBuffer()
     await (await postJson(`${url}/api/v1/prompt`, { prompt: '' }, { headers })).arrayBuffer()
   }
-  // Cool-downs expire between rounds only with a clock; the first rounds see every state.
-  for (let i = 0; i < 3; i++) await traffic()
+  // The first rounds see every state (and a sample of each store operation).
+  for (let i = 0; i < 10; i++) await traffic()
   const warm = await scrape(registry)
   for (let i = 0; i < 40; i++) await traffic()
   const after = await scrape(registry)
@@ -125,7 +103,53 @@ test('the series are bounded: many callers, sessions and prompts add no series',
   assert.deepEqual(series(after), series(warm), 'the same series after 40 more callers')
   const labelValues = after.flatMap((sample) => Object.values(sample.labels))
   for (const secret of secrets) assert.ok(!labelValues.some((value) => value.includes(secret)), `no label holds ${secret}`)
-  assert.ok(valueOf(after, 'ai_warp_requests_total', { route: '/api/v1/prompt', outcome: 'AI_SESSION_NOT_FOUND' }) === 43)
+  assert.ok(valueOf(after, 'ai_warp_requests_total', { route: '/api/v1/prompt', outcome: 'AI_SESSION_NOT_FOUND' }) === 50)
+})
+
+test('store latency is sampled (one call in 8 of each operation), store failures are all counted', async (t) => {
+  const registry = new Registry()
+  const { url } = await startGateway(t, { plugin: { metrics: { registry } } })
+  // One consumeUnless per new conversation's prompt.
+  for (let i = 0; i < 16; i++) await (await postJson(`${url}/api/v1/prompt`, { prompt: 'hi' })).arrayBuffer()
+  const samples = await scrape(registry)
+  assert.equal(valueOf(samples, 'ai_warp_store_operation_duration_seconds_count', { operation: 'consumeUnless' }), 2)
+  assert.equal(samples.filter((sample) => sample.name === 'ai_warp_store_errors_total').length, 0)
+})
+
+test('a store that fails: every failed call is counted by operation and code, and the request by its outcome', async (t) => {
+  const mock = await createMockProvider()
+  t.after(() => mock.close())
+  const memory = createMemoryStore()
+  const store: AiStore = { ...memory, consumeUnless () { return Promise.reject(new AiStorageUnavailableError('connection refused')) } }
+  const ai = await createAi({ providers: { openai: { apiKey: 'k', baseUrl: mock.url } }, models: ['openai:model-a'] }, { store })
+  t.after(() => ai.close())
+  const registry = new Registry()
+  const { url } = await startGateway(t, { mock, plugin: { ai, metrics: { registry } } })
+  for (let i = 0; i < 3; i++) assert.equal((await postJson(`${url}/api/v1/prompt`, { prompt: 'hi' })).status, 503)
+  const samples = await scrape(registry)
+  assert.equal(valueOf(samples, 'ai_warp_store_errors_total', { operation: 'consumeUnless', code: 'AI_STORAGE_UNAVAILABLE' }), 3)
+  assert.equal(valueOf(samples, 'ai_warp_requests_total', { outcome: 'AI_STORAGE_UNAVAILABLE' }), 3)
+})
+
+test('cost by model from its price; a caller over its budget counted as a budget rejection', async (t) => {
+  const registry = new Registry()
+  const { url, mock } = await startGateway(t, {
+    plugin: {
+      metrics: { registry },
+      models: [{ provider: 'openai', model: 'model-a', price: { input: 1, output: 2 } }],
+      callerBudget: { tokens: 10, timeWindow: '1h' }
+    }
+  })
+  mock.setBehaviour('model-a', { usage: { promptTokens: 3, completionTokens: 2 } })
+  assert.equal((await postJson(`${url}/api/v1/prompt`, { prompt: 'hi', maxTokens: 4 })).status, 200)
+  let refused = 0
+  for (let i = 0; i < 5; i++) if ((await postJson(`${url}/api/v1/prompt`, { prompt: 'hi', maxTokens: 4 })).status === 429) refused++
+  assert.ok(refused > 0, 'the budget refused some')
+  const samples = await scrape(registry)
+  // 3 input tokens at 1 and 2 output tokens at 2 per million, per answer.
+  const answered = valueOf(samples, 'ai_warp_requests_total', { outcome: 'ok' }) as number
+  assert.ok(Math.abs((valueOf(samples, 'ai_warp_cost_total', { model: 'openai:model-a', provider: 'openai' }) as number) - answered * 7e-6) < 1e-12)
+  assert.equal(valueOf(samples, 'ai_warp_rate_limit_rejections_total', { limit: 'budget' }), refused)
 })
 
 test('closing the gateway removes its metrics, so another one can use the registry', async (t) => {

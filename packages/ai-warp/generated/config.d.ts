@@ -1866,6 +1866,15 @@ export interface Ai {
       [k: string]: string[];
     };
   };
+  /**
+   * OpenTelemetry spans of the AI requests, recorded by the service's `telemetry` (docs/observability.md).
+   */
+  tracing?: {
+    /**
+     * Record prompts, system instructions and answers on the spans (`gen_ai.input.messages`, `gen_ai.output.messages`): only where traces may hold what users wrote. Default false.
+     */
+    recordContent?: boolean;
+  };
 }
 /**
  * Who may call the AI routes: JSON Web Tokens in `Authorization: Bearer <token>`, checked with a secret or a JWKS. Health routes are never behind auth.

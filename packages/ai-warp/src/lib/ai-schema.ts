@@ -274,6 +274,14 @@ export const ai = {
           additionalProperties: { type: 'array', items: { type: 'string' } }
         }
       }
+    },
+    tracing: {
+      type: 'object',
+      description: 'OpenTelemetry spans of the AI requests, recorded by the service\'s `telemetry` (docs/observability.md).',
+      additionalProperties: false,
+      properties: {
+        recordContent: { type: 'boolean', description: 'Record prompts, system instructions and answers on the spans (`gen_ai.input.messages`, `gen_ai.output.messages`): only where traces may hold what users wrote. Default false.' }
+      }
     }
   }
 } as const

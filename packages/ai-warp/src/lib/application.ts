@@ -11,6 +11,8 @@ import { createAuthenticator } from './auth.ts'
 import type { AuthOptions } from './auth.ts'
 import { callerOf, createCallerRateLimit } from './caller-rate-limit.ts'
 import type { CallerRateLimitOptions } from './caller-rate-limit.ts'
+import { wattMetrics, wattTracing } from './observability.ts'
+import type { AiTracingSection } from './observability.ts'
 
 /** The sections of the configuration this capability reads (the rest belongs to the service). */
 export interface AiWarpSections {
@@ -74,7 +76,9 @@ export async function aiWarp (app: FastifyInstance, capability: ServiceCapabilit
       scope.addHook('onRequest', limitCaller)
     }
     // Unknown routes are answered at the root, not behind auth and the caller limit.
-    await scope.register(fastifyAi, { ...config.ai, getOwner: ownerOf, getCaller, isAdmin: authenticator?.isAdmin, notFoundHandler: false })
+    // Metrics on Watt's registry, spans through the service's telemetry (observability.ts).
+    const tracing = wattTracing(app, config.ai.tracing as AiTracingSection | undefined)
+    await scope.register(fastifyAi, { ...config.ai, getOwner: ownerOf, getCaller, isAdmin: authenticator?.isAdmin, notFoundHandler: false, metrics: wattMetrics(app), tracing })
     ai = scope.ai
     // Visible to the whole application (user plugins read it at request time).
     app.decorate('ai', scope.ai)

@@ -17,6 +17,18 @@ import { createGatewayTracing } from './tracing.ts'
 import type { RequestFailure, RequestLine } from './request-log.ts'
 import { levelOf, logRequestLine, tokensOf } from './request-log.ts'
 
+/**
+ * A failure after a stream's headers were sent (its status is 200 already): the request's one
+ * line says it, instead of a line of its own. False when the request has no such line (it is not
+ * one of a gateway's routes, or its line is written): the caller logs it then.
+ */
+export function recordStreamFailure (request: FastifyRequest, failure: RequestFailure): boolean {
+  const exchange = (request as Watched)[kExchange]
+  if (exchange === undefined || exchange.logged) return false
+  exchange.failure = failure
+  return true
+}
+
 /** The observability options, validated. */
 export interface ObservabilitySettings {
   metrics: FastifyAiMetricsOptions | undefined

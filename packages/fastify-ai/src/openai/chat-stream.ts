@@ -9,6 +9,7 @@ import { buildChunk, buildUsageChunk, toFinishReason } from './chat-response.ts'
 import type { ChunkHeader } from './chat-response.ts'
 import { toOpenAiError } from './openai-error.ts'
 import { sseConnection } from '../sse/sse-connection.ts'
+import { recordStreamFailure } from '../observability/observability.ts'
 import type { OpenAiErrorBody } from './types.ts'
 
 /** What `sendChatStream` needs besides the core's stream. */
@@ -107,14 +108,23 @@ export async function sendChatStream (reply: FastifyReply, stream: AiStreamRespo
     }
     if (!ended && !raw.destroyed) {
       // The core's contract is to end with `end` or `error`; a stream that stops short must not look complete.
-      await writeData(raw, errorFrame({ code: 'AI_PROVIDER_STREAM_ERROR', message: 'The answer ended unexpectedly' }))
+      const failure = { code: 'AI_PROVIDER_STREAM_ERROR', message: 'The answer ended unexpectedly' }
+      recordStreamFailure(reply.request, { ...failure, statusCode: 502 })
+      await writeData(raw, errorFrame(failure))
     }
   } catch (error) {
     if (!ended) {
       const code = (error as { code?: unknown }).code
-      // A known failure (the store went away) is one line; only a bug is worth its stack.
-      if (typeof code === 'string' && code.startsWith('AI_')) options.log.warn({ code }, `OpenAI-compatible stream failed: ${(error as Error).message}`)
-      else options.log.error({ err: error }, 'OpenAI-compatible stream failed')
+      const known = typeof code === 'string' && code.startsWith('AI_')
+      // A known failure (the store went away) is one line; only a bug is worth its stack. The
+      // request's own line says it when it has one.
+      const failure = known
+        ? { code, message: (error as Error).message, statusCode: (error as { statusCode?: number }).statusCode ?? 500 }
+        : { code: 'AI_INTERNAL_ERROR', message: 'Internal error', statusCode: 500, original: error }
+      if (!recordStreamFailure(reply.request, failure)) {
+        if (known) options.log.warn({ code }, `OpenAI-compatible stream failed: ${(error as Error).message}`)
+        else options.log.error({ err: error }, 'OpenAI-compatible stream failed')
+      }
       await writeData(raw, toOpenAiError(error).body)
     }
   } finally {

@@ -11,6 +11,7 @@ import { errorResponses, promptBodySchema, streamHeadersSchema } from './schemas
 import { setSessionHeader } from '../session-header.ts'
 import { formatErrorFrame, formatEvent, openSse } from '../sse/sse-writer.ts'
 import { sseConnection } from '../sse/sse-connection.ts'
+import { recordStreamFailure } from '../observability/observability.ts'
 
 interface StreamRoute {
   Body: PromptRequestBody
@@ -69,16 +70,25 @@ async function pipeEvents (request: FastifyRequest, reply: FastifyReply, respons
       if (finished) break
     }
     if (!finished && !writer.closed) {
-      request.log.error({ sessionId: response.sessionId }, 'AI stream ended without an end event')
+      // A bug: said by the request's line (with the code of the frame), or here.
+      if (!recordStreamFailure(request, { code: 'AI_INTERNAL_ERROR', message: 'The stream ended without an end event', statusCode: 500 })) {
+        request.log.error({ sessionId: response.sessionId }, 'AI stream ended without an end event')
+      }
       await writer.write(formatErrorFrame('AI_INTERNAL_ERROR', 'The stream ended unexpectedly'))
     }
   } catch (error) {
     const code = (error as { code?: unknown }).code
     const known = typeof code === 'string' && code.startsWith('AI_')
-    // A known failure (the store went away) is one line; only a bug is worth its stack.
-    if (known) request.log.warn({ code, sessionId: response.sessionId }, `AI stream failed: ${(error as Error).message}`)
-    else request.log.error({ err: error, sessionId: response.sessionId }, 'AI stream failed')
-    await writer.write(formatErrorFrame(known ? code : 'AI_INTERNAL_ERROR', known ? (error as Error).message : 'Internal error'))
+    // A known failure (the store went away) is one line; only a bug is worth its stack. The
+    // request's own line says it when it has one.
+    const failure = known
+      ? { code, message: (error as Error).message, statusCode: (error as { statusCode?: number }).statusCode ?? 500 }
+      : { code: 'AI_INTERNAL_ERROR', message: 'Internal error', statusCode: 500, original: error }
+    if (!recordStreamFailure(request, failure)) {
+      if (known) request.log.warn({ code, sessionId: response.sessionId }, `AI stream failed: ${(error as Error).message}`)
+      else request.log.error({ err: error, sessionId: response.sessionId }, 'AI stream failed')
+    }
+    await writer.write(formatErrorFrame(failure.code, failure.message))
   } finally {
     live.delete(stream)
     writer.end()

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import { createMockProvider } from '@platformatic/ai-mock-provider'
+import { AiStorageUnavailableError } from '@platformatic/ai-provider'
+import type { Ai, AiStreamEvent, AiStreamResponse } from '@platformatic/ai-provider'
 import { postJson, startGateway } from '../helpers/gateway.ts'
 import type { GatewayOptions } from '../helpers/gateway.ts'
 
@@ -98,6 +100,31 @@ test('a client that leaves mid-stream is one line with AI_ABORTED', async (t) =>
   assert.equal(line.code, 'AI_ABORTED')
   assert.equal(line.route, '/api/v1/stream')
   assert.equal(requestLines(lines).length, 1)
+})
+
+test('a stream failing after its headers is one line, with the failure\'s code', async (t) => {
+  // A core whose stream fails after its first event, as a store that goes away mid-answer does.
+  const ai = {
+    async stream (): Promise<AiStreamResponse> {
+      async function * events (): AsyncGenerator<AiStreamEvent> {
+        yield { type: 'content', id: '1', text: 'half' }
+        throw new AiStorageUnavailableError('connection lost')
+      }
+      return { sessionId: 's1', model: 'openai:model-a', events: events() }
+    },
+    async models () { return [] },
+    observe () { return function unsubscribe () {} },
+    async close () {}
+  } as unknown as Ai
+  const { url, lines } = await logged(t, 'info', { plugin: { ai } })
+  const text = await (await postJson(`${url}/api/v1/stream`, { prompt: 'hi' })).text()
+  assert.match(text, /event: error\ndata: \{"code":"AI_STORAGE_UNAVAILABLE"/)
+  for (let wait = 0; wait < 50 && requestLines(lines).length === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 20))
+  const about = lines.filter((line) => /stream|AI request/.test(line.msg))
+  assert.equal(about.length, 1, `one line: ${JSON.stringify(about.map((line) => line.msg))}`)
+  assert.equal(about[0].code, 'AI_STORAGE_UNAVAILABLE')
+  assert.equal(about[0].level, WARN)
+  assert.equal(about[0].statusCode, 200)
 })
 
 test('no API key, authorization, x-api-key or prompt in any log line, at any level', async (t) => {

@@ -5,12 +5,12 @@
 // replica of the first master. A node can be killed and started again on its port with its
 // nodes.conf (same id, same slots); without persistence its keys are lost. A slot can be moved
 // to another master the way a resharding moves it, to see clients redirected (ASK, MOVED).
+import { waitUntil as waitFor } from './checks.ts'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { endFileWithoutValkey, findBinary, freePort, parseReply, rawCommand, waitForPing } from './valkey-server.ts'
 
 const SLOTS = 16384
@@ -207,18 +207,5 @@ export async function startValkeyCluster (options: ValkeyClusterOptions = {}): P
       await Promise.all(everyNode.map((node) => node.stop()))
       await rm(dir, { recursive: true, force: true })
     }
-  }
-}
-
-async function waitFor (what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (true) {
-    let done = false
-    try {
-      done = await check()
-    } catch {}
-    if (done) return
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
   }
 }

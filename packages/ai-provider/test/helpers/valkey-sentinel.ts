@@ -2,11 +2,11 @@
 // server runs as a sentinel with `--sentinel`; no separate binary): a primary, one replica and
 // one sentinel watching them, on free ports, without persistence. `failover()` asks the sentinel
 // to promote the replica (SENTINEL FAILOVER) and waits until the group has switched.
+import { waitUntil } from './checks.ts'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort, parseReply, rawCommand, waitForPing } from './valkey-server.ts'
 import { ownServerBinary } from './valkey-cluster.ts'
 
@@ -130,15 +130,6 @@ export async function startSentinelGroup (): Promise<TestSentinelGroup> {
   }
 }
 
-async function waitFor (what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (true) {
-    let done = false
-    try {
-      done = await check()
-    } catch {}
-    if (done) return
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
+function waitFor (what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  return waitUntil(what, check, timeoutMs)
 }

@@ -4,24 +4,19 @@
 // mid-run fails only the requests that need it, fast, with AI_STORAGE_UNAVAILABLE, and every
 // instance serves again by itself once it is back.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { after, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Ai, AiStreamEvent } from '../../src/types.ts'
 import { startValkeyCluster, type TestClusterNode } from '../helpers/valkey-cluster.ts'
 import { rejection, startGateways } from '../helpers/valkey-gateways.ts'
 import { multiInstanceScenarios } from './multi-instance-scenarios.ts'
+import { expectNoUnhandledRejections } from '../helpers/checks.ts'
 
 const cluster = await startValkeyCluster()
 after(() => cluster.close())
 await cluster.waitUntilHealthy()
 
-const unhandled: unknown[] = []
-function onUnhandled (reason: unknown): void { unhandled.push(reason) }
-before(() => process.on('unhandledRejection', onUnhandled))
-after(() => {
-  process.off('unhandledRejection', onUnhandled)
-  assert.deepEqual(unhandled, [], 'no unhandled rejection')
-})
+expectNoUnhandledRejections()
 
 /** Fast enough for a client: well under a second plus scheduling noise. */
 const FAST_MS = 1500

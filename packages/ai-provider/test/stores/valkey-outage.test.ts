@@ -2,23 +2,18 @@
 // fail fast with AI_STORAGE_UNAVAILABLE (503), nothing goes unhandled, and the same instances
 // serve again once Valkey is back on the same port. Afterwards every key is prefixed and has a TTL.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { after, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Valkey } from 'iovalkey'
 import type { Ai, AiStreamEvent } from '../../src/types.ts'
 import { startValkeyServer } from '../helpers/valkey-server.ts'
 import { rejection, startGateways } from '../helpers/valkey-gateways.ts'
+import { expectNoUnhandledRejections } from '../helpers/checks.ts'
 
 const server = await startValkeyServer()
 after(() => server.close())
 
-const unhandled: unknown[] = []
-function onUnhandled (reason: unknown): void { unhandled.push(reason) }
-before(() => process.on('unhandledRejection', onUnhandled))
-after(() => {
-  process.off('unhandledRejection', onUnhandled)
-  assert.deepEqual(unhandled, [], 'no unhandled rejection')
-})
+expectNoUnhandledRejections()
 
 /** Fast enough for a client: well under a second plus scheduling noise. */
 const FAST_MS = 1500

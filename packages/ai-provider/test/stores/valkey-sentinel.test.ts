@@ -3,24 +3,19 @@
 // sessions it had replicated are intact there (history, a streamed answer's log), requests
 // meanwhile are answered or fail fast with AI_STORAGE_UNAVAILABLE, and nothing crashes.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { after, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createMockProvider } from '@platformatic/ai-mock-provider'
 import { createAi } from '../../src/ai.ts'
 import type { Ai, AiStreamEvent } from '../../src/types.ts'
 import { startSentinelGroup, type TestSentinelNode } from '../helpers/valkey-sentinel.ts'
 import { silentLogger } from '../helpers/valkey-gateways.ts'
+import { expectNoUnhandledRejections } from '../helpers/checks.ts'
 
 const group = await startSentinelGroup()
 after(() => group.close())
 
-const unhandled: unknown[] = []
-function onUnhandled (reason: unknown): void { unhandled.push(reason) }
-before(() => process.on('unhandledRejection', onUnhandled))
-after(() => {
-  process.off('unhandledRejection', onUnhandled)
-  assert.deepEqual(unhandled, [], 'no unhandled rejection')
-})
+expectNoUnhandledRejections()
 
 /** Fast enough for a client: the command timeout plus scheduling noise. */
 const FAST_MS = 1500

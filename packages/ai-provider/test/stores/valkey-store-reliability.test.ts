@@ -2,12 +2,13 @@
 // AI_STORAGE_UNAVAILABLE (cause attached), nothing hangs or goes unhandled, and the same store
 // serves again (followers included) once Valkey is back on the same port.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { after, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createValkeyStore } from '../../src/stores/valkey-store.ts'
 import type { AiStore, StoredEvent } from '../../src/store.ts'
 import type { Logger } from '../../src/types.ts'
 import { startValkeyServer } from '../helpers/valkey-server.ts'
+import { expectNoUnhandledRejections } from '../helpers/checks.ts'
 
 const server = await startValkeyServer()
 after(() => server.close())
@@ -20,13 +21,7 @@ const logger: Logger = {
   error (_, message) { logged.push({ level: 'error', message }) }
 }
 
-const unhandled: unknown[] = []
-function onUnhandled (reason: unknown): void { unhandled.push(reason) }
-before(() => process.on('unhandledRejection', onUnhandled))
-after(() => {
-  process.off('unhandledRejection', onUnhandled)
-  assert.deepEqual(unhandled, [], 'no unhandled rejection')
-})
+expectNoUnhandledRejections()
 
 async function waitUntilServing (store: AiStore, timeoutMs: number): Promise<number> {
   const started = Date.now()

@@ -33,8 +33,8 @@ const here = resolve(import.meta.dirname, '..')
 export const repositoryLayers: PackageLayers[] = [
   {
     root: join(here, 'packages/ai-provider/src'),
-    ranks: { 'index.ts': 5, 'ai.ts': 5, streaming: 4, chain: 3, transport: 2, sessions: 2, accounting: 2, providers: 1, stores: 1 },
-    baseRank: 0
+    ranks: { 'index.ts': 7, 'ai.ts': 7, streaming: 6, chain: 5, transport: 4, sessions: 4, accounting: 4, providers: 3, stores: 3, wire: 2, conversation: 0 },
+    baseRank: 1
   },
   {
     root: join(here, 'packages/fastify-ai/src'),

@@ -2,31 +2,35 @@
 // Each concept lives in its own module; this file only sequences them per request.
 
 import type {
-  Ai, AiChatMessage, AiDependencies, AiModelSelector, AiOptions, AiRequest, AiResponse, AiStreamRequest,
-  AiStreamResponse, AiTurn, AiUsageQuery
+  Ai, AiCapability, AiDependencies, AiMessage, AiModelSelector, AiOptions, AiRequest, AiResponse, AiStreamRequest,
+  AiStreamResponse, AiUsageQuery
 } from './types.ts'
 import type { ProviderAnswer, ProviderClient } from './provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from './options.ts'
 import type { ChainContext } from './chain/fallback-chain.ts'
 import type { OpenSession } from './sessions/sessions.ts'
 import type { ObservedRequest } from './observer.ts'
-import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiSessionNotFoundError, AiShuttingDownError } from './errors.ts'
+import type { TurnInput } from './sessions/turn-input.ts'
+import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiSessionNotFoundError, AiShuttingDownError, AiUnsupportedFeatureError } from './errors.ts'
 import { normalizeOptions } from './options.ts'
 import { AiObservers } from './observer.ts'
 import { observeStore } from './stores/observed-store.ts'
-import { isoDate, systemClock } from './clock.ts'
+import { systemClock } from './clock.ts'
 import { silentLogger } from './logger.ts'
 import { createStore } from './stores/create-store.ts'
 import { createProviderClient } from './transport/provider-client.ts'
-import { createSessions } from './sessions/sessions.ts'
+import { createSessions, newTurn } from './sessions/sessions.ts'
+import { readTurnInput } from './sessions/turn-input.ts'
+import { missingCapability, requiredCapabilities } from './conversation/capabilities.ts'
 import { walkChain } from './chain/fallback-chain.ts'
 import { listModelStatuses } from './chain/model-state.ts'
 import { buildMessages, buildProviderInput } from './sessions/messages.ts'
-import { isLive, promptHash, readStreamState } from './streaming/event-log.ts'
+import { isLive, readStreamState } from './streaming/event-log.ts'
 import { sessionKeys } from './sessions/sessions.ts'
 import { createStreamTurns } from './streaming/turns.ts'
 import { createAccounting } from './accounting/spend.ts'
 import { pricedUsage } from './accounting/prices.ts'
+import { answerText } from './accounting/token-estimate.ts'
 
 /** Build the gateway core: validates options (AiOptionsError), builds the store and one client per provider. */
 export async function createAi (options: AiOptions, deps: AiDependencies = {}): Promise<Ai> {
@@ -65,19 +69,36 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     return [...chosen]
   }
 
-  function checkRequest (request: AiRequest): void {
+  /** What a request adds to its conversation, checked; and the capabilities it needs of a model. */
+  function checkRequest (request: AiRequest, stream: boolean): { input: TurnInput, needs: AiCapability[] } {
     assertOpen()
-    if (typeof request.prompt !== 'string' || request.prompt.length === 0) throw new AiBadRequestError('prompt must be a non-empty string')
+    const input = readTurnInput(request)
     if (request.signal?.aborted === true) throw new AiAbortedError()
+    if (input.plain && request.tools === undefined && request.responseFormat === undefined) return { input, needs: [] }
+    const needs = requiredCapabilities({ messages: input.messages, tools: request.tools, responseFormat: request.responseFormat }, stream)
+    return { input, needs }
+  }
+
+  /** The candidates of a request, refused before any call when none serves what it needs. */
+  function candidatesFor (request: AiRequest, needs: readonly AiCapability[]): readonly NormalizedModel[] {
+    const candidates = candidatesOf(request.models)
+    if (needs.length === 0) return candidates
+    let lacking: AiCapability | undefined
+    for (const model of candidates) {
+      lacking = missingCapability(model.capabilities, needs)
+      if (lacking === undefined) return candidates
+    }
+    const names = candidates.map(function nameOf (model) { return model.name }).join(', ')
+    throw new AiUnsupportedFeatureError(lacking as string, `needed by this request; candidates: ${names}`)
   }
 
   async function request (request: AiRequest): Promise<AiResponse> {
-    checkRequest(request)
-    const candidates = candidatesOf(request.models)
+    const { input, needs } = checkRequest(request, false)
+    const candidates = candidatesFor(request, needs)
     const observed = observers.begin('request', request, candidates)
-    if (observed === undefined) return await answer(request, candidates)
+    if (observed === undefined) return await answer(request, input, needs, candidates)
     try {
-      const response = await answer(request, candidates, observed)
+      const response = await answer(request, input, needs, candidates, observed)
       observers.answered(observed, response.sessionId, response.result, response.usage, response.text)
       return response
     } catch (error) {
@@ -86,18 +107,18 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     }
   }
 
-  async function answer (request: AiRequest, candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiResponse> {
+  async function answer (request: AiRequest, input: TurnInput, needs: readonly AiCapability[], candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiResponse> {
     // A known session is read in the same round trip as the chain's first step (the store
     // sends what is asked in one tick together); the call waits for it. Its own error (404)
     // wins over whatever the chain ended with.
     const opening = request.sessionId === undefined ? Promise.resolve(sessions.create(request)) : sessions.open(request)
     opening.catch(function handledBelow () {})
-    let messages: AiChatMessage[] | undefined
+    let messages: AiMessage[] | undefined
     const spend = accounting.begin(request, candidates)
     if (spend.reserves) {
       // A budget reserves the conversation's estimate before the chain: the session first.
       const known = await opening
-      messages = buildMessages(known.context, known.turns, request.prompt)
+      messages = buildMessages(known.context, known.turns, input)
       spend.estimate(messages)
       await spend.reserveCaller()
     }
@@ -107,49 +128,55 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       chosen = await walkChain(context, candidates, async function completeWith (model, signal) {
         if (messages === undefined) {
           const session = await opening
-          messages = buildMessages(session.context, session.turns, request.prompt)
+          messages = buildMessages(session.context, session.turns, input)
           spend.estimate(messages)
         }
         return await client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
-      }, request.signal, observed, spend)
+      }, request.signal, observed, spend, needs)
     } catch (error) {
       const [session] = await Promise.all([opening, spend.release()])
-      if (request.sessionId !== undefined) await sessions.saveFailedTurn(session, request.prompt, error, startedAt)
+      // A request refused for what it is (a tool result answering no call) is not a turn.
+      if (request.sessionId !== undefined && (error as { code?: unknown }).code !== 'AI_BAD_REQUEST') await sessions.saveFailedTurn(session, input, error, startedAt)
       throw error
     }
     const session = await opening
     const { model, value: answer } = chosen
     const usage = pricedUsage(model, answer.usage)
-    const turn: AiTurn = { prompt: request.prompt, response: answer.text, model: model.name, result: answer.result, createdAt: isoDate(startedAt) }
+    const turn = newTurn(input, answer.result, startedAt)
+    turn.response = answer.text
+    turn.model = model.name
+    if (answer.toolCalls !== undefined && answer.toolCalls.length > 0) turn.toolCalls = answer.toolCalls
     if (usage !== undefined) turn.usage = usage
     // The usage is settled and recorded in the turn's round trip. Deleted while it was answered:
     // the session stays deleted, and this answer is not given (SPEC §5); it was spent all the same.
-    const [saved] = await Promise.all([sessions.saveTurn(session, turn), spend.settle(model, answer.usage, answer.text)])
+    const [saved] = await Promise.all([sessions.saveTurn(session, turn), spend.settle(model, answer.usage, answerText(answer.text, turn.toolCalls))])
     if (!saved) throw new AiSessionNotFoundError(session.id)
     const response: AiResponse = { text: answer.text, result: answer.result, sessionId: session.id, model: model.name }
+    if (turn.toolCalls !== undefined) response.toolCalls = turn.toolCalls
     if (usage !== undefined) response.usage = usage
     return response
   }
 
   async function stream (request: AiStreamRequest): Promise<AiStreamResponse> {
-    checkRequest(request)
-    const candidates = candidatesOf(request.models)
+    const { input, needs } = checkRequest(request, true)
+    const candidates = candidatesFor(request, needs)
     const observed = observers.begin('stream', request, candidates)
-    if (observed === undefined) return await streamTurn(request, candidates)
+    if (observed === undefined) return await streamTurn(request, input, needs, candidates)
     try {
       // Its end is published by the generation (or below, for a resume).
-      return await streamTurn(request, candidates, observed)
+      return await streamTurn(request, input, needs, candidates, observed)
     } catch (error) {
       observers.failed(observed, error)
       throw error
     }
   }
 
-  async function streamTurn (request: AiStreamRequest, candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiStreamResponse> {
+  async function streamTurn (request: AiStreamRequest, input: TurnInput, needs: readonly AiCapability[], candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiStreamResponse> {
     // As for a prompt: the chain reads the state of each model it tries; a resumable request
     // reads its session's stream state alongside the session.
-    if (request.sessionId === undefined) return turns.start(request, sessions.create(request), candidates, observed)
-    if (request.resume === false) return turns.start(request, await sessions.open(request), candidates, observed)
+    const turn = { request, input, needs, candidates, observed }
+    if (request.sessionId === undefined) return turns.start(turn, sessions.create(request))
+    if (request.resume === false) return turns.start(turn, await sessions.open(request))
     const afterId = parseEventId(request.lastEventId)
     const [session, state, lease] = await Promise.all([
       sessions.open(request),
@@ -160,16 +187,16 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     // follows it while it is generated, and is replayed the rest when it says where it stopped.
     // Any other prompt is a new turn, whatever runs.
     const samePrompt = state?.promptHash !== undefined
-      ? state.promptHash === promptHash(request.prompt)
-      : isLastPrompt(session, request.prompt)
+      ? state.promptHash === input.digest
+      : isLastPrompt(session, input.prompt)
     if (samePrompt && (afterId !== undefined || isLive(state, lease))) {
-      const resumed = await turns.resume(request, afterId)
+      const resumed = await turns.resume(request, input.digest, afterId)
       if (resumed !== undefined) {
         observers.resumed(observed, resumed.sessionId)
         return resumed
       }
     }
-    return turns.start(request, session, candidates, observed)
+    return turns.start(turn, session)
   }
 
   let closed: Promise<void> | undefined

@@ -9,6 +9,7 @@ export const AiOptionsError = createError<[string]>('AI_OPTIONS_INVALID', 'Inval
 
 // Caller mistakes
 export const AiBadRequestError = createError<[string]>('AI_BAD_REQUEST', '%s', 400)
+export const AiUnsupportedFeatureError = createError<[string, string]>('AI_UNSUPPORTED_FEATURE', 'No model of this request can serve %s (%s); see the capabilities in docs/tools.md', 400)
 export const AiModelNotConfiguredError = createError<[string]>('AI_MODEL_NOT_CONFIGURED', 'Model "%s" is not configured', 400)
 export const AiSessionHistoryConflictError = createError('AI_SESSION_HISTORY_CONFLICT', 'history and sessionId cannot be used together', 400)
 export const AiSessionNotFoundError = createError<[string]>('AI_SESSION_NOT_FOUND', 'Session "%s" does not exist or has expired', 404)
@@ -20,6 +21,7 @@ export const AiBudgetExceededError = createError<[string, number]>('AI_BUDGET_EX
 // One model's failure (an attempt of the chain; the chain decides what to do with it)
 export const AiModelCoolingDownError = createError<[string, string]>('AI_MODEL_COOLING_DOWN', 'Model %s is cooling down until %s', 503)
 export const AiModelRateLimitedError = createError<[string]>('AI_MODEL_RATE_LIMITED', 'Model %s has no rate limit unit left in this window', 503)
+export const AiModelUnsupportedError = createError<[string, string]>('AI_MODEL_UNSUPPORTED', 'Model %s cannot serve %s (its capabilities)', 400)
 export const AiModelTokenLimitedError = createError<[string]>('AI_MODEL_TOKEN_LIMITED', 'Model %s has no tokens left in this window (limits.tokens)', 503)
 export const AiProviderTimeoutError = createError<[string, number]>('AI_PROVIDER_TIMEOUT', 'Provider for %s did not answer within %d ms', 504)
 export const AiProviderNetworkError = createError<[string, string]>('AI_PROVIDER_NETWORK_ERROR', 'Could not reach the provider for %s: %s', 502)

@@ -1,7 +1,7 @@
 // Options are validated once, here, into a frozen object; nothing downstream re-checks them.
 // Every failure names the option path and the bad value.
 
-import type { AiOptions, OnDisconnect, StorageOptions } from './types.ts'
+import type { AiCapabilities, AiCapability, AiOptions, OnDisconnect, ProviderType, StorageOptions } from './types.ts'
 import type { NormalizedProviderOptions } from './provider.ts'
 import { AiOptionsError } from './errors.ts'
 import { describeValue, parseTimeWindow } from './time-window.ts'
@@ -81,7 +81,25 @@ export interface NormalizedModel {
   restore: NormalizedRestore
   /** What the model costs, when configured. */
   price?: NormalizedPrice
+  /** What it serves beyond text: its provider's defaults, then its own `capabilities`. */
+  capabilities: AiCapabilities
 }
+
+const ALL: AiCapabilities = Object.freeze({ tools: true, streamingTools: true, vision: true, files: true, jsonSchema: true, jsonObject: true })
+const TEXT_ONLY: AiCapabilities = Object.freeze({ tools: false, streamingTools: false, vision: false, files: false, jsonSchema: false, jsonObject: false })
+
+/**
+ * What each provider's models serve unless a model says otherwise (docs/tools.md). An
+ * OpenAI-compatible server may be anything, a small local model included: text only until its
+ * models say what they serve, so a tool request never lands on one that would ignore the tools.
+ */
+export const PROVIDER_CAPABILITIES: Readonly<Record<ProviderType, AiCapabilities>> = Object.freeze({
+  openai: ALL,
+  gemini: ALL,
+  deepseek: Object.freeze({ ...TEXT_ONLY, tools: true, streamingTools: true, jsonObject: true }),
+  'openai-compatible': TEXT_ONLY
+})
+const CAPABILITY_KEYS = Object.keys(ALL) as AiCapability[]
 
 /** Session and stream settings, in milliseconds. */
 export interface NormalizedSessionLimits {
@@ -113,7 +131,7 @@ const DEFAULT_BASE_URLS: Record<string, string> = {
 }
 const PROVIDER_TYPES = ['openai', 'deepseek', 'gemini', 'openai-compatible']
 const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout', 'streamUsage']
-const MODEL_KEYS = ['provider', 'model', 'limits', 'restore', 'price']
+const MODEL_KEYS = ['provider', 'model', 'limits', 'restore', 'price', 'capabilities']
 const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'tokens', 'requestTimeout', 'retry', 'onDisconnect', 'maxGenerationTime']
 const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout', 'streamLease', 'maxDetachedStreams']
 const RESTORE_KEYS = ['rateLimit', 'retry', 'timeout', 'providerCommunicationError', 'providerExceededError'] as const
@@ -311,12 +329,25 @@ function splitModelName (value: string, path: string): { provider: string, model
   return { provider: value.slice(0, colon), model: value.slice(colon + 1) }
 }
 
-function normalizeModel (value: unknown, path: string, options: { providers: Record<string, unknown>, limits: NormalizedModelLimits, restore: NormalizedRestore }): NormalizedModel {
+function normalizeCapabilities (value: unknown, path: string, base: AiCapabilities): AiCapabilities {
+  if (value === undefined) return base
+  const input = objectAt(value, path, CAPABILITY_KEYS)
+  const capabilities = { ...base }
+  for (const key of CAPABILITY_KEYS) {
+    if (input[key] === undefined) continue
+    if (typeof input[key] !== 'boolean') fail(`${path}.${key} must be a boolean, got ${describeValue(input[key])}`)
+    capabilities[key] = input[key]
+  }
+  return Object.freeze(capabilities)
+}
+
+function normalizeModel (value: unknown, path: string, options: { providers: Record<string, NormalizedProviderOptions>, limits: NormalizedModelLimits, restore: NormalizedRestore }): NormalizedModel {
   let provider: string
   let model: string
   let limits = options.limits
   let restore = options.restore
   let price: NormalizedPrice | undefined
+  let capabilitiesInput: unknown
   if (typeof value === 'string') {
     ({ provider, model } = splitModelName(value, path))
   } else {
@@ -326,6 +357,7 @@ function normalizeModel (value: unknown, path: string, options: { providers: Rec
     limits = mergeLimits(input.limits, `${path}.limits`, options.limits, MODEL_LIMIT_KEYS)
     restore = mergeRestore(input.restore, `${path}.restore`, options.restore)
     if (input.price !== undefined) price = normalizePrice(input.price, `${path}.price`)
+    capabilitiesInput = input.capabilities
   }
   if (!Object.hasOwn(options.providers, provider)) {
     fail(`${path} uses provider ${describeValue(provider)}, which is not configured in providers (configured: ${Object.keys(options.providers).join(', ')})`)
@@ -335,7 +367,8 @@ function normalizeModel (value: unknown, path: string, options: { providers: Rec
     provider,
     model,
     limits: Object.freeze({ ...limits, rate: Object.freeze(limits.rate), retry: Object.freeze(limits.retry) }),
-    restore: Object.freeze(restore)
+    restore: Object.freeze(restore),
+    capabilities: normalizeCapabilities(capabilitiesInput, `${path}.capabilities`, PROVIDER_CAPABILITIES[options.providers[provider].type])
   }
   if (price !== undefined) normalized.price = price
   return Object.freeze(normalized)

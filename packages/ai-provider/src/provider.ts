@@ -1,27 +1,41 @@
 // The contract between the fallback chain and the provider layer (adapters + transport).
 // A ProviderClient talks to one configured provider; the chain never sees wire formats.
 
-import type { AiChatMessage, AiResult, AiUsage } from './types.ts'
+import type { AiMessage, AiResponseFormat, AiResult, AiTool, AiToolCall, AiToolChoice, AiUsage } from './types.ts'
 
-/** What a provider is asked, already normalized (history and context turned into messages). */
+/**
+ * What a provider is asked, already normalized (history and context turned into messages) and
+ * checked: the model serves every capability it needs, tool results answer known calls.
+ */
 export interface ProviderInput {
-  messages: AiChatMessage[]
+  messages: AiMessage[]
   temperature?: number
   maxTokens?: number
   topP?: number
   stop?: string[]
+  tools?: AiTool[]
+  toolChoice?: AiToolChoice
+  parallelToolCalls?: boolean
+  responseFormat?: AiResponseFormat
 }
 
 /** A complete answer from a provider. */
 export interface ProviderAnswer {
+  /** `''` when the model only called tools. */
   text: string
   result: AiResult
+  /** The calls the model made, in order (ids generated where the provider gives none). */
+  toolCalls?: AiToolCall[]
   usage?: AiUsage
 }
 
-/** One event of a normalized provider stream. Failures are thrown, as AI_* errors. */
+/**
+ * One event of a normalized provider stream. Failures are thrown, as AI_* errors. A tool call
+ * is yielded once whole (its arguments complete), `index` counting the answer's calls from 0.
+ */
 export type ProviderStreamEvent =
   | { type: 'delta', text: string }
+  | { type: 'tool_call', index: number, toolCall: AiToolCall }
   | { type: 'end', result: AiResult, usage?: AiUsage }
 
 export interface ProviderCallOptions {
@@ -52,7 +66,7 @@ export interface ProviderClient {
 export interface NormalizedProviderOptions {
   /** The key in `providers`. */
   name: string
-  type: 'openai' | 'deepseek' | 'gemini' | 'openai-compatible'
+  type: import('./types.ts').ProviderType
   apiKey?: string
   /** Without trailing slash, e.g. `https://api.openai.com` or `http://127.0.0.1:11434/v1`. */
   baseUrl: string

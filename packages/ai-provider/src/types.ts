@@ -1,6 +1,17 @@
 // Public types of @platformatic/ai-provider. This file is the contract between the core and
 // every package built on it (fastify-ai, ai-warp, the Valkey store): change it with care.
 
+import type { AiCapabilities, AiCapability } from './conversation/capabilities.ts'
+import type { AiMessage } from './conversation/messages.ts'
+import type { AiResponseFormat } from './conversation/response-format.ts'
+import type { AiTool, AiToolCall, AiToolChoice, AiToolResult } from './conversation/tools.ts'
+
+export type * from './conversation/content.ts'
+export type * from './conversation/messages.ts'
+export type * from './conversation/tools.ts'
+export type * from './conversation/response-format.ts'
+export type { AiCapability, AiCapabilities } from './conversation/capabilities.ts'
+
 /** Milliseconds, or a string `<n>ms|s|m|h|d` such as `'500ms'`, `'30s'`, `'1d'`. */
 export type TimeWindow = number | string
 
@@ -156,6 +167,11 @@ export interface ModelDefinition {
   restore?: RestoreOptions
   /** What the model costs; without it its answers have no `cost`. */
   price?: ModelPrice
+  /**
+   * What the model serves beyond text, overriding its provider's defaults (docs/tools.md): the
+   * chain skips it (`AI_MODEL_UNSUPPORTED`) for a request that needs what it lacks.
+   */
+  capabilities?: Partial<Record<AiCapability, boolean>>
 }
 
 /** In-process store (the default). */
@@ -264,8 +280,8 @@ export interface AiOptions {
   usage?: UsageOptions
 }
 
-/** How an answer ended. */
-export type AiResult = 'COMPLETE' | 'INCOMPLETE_MAX_TOKENS' | 'INCOMPLETE_UNKNOWN'
+/** How an answer ended: `TOOL_CALLS` when the model stopped to have its tool calls run. */
+export type AiResult = 'COMPLETE' | 'INCOMPLETE_MAX_TOKENS' | 'INCOMPLETE_UNKNOWN' | 'TOOL_CALLS'
 
 /** Token usage as reported by the provider that answered. */
 export interface AiUsage {
@@ -274,6 +290,8 @@ export interface AiUsage {
   totalTokens: number
   /** Of `promptTokens`, those the provider read from its prompt cache, when it says. */
   cachedPromptTokens?: number
+  /** Of `completionTokens`, those the model spent reasoning (thinking), when the provider says. */
+  reasoningTokens?: number
   /**
    * What the answer cost, from the model's `price` (in its currency), when the model has one.
    * Counted in billionths and given here rounded to them.
@@ -281,19 +299,31 @@ export interface AiUsage {
   cost?: number
 }
 
-/** One message of a conversation sent to a provider. */
-export interface AiChatMessage {
-  role: 'system' | 'user' | 'assistant'
-  content: string
-}
-
 /** A model picked for a request: `'provider:model'` or an object. */
 export type AiModelSelector = string | { provider: string, model: string }
 
 /** One request to the gateway. */
 export interface AiRequest {
-  /** The user's prompt (non-empty). */
-  prompt: string
+  /** The user's prompt (non-empty): a conversation of one user message. One of `prompt`, `messages` or `toolResults` is required. */
+  prompt?: string
+  /**
+   * The conversation, instead of `prompt`: without `sessionId` the whole of it; with `sessionId`
+   * the messages this turn adds to the stored ones (a user message, tool results).
+   */
+  messages?: AiMessage[]
+  /**
+   * Results of the tool calls the session's last answer made, to continue it (with
+   * `sessionId`): added as tool messages after `messages`, if any.
+   */
+  toolResults?: AiToolResult[]
+  /** Functions the model may call. */
+  tools?: AiTool[]
+  /** Whether and which tool the model must call. Default `auto` (with tools). */
+  toolChoice?: AiToolChoice
+  /** Whether the model may make several calls in one answer (providers' default: yes). */
+  parallelToolCalls?: boolean
+  /** Text (default), any JSON object, or JSON following a schema. */
+  responseFormat?: AiResponseFormat
   /** System instructions; kept with the session so follow-ups need not resend it. */
   context?: string
   /** 0..2 */
@@ -337,8 +367,11 @@ export interface AiStreamRequest extends AiRequest {
 
 /** A complete answer. */
 export interface AiResponse {
+  /** The answer's text (`''` when the model only called tools). */
   text: string
   result: AiResult
+  /** The calls the model made (with `result` `TOOL_CALLS`, usually). */
+  toolCalls?: AiToolCall[]
   sessionId: string
   /** `provider:model` that answered. */
   model: string
@@ -348,7 +381,9 @@ export interface AiResponse {
 /** Events of a normalized stream, as sent to clients. `id` is unique and ordered within a session. */
 export type AiStreamEvent =
   | { type: 'content', id: string, text: string }
-  | { type: 'end', id: string, result: AiResult, sessionId: string, model: string, usage?: AiUsage }
+  /** A whole tool call, sent once the model finished it; `index` is its place among the answer's calls. */
+  | { type: 'tool_call', id: string, index: number, toolCall: AiToolCall }
+  | { type: 'end', id: string, result: AiResult, sessionId: string, model: string, usage?: AiUsage, toolCalls?: AiToolCall[] }
   | { type: 'error', id: string, code: string, message: string }
 
 /** A stream ready to be sent: a model has accepted it (fallback is over) or it is a resume. */
@@ -362,9 +397,18 @@ export interface AiStreamResponse {
 
 /** One stored turn of a session. */
 export interface AiTurn {
+  /** The text of the turn's user message (`''` for a turn that only carried tool results). */
   prompt: string
+  /**
+   * The messages the turn added before its answer, when they are more than `prompt` as one user
+   * message: parts, tool results, or the whole conversation of a request without a session.
+   * Inline images and files above 256 KiB are not kept (a text note stands in for each).
+   */
+  input?: AiMessage[]
   /** The answer text (possibly partial when `result` is not COMPLETE). */
   response: string
+  /** The answer's tool calls, with what their provider needs back. */
+  toolCalls?: AiToolCall[]
   /** `provider:model` that answered, when one did. */
   model?: string
   /** How the turn ended: an answer result, or `INTERRUPTED` (client left) / `FAILED` (provider failed mid-answer, or no model answered at all). */
@@ -392,6 +436,8 @@ export interface AiModelStatus {
   provider: string
   model: string
   state: 'ready' | 'cooling-down'
+  /** What the model serves beyond text (its provider's defaults and its own overrides). */
+  capabilities: AiCapabilities
   /** ISO 8601, when cooling down. */
   until?: string
   /** Error code that caused the cool-down. */

@@ -9,7 +9,7 @@
 // admit more than a window's budget plus the reservation of the last request admitted.
 
 import type { AiStore, SpendAdjustment, SpendCounter } from '../store.ts'
-import type { AiChatMessage, AiRequest, AiUsage, AiUsageQuery, AiUsageReport, Clock, Logger } from '../types.ts'
+import type { AiMessage, AiRequest, AiUsage, AiUsageQuery, AiUsageReport, Clock, Logger } from '../types.ts'
 import type { NormalizedAiOptions, NormalizedModel } from '../options.ts'
 import type { RecordedUsage } from './usage-report.ts'
 import { AiBudgetExceededError } from '../errors.ts'
@@ -48,7 +48,7 @@ export interface RequestSpend {
    */
   readonly reserves: boolean
   /** The messages a provider is sent: their estimate is what is reserved, and recorded when a provider reports no usage. */
-  estimate (messages: readonly AiChatMessage[]): void
+  estimate (messages: readonly AiMessage[]): void
   /** Reserve the estimate in the caller's budget window; AiBudgetExceededError (429) when it is spent. */
   reserveCaller (): Promise<void>
   /** Reserve in `model`'s token window: undefined when admitted (or the model has none), else milliseconds until it ends. */
@@ -180,7 +180,7 @@ export function createAccounting ({ config, store, clock, logger }: AccountingOp
 
     return {
       reserves,
-      estimate (messages: readonly AiChatMessage[]): void {
+      estimate (messages: readonly AiMessage[]): void {
         promptTokens = estimatePromptTokens(messages)
       },
       async reserveCaller (): Promise<void> {

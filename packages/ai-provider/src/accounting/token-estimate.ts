@@ -6,7 +6,7 @@
 // would be exact, but it is a dependency per provider and a cost per request; an estimate is
 // enough for a reservation, which is settled to the provider's count after the call.
 
-import type { AiChatMessage } from '../types.ts'
+import type { AiMessage, AiToolCall } from '../types.ts'
 
 /** About four characters per token, OpenAI's rule of thumb for English text. */
 const CHARACTERS_PER_TOKEN = 4
@@ -18,9 +18,32 @@ export function estimateTextTokens (text: string): number {
   return Math.ceil(text.length / CHARACTERS_PER_TOKEN)
 }
 
+/** What an image or a file counts for (OpenAI bills a high-detail 512px tile 170 tokens plus 85; documents are larger). */
+const TOKENS_PER_ATTACHMENT = 1000
+
 /** Estimated prompt tokens of the messages sent to a provider. */
-export function estimatePromptTokens (messages: readonly AiChatMessage[]): number {
+export function estimatePromptTokens (messages: readonly AiMessage[]): number {
   let characters = 0
-  for (const message of messages) characters += message.content.length
-  return Math.ceil(characters / CHARACTERS_PER_TOKEN) + TOKENS_PER_MESSAGE * messages.length
+  let attachments = 0
+  for (const message of messages) {
+    const content = message.content
+    if (typeof content === 'string') {
+      characters += content.length
+    } else {
+      for (const part of content) {
+        if (part.type === 'text') characters += part.text.length
+        else attachments++
+      }
+    }
+    if (message.role === 'assistant' && message.toolCalls !== undefined) characters += answerText('', message.toolCalls).length
+  }
+  return Math.ceil(characters / CHARACTERS_PER_TOKEN) + TOKENS_PER_MESSAGE * messages.length + TOKENS_PER_ATTACHMENT * attachments
+}
+
+/** What an answer said, text and tool calls, for an estimate of its tokens when its provider reported none. */
+export function answerText (text: string, toolCalls: readonly AiToolCall[] | undefined): string {
+  if (toolCalls === undefined) return text
+  let all = text
+  for (const call of toolCalls) all += call.name + call.arguments
+  return all
 }

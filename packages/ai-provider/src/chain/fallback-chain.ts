@@ -6,7 +6,7 @@
 // giving up with AI_NO_MODELS_AVAILABLE (every attempt attached) when none is left.
 
 import type { AiStore, ConsumeResult } from '../store.ts'
-import type { Clock, Logger } from '../types.ts'
+import type { AiCapability, Clock, Logger } from '../types.ts'
 import type { NormalizedModel } from '../options.ts'
 import type { AiObservers, ObservedRequest } from '../observer.ts'
 import type { RequestSpend } from '../accounting/spend.ts'
@@ -16,6 +16,7 @@ import { coolDown, parseCoolDown } from './model-state.ts'
 import { takeRateUnit, takeRateUnitUnlessCooling } from './rate-limit.ts'
 import { coolDownWindow, policyFor } from './fallback-policy.ts'
 import { sleep } from '../clock.ts'
+import { missingCapability } from '../conversation/capabilities.ts'
 
 /** What the chain needs around it. */
 export interface ChainContext {
@@ -134,6 +135,8 @@ function noModelsError (attempts: ChainAttempt[], readyInMs: number[], lastError
  * estimate fits in it (skipped as AI_MODEL_TOKEN_LIMITED otherwise, no cool-down), and gets its
  * reservation back when it does not answer; the model that answers keeps it, for its caller to
  * settle.
+ * With `needs`, a model lacking one of these capabilities is skipped (AI_MODEL_UNSUPPORTED, no
+ * store step, no cool-down).
  */
 export async function walkChain<T> (
   context: ChainContext,
@@ -141,13 +144,20 @@ export async function walkChain<T> (
   call: ModelCall<T>,
   signal?: AbortSignal,
   observed?: ObservedRequest,
-  spend?: RequestSpend
+  spend?: RequestSpend,
+  needs?: readonly AiCapability[]
 ): Promise<{ model: NormalizedModel, value: T }> {
   let misses: Misses | undefined
   let lastError: unknown
   for (let index = 0; index < candidates.length; index++) {
     if (signal?.aborted) throw new AiAbortedError()
     const model = candidates[index]
+    if (needs !== undefined && needs.length > 0 && missingCapability(model.capabilities, needs) !== undefined) {
+      // Not a failure of the model: it is never asked. Ready at once for another request.
+      misses = addMiss(misses, model.name, 'AI_MODEL_UNSUPPORTED', 0)
+      if (observed !== undefined) context.observers.missed(observed, model, 'AI_MODEL_UNSUPPORTED', candidates[index + 1])
+      continue
+    }
     const { readyInMs, unit } = await admit(context, model)
     if (unit === undefined) {
       misses = addMiss(misses, model.name, 'AI_MODEL_COOLING_DOWN', readyInMs)

@@ -23,6 +23,7 @@ import {
   AiProviderResponseError,
   AiProviderStreamError
 } from '../errors.ts'
+import { contentText } from '../conversation/content.ts'
 import { errorFromStatus, errorObject, parseErrorBody, shortMessage, withCause } from './upstream-error.ts'
 
 interface GeminiPart { text: string }
@@ -67,7 +68,7 @@ export const gemini: ProviderAdapter = {
         body.systemInstruction ??= { parts: [] }
         body.systemInstruction.parts.push({ text: message.content })
       } else {
-        body.contents.push({ role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: message.content }] })
+        body.contents.push({ role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: contentText(message.content) }] })
       }
     }
     const config: NonNullable<GeminiBody['generationConfig']> = {}

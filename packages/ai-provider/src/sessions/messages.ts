@@ -1,27 +1,114 @@
 // Layer sessions/ (history in the store, and the messages a provider is sent). May import
-// providers/, stores/ and the base files; see docs/architecture.md.
+// providers/, stores/, conversation/ and the base files; see docs/architecture.md.
 //
-// What a provider is sent: the session's context, its replayable turns, the new prompt.
+// What a provider is sent: the session's context, its replayable turns, the new turn's input;
+// and what of a turn's input a session keeps.
 
-import type { AiChatMessage, AiRequest, AiTurn } from '../types.ts'
+import type { AiContent, AiMessage, AiRequest, AiTurn } from '../types.ts'
 import type { ProviderInput } from '../provider.ts'
 import type { NormalizedModel } from '../options.ts'
+import type { TurnInput } from './turn-input.ts'
+import { fieldError } from './turn-input.ts'
+import { messagesProblem } from '../conversation/validate.ts'
 
 /** Only real answers are replayed; failed or interrupted turns never reach a provider. */
 function isReplayable (turn: AiTurn): boolean {
-  return turn.result === 'COMPLETE' || turn.result === 'INCOMPLETE_MAX_TOKENS'
+  return turn.result === 'COMPLETE' || turn.result === 'INCOMPLETE_MAX_TOKENS' || turn.result === 'TOOL_CALLS'
 }
 
-/** The conversation for a prompt: system(context), then user/assistant pairs, then user(prompt). */
-export function buildMessages (context: string | undefined, turns: readonly AiTurn[], prompt: string): AiChatMessage[] {
-  const messages: AiChatMessage[] = []
+/** The messages a stored turn adds before its answer (turns of earlier versions: their prompt). */
+function inputOf (turn: AiTurn): AiMessage[] {
+  return turn.input ?? [{ role: 'user', content: turn.prompt }]
+}
+
+function answerOf (turn: AiTurn): AiMessage {
+  const answer: AiMessage = { role: 'assistant', content: turn.response }
+  if (turn.toolCalls !== undefined && turn.toolCalls.length > 0) answer.toolCalls = turn.toolCalls
+  return answer
+}
+
+/**
+ * The conversation for a turn: system(context), the replayable turns, then the turn's input.
+ * A tool call is never split from its result: a turn whose tool results answer calls the
+ * history no longer holds (trimmed by `historyLength`) is left out whole, and calls that no
+ * later message answers (their results' turn failed) are left out of their message. A tool
+ * result of the new input that answers no call of the conversation is the request's fault
+ * (AI_BAD_REQUEST naming it).
+ */
+export function buildMessages (context: string | undefined, turns: readonly AiTurn[], input: TurnInput): AiMessage[] {
+  const messages: AiMessage[] = []
   if (context !== undefined && context.length > 0) messages.push({ role: 'system', content: context })
+  const calls = new Set<string>()
+  let plainSoFar = true
   for (const turn of turns) {
     if (!isReplayable(turn)) continue
-    messages.push({ role: 'user', content: turn.prompt }, { role: 'assistant', content: turn.response })
+    const added = inputOf(turn)
+    if (added.some(function orphan (message) { return message.role === 'tool' && !calls.has(message.toolCallId) })) continue
+    if (turn.input !== undefined || turn.toolCalls !== undefined) plainSoFar = false
+    messages.push(...added)
+    const answer = answerOf(turn)
+    for (const call of answer.role === 'assistant' ? answer.toolCalls ?? [] : []) calls.add(call.id)
+    messages.push(answer)
   }
-  messages.push({ role: 'user', content: prompt })
-  return messages
+  if (!input.plain) {
+    const problem = messagesProblem(input.messages, calls)
+    if (problem !== undefined) throw fieldError(problem.field, problem.message)
+  }
+  messages.push(...input.messages)
+  // A text-only conversation (the common case) has no call to pair: nothing more to look at.
+  if (plainSoFar && input.plain) return messages
+  return withoutUnansweredCalls(messages)
+}
+
+/** Drop the tool calls no tool message answers (providers refuse them), and assistant messages left empty. */
+function withoutUnansweredCalls (messages: AiMessage[]): AiMessage[] {
+  const answered = new Set<string>()
+  for (const message of messages) {
+    if (message.role === 'tool') answered.add(message.toolCallId)
+  }
+  const result: AiMessage[] = []
+  for (const message of messages) {
+    if (message.role !== 'assistant' || message.toolCalls === undefined) {
+      result.push(message)
+      continue
+    }
+    const toolCalls = message.toolCalls.filter(function isAnswered (call) { return answered.has(call.id) })
+    if (toolCalls.length === message.toolCalls.length) {
+      result.push(message)
+    } else if (toolCalls.length > 0) {
+      result.push({ ...message, toolCalls })
+    } else if (message.content !== '') {
+      const { toolCalls: _dropped, ...rest } = message
+      result.push(rest)
+    }
+  }
+  return result
+}
+
+/** Inline data (images, files) larger than this is not kept in a session; a text note stands in for it. */
+export const MAX_KEPT_INLINE_BYTES = 256 * 1024
+
+function keptContent (content: AiContent): AiContent {
+  if (typeof content === 'string') return content
+  let changed = false
+  const kept = content.map(function keepPart (part) {
+    const data = part.type === 'image' ? (part.url.startsWith('data:') ? part.url : undefined) : part.type === 'file' ? part.data : undefined
+    if (data === undefined || data.length <= MAX_KEPT_INLINE_BYTES) return part
+    changed = true
+    const mediaType = part.type === 'file' ? part.mediaType : part.type === 'image' ? (part.mediaType ?? /^data:([^;,]+)/.exec(part.url)?.[1] ?? 'image') : ''
+    return { type: 'text' as const, text: `[${part.type} not kept in this session's history: ${mediaType}, ${Math.round(data.length * 3 / 4 / 1024)} KiB]` }
+  })
+  return changed ? kept : content
+}
+
+/** A turn's input as a session keeps it: inline data above MAX_KEPT_INLINE_BYTES replaced by a note. */
+export function keptInput (input: TurnInput): AiMessage[] | undefined {
+  if (input.plain) return undefined
+  return input.messages.map(function keepMessage (message) {
+    if (message.role !== 'user' && message.role !== 'tool') return message
+    const content = keptContent(message.content)
+    return content === message.content ? message : { ...message, content } as AiMessage
+  })
 }
 
 /** The request's output budget capped by the model's own limit. */
@@ -32,12 +119,17 @@ export function capMaxTokens (requested: number | undefined, limit: number | und
 }
 
 /** The provider input for one model of the chain. */
-export function buildProviderInput (request: AiRequest, messages: AiChatMessage[], model: NormalizedModel): ProviderInput {
-  return {
+export function buildProviderInput (request: AiRequest, messages: AiMessage[], model: NormalizedModel): ProviderInput {
+  const input: ProviderInput = {
     messages,
     temperature: request.temperature,
     maxTokens: capMaxTokens(request.maxTokens, model.limits.maxTokens),
     topP: request.topP,
     stop: request.stop
   }
+  if (request.tools !== undefined && request.tools.length > 0) input.tools = request.tools
+  if (request.toolChoice !== undefined) input.toolChoice = request.toolChoice
+  if (request.parallelToolCalls !== undefined) input.parallelToolCalls = request.parallelToolCalls
+  if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') input.responseFormat = request.responseFormat
+  return input
 }

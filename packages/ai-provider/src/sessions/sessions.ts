@@ -16,6 +16,8 @@ import type { NormalizedSessionLimits } from '../options.ts'
 import { AiSessionHistoryConflictError, AiSessionNotFoundError } from '../errors.ts'
 import { isoDate } from '../clock.ts'
 import { logStoreFailure } from '../logger.ts'
+import type { TurnInput } from './turn-input.ts'
+import { keptInput } from './messages.ts'
 
 interface SessionMeta {
   context?: string
@@ -109,7 +111,7 @@ export interface Sessions {
    * Never fails: the request's own error is what its caller gets, even when this write fails;
    * with the store down (the error itself says so) nothing is tried.
    */
-  saveFailedTurn (session: OpenSession, prompt: string, error: unknown, startedAt: number): Promise<void>
+  saveFailedTurn (session: OpenSession, input: TurnInput, error: unknown, startedAt: number): Promise<void>
   get (sessionId: string, owner?: string): Promise<AiSession>
   /** Resolve when the session exists and is the owner's; AiSessionNotFoundError otherwise. */
   check (sessionId: string, owner?: string): Promise<void>
@@ -207,11 +209,11 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
       return true
     },
 
-    async saveFailedTurn (session: OpenSession, prompt: string, error: unknown, startedAt: number): Promise<void> {
+    async saveFailedTurn (session: OpenSession, input: TurnInput, error: unknown, startedAt: number): Promise<void> {
       const code = (error as { code?: unknown } | null | undefined)?.code
       if (code === 'AI_STORAGE_UNAVAILABLE') return
       try {
-        const turn: AiTurn = { prompt, response: '', result: code === 'AI_ABORTED' ? 'INTERRUPTED' : 'FAILED', createdAt: isoDate(startedAt) }
+        const turn: AiTurn = newTurn(input, code === 'AI_ABORTED' ? 'INTERRUPTED' : 'FAILED', startedAt)
         if (typeof code === 'string') turn.errorCode = code
         // A deleted session stays deleted: nothing to store then.
         await saveTurn(session, turn)
@@ -243,4 +245,12 @@ export function createSessions (store: AiStore, clock: Clock, limits: Normalized
       await store.delete([keys.session, keys.turns, keys.events, keys.stream, keys.attach, keys.generation])
     }
   }
+}
+
+/** A turn of `input` (its answer's fields still to fill): the input kept only when it is more than a prompt. */
+export function newTurn (input: TurnInput, result: AiTurn['result'], startedAt: number): AiTurn {
+  const turn: AiTurn = { prompt: input.prompt, response: '', result, createdAt: isoDate(startedAt) }
+  const kept = keptInput(input)
+  if (kept !== undefined) turn.input = kept
+  return turn
 }

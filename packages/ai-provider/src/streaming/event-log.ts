@@ -7,15 +7,18 @@
 // renewed while it runs. A state is live only while the lease holds its token, so an answer
 // whose instance or store died is seen as interrupted once the lease lapses, never waited on.
 
-import { hash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { AiStore, StoredEvent, WriteCondition } from '../store.ts'
-import type { AiResult, AiStreamEvent, AiUsage } from '../types.ts'
+import type { AiResult, AiStreamEvent, AiToolCall, AiUsage } from '../types.ts'
 import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
+
+export { promptHash } from '../sessions/turn-input.ts'
 
 /** An event before the log gave it an id. */
 export type LoggedEvent =
   | { type: 'content', text: string }
-  | { type: 'end', result: AiResult, sessionId: string, model: string, usage?: AiUsage }
+  | { type: 'tool_call', index: number, toolCall: AiToolCall }
+  | { type: 'end', result: AiResult, sessionId: string, model: string, usage?: AiUsage, toolCalls?: AiToolCall[] }
   | { type: 'error', code: string, message: string }
 
 /** What `stream:<sessionId>` holds. */
@@ -27,14 +30,8 @@ export interface StreamState {
   model: string
   /** Token of the generation writing this turn (absent in states of earlier versions: never live). */
   generation?: string
-  /** `promptHash` of the turn's prompt: only a resend of that prompt attaches to it. */
+  /** The digest of the turn's input (`promptHash` of a prompt): only a resend of that input attaches to it. */
   promptHash?: string
-}
-
-/** A short digest of a prompt, so the stream state can tell a resend from a new prompt without keeping its text. */
-export function promptHash (prompt: string): string {
-  // The one-shot hash: no Hash object per request (a third of the cost for a short prompt).
-  return hash('sha256', prompt, 'base64url').slice(0, 22)
 }
 
 /** True while the state's generation holds the lease: its answer is being generated (or is finishing). */
@@ -71,6 +68,11 @@ export function withId (event: LoggedEvent, id: number): AiStreamEvent {
  */
 export function encodeContent (text: string): string {
   return JSON.stringify(text)
+}
+
+/** The stored form of a tool call event. */
+export function encodeToolCall (index: number, toolCall: AiToolCall): string {
+  return JSON.stringify({ type: 'tool_call', index, toolCall })
 }
 
 /** The stored form of an event. */

@@ -11,7 +11,8 @@
 // token, renewed every third of `streamLease`): once a new turn took the lease, on any
 // instance, or the session was deleted, its next write is refused and it stops there.
 
-import type { AiStreamEvent, AiTurn, OnDisconnect } from '../types.ts'
+import type { AiStreamEvent, AiToolCall, AiTurn, OnDisconnect } from '../types.ts'
+import type { TurnInput } from '../sessions/turn-input.ts'
 import type { ProviderStreamEvent } from '../provider.ts'
 import type { NormalizedModel } from '../options.ts'
 import type { ChainContext } from '../chain/fallback-chain.ts'
@@ -25,18 +26,20 @@ import {
 } from '../errors.ts'
 import { recordFailure } from '../chain/fallback-chain.ts'
 import { pricedUsage } from '../accounting/prices.ts'
-import { isoDate } from '../clock.ts'
+import { answerText } from '../accounting/token-estimate.ts'
+import { newTurn } from '../sessions/sessions.ts'
 import { logStoreFailure } from '../logger.ts'
 import { createEventChannel } from './channel.ts'
 import { isBatchIterator } from '../transport/event-batches.ts'
-import { appendEvents, appendStreamEvent, encodeContent, holdsLease, isCancelToken, readStreamState, writeStreamState } from './event-log.ts'
+import { appendEvents, appendStreamEvent, encodeContent, encodeToolCall, holdsLease, isCancelToken, readStreamState, writeStreamState } from './event-log.ts'
 import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
 
 export interface ProducerOptions {
   context: ChainContext
   sessions: Sessions
   session: OpenSession
-  prompt: string
+  /** What the turn's request added to the conversation. */
+  input: TurnInput
   model: NormalizedModel
   /** The provider stream, its first event already pulled (that is where fallback ended). */
   iterator: AsyncIterator<ProviderStreamEvent>
@@ -110,6 +113,8 @@ export function startProducer (options: ProducerOptions): Producer {
   const { context, session, model, controller } = options
   const { store, logger } = context
   let text = ''
+  /** The tool calls of the answer so far, in order. */
+  let toolCalls: AiToolCall[] | undefined
   let lastId = 0
   let stopCode: StopCode | undefined
   /** The answer's turn and `end` are stored: only the rest of the upstream body is left. */
@@ -208,7 +213,11 @@ export function startProducer (options: ProducerOptions): Producer {
   }
 
   function turn (result: AiTurn['result']): AiTurn {
-    return { prompt: options.prompt, response: text, model: model.name, result, createdAt: isoDate(options.startedAt) }
+    const stored = newTurn(options.input, result, options.startedAt)
+    stored.response = text
+    stored.model = model.name
+    if (toolCalls !== undefined) stored.toolCalls = toolCalls
+    return stored
   }
 
   async function finish (event: Extract<ProviderStreamEvent, { type: 'end' }>): Promise<void> {
@@ -216,6 +225,7 @@ export function startProducer (options: ProducerOptions): Producer {
     const usage = pricedUsage(model, event.usage)
     if (usage !== undefined) stored.usage = usage
     const end: LoggedEvent = { type: 'end', result: event.result, sessionId: session.id, model: model.name, usage }
+    if (toolCalls !== undefined) end.toolCalls = toolCalls
     // One round trip: the turn, the state, `end` and the lease's release leave together, and
     // the store runs them in this order, so a follow-up sent on `end` sees the turn.
     const [saved, , logged] = await afterStart(Promise.all([
@@ -223,7 +233,7 @@ export function startProducer (options: ProducerOptions): Producer {
       writeStreamState(store, session.id, { status: 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease),
       appendStreamEvent(store, session.id, end, options.ttlMs, lease),
       releaseLease(),
-      options.spend.settle(model, event.usage, text)
+      options.spend.settle(model, event.usage, answerText(text, toolCalls))
     ]))
     if (!saved) throw new LeaseLostError()
     answered = true
@@ -286,7 +296,7 @@ export function startProducer (options: ProducerOptions): Producer {
       writeStreamState(store, session.id, { status: interrupted ? 'interrupted' : 'done', startedAt: options.startedAt, model: model.name, generation: options.generation }, options.ttlMs, lease),
       appendStreamEvent(store, session.id, ending, options.ttlMs, lease),
       releaseLease(),
-      options.spend.settleFailed(model, text)
+      options.spend.settleFailed(model, answerText(text, toolCalls))
     ])
     const unstored = [failureRecorded, turnSaved, stateWritten].find(function rejected (write) { return write.status === 'rejected' })
     if (unstored !== undefined) logStoreFailure(logger, unstored.reason, session.id, 'could not store the end of a failed stream')
@@ -334,7 +344,8 @@ export function startProducer (options: ProducerOptions): Producer {
             ending = event
             break
           }
-          if (event.text.length > 0) encoded.push(encodeContent(event.text))
+          if (event.type === 'tool_call') encoded.push(encodeToolCall(event.index, event.toolCall))
+          else if (event.text.length > 0) encoded.push(encodeContent(event.text))
         }
         if (encoded.length > 0) {
           let id = await afterStart(appendEvents(store, logKey, encoded, options.ttlMs, lease))
@@ -342,6 +353,12 @@ export function startProducer (options: ProducerOptions): Producer {
           const delivered: AiStreamEvent[] = []
           for (const event of batch) {
             if (event.type === 'end') break
+            if (event.type === 'tool_call') {
+              toolCalls ??= []
+              toolCalls.push(event.toolCall)
+              delivered.push({ type: 'tool_call', index: event.index, toolCall: event.toolCall, id: String(id++) })
+              continue
+            }
             if (event.text.length === 0) continue
             text += event.text
             delivered.push({ type: 'content', text: event.text, id: String(id++) })

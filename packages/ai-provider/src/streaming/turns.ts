@@ -6,7 +6,8 @@
 // generated (or replayed) gets a follower. Owns what runs: one generation per session, turn
 // switches of a session in arrival order, and the shutdown of both.
 
-import type { AiChatMessage, AiStreamRequest, AiStreamResponse } from '../types.ts'
+import type { AiCapability, AiMessage, AiStreamRequest, AiStreamResponse } from '../types.ts'
+import type { TurnInput } from '../sessions/turn-input.ts'
 import type { ProviderClient, ProviderStreamEvent } from '../provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from '../options.ts'
 import type { ChainContext } from '../chain/fallback-chain.ts'
@@ -23,7 +24,7 @@ import {
 import { sessionExists, sessionKeys } from '../sessions/sessions.ts'
 import { walkChain } from '../chain/fallback-chain.ts'
 import { buildMessages, buildProviderInput } from '../sessions/messages.ts'
-import { appendStreamEvent, cancelToken, holdsLease, isLive, promptHash, readStreamState, writeStreamState } from './event-log.ts'
+import { appendStreamEvent, cancelToken, holdsLease, isLive, readStreamState, writeStreamState } from './event-log.ts'
 import { startProducer } from './producer.ts'
 import { followStream } from './follower.ts'
 
@@ -51,15 +52,27 @@ export interface StreamTurnsOptions {
   accounting: Accounting
 }
 
+/** A new streamed turn, as the Ai instance read and checked it. */
+export interface NewTurn {
+  request: AiStreamRequest
+  /** What the request adds to the conversation. */
+  input: TurnInput
+  /** The capabilities a model needs to answer it. */
+  needs: readonly AiCapability[]
+  candidates: readonly NormalizedModel[]
+  /** The request as its observers see it, when observed. */
+  observed?: ObservedRequest
+}
+
 /** The streamed turns of one Ai instance (see the top of this file). */
 export interface StreamTurns {
   /** A new turn: the chain to its first event, then a producer (a request without `sessionId`: its session is not stored yet). */
-  start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiStreamResponse>
+  start (turn: NewTurn, session: OpenSession): Promise<AiStreamResponse>
   /**
    * Follow (or replay) the session's stored answer after `afterId`, when it is still the answer
-   * to `request.prompt`; undefined when there is none (the request is then a new turn).
+   * to the input of digest `digest`; undefined when there is none (the request is then a new turn).
    */
-  resume (request: AiStreamRequest, afterId: number | undefined): Promise<AiStreamResponse | undefined>
+  resume (request: AiStreamRequest, digest: string, afterId: number | undefined): Promise<AiStreamResponse | undefined>
   /**
    * Cancel the session's generation in progress, on whichever instance runs it: resolves true
    * when there was one. It stops at once here, at its next event or lease renewal elsewhere;
@@ -88,7 +101,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   /** Generations going on without their client, oldest first, with their session. */
   const detached = new Map<Producer, string>()
 
-  async function openStream (model: NormalizedModel, messages: AiChatMessage[], request: AiStreamRequest, signal: AbortSignal | undefined): Promise<OpenedStream> {
+  async function openStream (model: NormalizedModel, messages: AiMessage[], request: AiStreamRequest, signal: AbortSignal | undefined): Promise<OpenedStream> {
     const events = client(model).stream(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
     const iterator = events[Symbol.asyncIterator]()
     const first = await iterator.next()
@@ -96,9 +109,10 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     return { iterator, first: first.value }
   }
 
-  async function start (request: AiStreamRequest, session: OpenSession, candidates: readonly NormalizedModel[], observed?: ObservedRequest): Promise<AiStreamResponse> {
+  async function start (turn: NewTurn, session: OpenSession): Promise<AiStreamResponse> {
+    const { request, input, candidates, observed } = turn
     const isNew = request.sessionId === undefined
-    const messages = buildMessages(session.context, session.turns, request.prompt)
+    const messages = buildMessages(session.context, session.turns, input)
     const spend = accounting.begin(request, candidates)
     spend.estimate(messages)
     await spend.reserveCaller()
@@ -111,19 +125,19 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     try {
       opened = await walkChain(context, candidates, function streamFrom (model, signal) {
         return openStream(model, messages, request, signal)
-      }, controller.signal, observed, spend)
+      }, controller.signal, observed, spend, turn.needs)
     } catch (error) {
       await spend.release()
-      if (!isNew) await sessions.saveFailedTurn(session, request.prompt, error, triedAt)
+      if (!isNew) await sessions.saveFailedTurn(session, input, error, triedAt)
       throw error
     } finally {
       request.signal?.removeEventListener('abort', abortChain)
     }
     const { model, value } = opened
     context.observers.firstToken(observed)
-    if (isNew) return beginGeneration(request, session, model, value, controller, true, triedAt, observed, spend)
+    if (isNew) return beginGeneration(turn, session, model, value, controller, true, triedAt, spend)
     return oneAtATime(session.id, function switchTurn () {
-      return beginGeneration(request, session, model, value, controller, false, triedAt, observed, spend)
+      return beginGeneration(turn, session, model, value, controller, false, triedAt, spend)
     })
   }
 
@@ -146,7 +160,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
    * Store the new turn's start and hand its stream to a producer. A known session's turn that
    * does not get that far is stored as failed, as one no model answered is.
    */
-  async function beginGeneration (request: AiStreamRequest, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean, triedAt: number, observed: ObservedRequest | undefined, spend: RequestSpend): Promise<AiStreamResponse> {
+  async function beginGeneration (turn: NewTurn, session: OpenSession, model: NormalizedModel, opened: OpenedStream, controller: AbortController, isNew: boolean, triedAt: number, spend: RequestSpend): Promise<AiStreamResponse> {
+    const { request, input, observed } = turn
     const keys = sessionKeys(session.id)
     const generation = randomUUID()
     let startedAt = 0
@@ -160,7 +175,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       // The caller may have left while it ended.
       if (callerLeft(request)) throw new AiAbortedError()
       startedAt = context.clock.now()
-      const state: StreamState = { status: 'running', startedAt, model: model.name, generation, promptHash: promptHash(request.prompt) }
+      const state: StreamState = { status: 'running', startedAt, model: model.name, generation, promptHash: input.digest }
       if (isNew) {
         // Nobody knows the session yet: it is created with its lease and state, in the same
         // round trip as the first events (the producer waits for both).
@@ -194,14 +209,14 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       controller.abort()
       opened.iterator.return?.().catch(function ignore () {})
       await spend.release()
-      if (!isNew) await sessions.saveFailedTurn(session, request.prompt, error, triedAt)
+      if (!isNew) await sessions.saveFailedTurn(session, input, error, triedAt)
       throw error
     }
     const producer = startProducer({
       context,
       sessions,
       session,
-      prompt: request.prompt,
+      input,
       model,
       iterator: opened.iterator,
       first: opened.first,
@@ -246,8 +261,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     return timeout + FOLLOW_GRACE_MS
   }
 
-  async function resume (request: AiStreamRequest, afterId: number | undefined): Promise<AiStreamResponse | undefined> {
-    const follower = await followStream({ context, sessionId: request.sessionId as string, afterId, promptHash: promptHash(request.prompt), ttlMs, leaseMs, silenceTimeout })
+  async function resume (request: AiStreamRequest, digest: string, afterId: number | undefined): Promise<AiStreamResponse | undefined> {
+    const follower = await followStream({ context, sessionId: request.sessionId as string, afterId, promptHash: digest, ttlMs, leaseMs, silenceTimeout })
     if (follower === undefined) return undefined
     followers.add(follower)
     const signal = request.signal

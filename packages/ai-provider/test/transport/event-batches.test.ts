@@ -37,7 +37,7 @@ test('the provider stream hands over all the events of one network chunk in one 
   const iterator = client.stream('m', input, { timeout: 5000 })[Symbol.asyncIterator]()
   assert.ok(isBatchIterator(iterator))
   const batch = await iterator.nextBatch()
-  assert.deepEqual(batch?.map((event) => event.type === 'end' ? 'end' : event.text), ['a', 'b', 'c', 'end'])
+  assert.deepEqual(batch?.map((event) => event.type === 'delta' ? event.text : event.type), ['a', 'b', 'c', 'end'])
   assert.equal(await iterator.nextBatch(), undefined)
 })
 
@@ -50,7 +50,7 @@ test('next() and nextBatch() mix: a batch holds what next() left of the chunk', 
   const first = await iterator.next()
   assert.deepEqual(first.value, { type: 'delta', text: 'a' })
   const rest = await iterator.nextBatch()
-  assert.deepEqual(rest?.map((event) => event.type === 'end' ? 'end' : event.text), ['b', 'c', 'end'])
+  assert.deepEqual(rest?.map((event) => event.type === 'delta' ? event.text : event.type), ['b', 'c', 'end'])
   assert.deepEqual(await iterator.next(), { value: undefined, done: true })
 })
 

@@ -38,5 +38,6 @@ export function boundedCode (code: string | undefined): string {
 export const FINISH_REASONS: Readonly<Record<string, string>> = Object.freeze({
   COMPLETE: 'stop',
   INCOMPLETE_MAX_TOKENS: 'length',
-  INCOMPLETE_UNKNOWN: 'other'
+  INCOMPLETE_UNKNOWN: 'other',
+  TOOL_CALLS: 'tool_calls'
 })

@@ -9,6 +9,8 @@ interface AiErrorFields {
   retryAfter?: number
   /** Structured context (the field at fault, the attempts of the chain…). */
   details?: Record<string, unknown>
+  /** The field at fault of a conversation the core refused (`tools[1].name`): answered as `details.field`. */
+  field?: string
   /** Fastify's validation errors (Ajv), when another compiler produced them. */
   validation?: Array<{ instancePath?: string, message?: string }>
 }
@@ -97,6 +99,7 @@ export function toAiError (error: AnyError, request: FastifyRequest): AnyError {
 export function errorBody (error: AnyError): ErrorResponseBody {
   const body: ErrorResponseBody = { code: error.code, message: error.message, statusCode: error.statusCode ?? 500 }
   if (error.details !== undefined && typeof error.details === 'object' && error.details !== null) body.details = error.details
+  else if (typeof error.field === 'string') body.details = { field: error.field }
   return body
 }
 

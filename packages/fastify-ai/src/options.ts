@@ -28,6 +28,20 @@ export interface FastifyAiOpenAiOptions {
   aliases?: Record<string, string[]>
 }
 
+/**
+ * Largest request body, in bytes, per route group, over the server's `bodyLimit` (Fastify's, 1 MiB
+ * by default). Images and files travel inline as base64 (a 3 MB photo is a 4 MB body): raise the
+ * routes that take them. A larger body is 413 `AI_BODY_TOO_LARGE`, before it is parsed.
+ */
+export interface FastifyAiBodyLimits {
+  /** `POST promptPath`. Default: the server's `bodyLimit`. */
+  prompt?: number
+  /** `POST streamPath`. Default: the server's `bodyLimit`. */
+  stream?: number
+  /** Every route of the OpenAI-compatible API. Default: the server's `bodyLimit`. */
+  openai?: number
+}
+
 /** Options of `@platformatic/fastify-ai`: the core options plus the HTTP ones. */
 export interface FastifyAiOptions extends Partial<AiOptions> {
   /** Path of the JSON answer route. Default `/api/v1/prompt`. */
@@ -72,6 +86,8 @@ export interface FastifyAiOptions extends Partial<AiOptions> {
    * is 408 `AI_REQUEST_TIMEOUT` and the connection is closed. Default 30000.
    */
   bodyTimeout?: number
+  /** Largest body, in bytes, per route group (images make bodies large). Default: the server's `bodyLimit`. */
+  bodyLimit?: FastifyAiBodyLimits
   /**
    * Answer unknown routes with 404 `AI_ROUTE_NOT_FOUND` (the not-found handler of the context the
    * plugin is registered in). `false` when the application sets its own. Default `true`.
@@ -135,6 +151,8 @@ export interface HttpOptions {
   /** `maxPromptLength` and `maxMessages`, held alike on every route. */
   readonly limits: RequestLimits
   readonly bodyTimeout: number
+  /** Body limits per route group; a group without one has the server's. */
+  readonly bodyLimit: Readonly<FastifyAiBodyLimits>
   readonly notFoundHandler: boolean
   readonly routes: Readonly<Required<FastifyAiRoutesOptions>>
   readonly openai: Readonly<{ prefix: string, aliases: Record<string, string[]> }>
@@ -206,6 +224,19 @@ function checkOpenAi (value: FastifyAiOpenAiOptions | undefined): { prefix: stri
   return { prefix, aliases }
 }
 
+function checkBodyLimits (value: unknown): FastifyAiBodyLimits {
+  if (value === undefined) return {}
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AiOptionsError(`bodyLimit must be an object of byte counts by route group (prompt, stream, openai), got ${JSON.stringify(value)}`)
+  }
+  const limits: FastifyAiBodyLimits = {}
+  for (const [key, bytes] of Object.entries(value)) {
+    if (key !== 'prompt' && key !== 'stream' && key !== 'openai') throw new AiOptionsError(`bodyLimit.${key} is not a route group (prompt, stream, openai)`)
+    limits[key] = checkPositiveInteger(`bodyLimit.${key}`, bytes, 0)
+  }
+  return limits
+}
+
 function noOwner (): undefined {
   return undefined
 }
@@ -261,6 +292,7 @@ export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
       maxMessages: checkPositiveInteger('maxMessages', options.maxMessages, DEFAULT_REQUEST_LIMITS.maxMessages)
     }),
     bodyTimeout: checkMilliseconds('bodyTimeout', options.bodyTimeout, 30000),
+    bodyLimit: Object.freeze(checkBodyLimits(options.bodyLimit)),
     notFoundHandler: options.notFoundHandler ?? true,
     routes: Object.freeze(checkRoutes(options.routes)),
     openai: Object.freeze(checkOpenAi(options.openai)),

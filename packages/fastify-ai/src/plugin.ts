@@ -64,13 +64,22 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
     await fastify.register(apiRoutes, { ai, http, live })
   }
   if (openai) {
-    await fastify.register(openaiRoutes, {
-      prefix: http.openai.prefix,
-      aliases: http.openai.aliases,
-      headerSessionIdName: http.headerSessionIdName,
-      getOwner: http.getOwner,
-      getCaller: http.getCaller,
-      requestLimits: http.limits
+    await fastify.register(async function openaiScope (scope) {
+      const bodyLimit = http.bodyLimit.openai
+      // Every route of the OpenAI API, whatever it registers, gets the group's body limit.
+      if (bodyLimit !== undefined) {
+        scope.addHook('onRoute', function openaiBodyLimit (route) {
+          route.bodyLimit ??= bodyLimit
+        })
+      }
+      await scope.register(openaiRoutes, {
+        prefix: http.openai.prefix,
+        aliases: http.openai.aliases,
+        headerSessionIdName: http.headerSessionIdName,
+        getOwner: http.getOwner,
+        getCaller: http.getCaller,
+        requestLimits: http.limits
+      })
     })
   }
 }

@@ -1,8 +1,8 @@
 // The HTTP protocol of AI Warp (shared/SPEC.md §5), as types. @platformatic/ai-client imports
 // these with `import type` only, so the client and the server cannot drift apart.
 
-/** How an answer ended. */
-export type AiResult = 'COMPLETE' | 'INCOMPLETE_MAX_TOKENS' | 'INCOMPLETE_UNKNOWN'
+/** How an answer ended: `TOOL_CALLS` when the model stopped for its tool calls to be run. */
+export type AiResult = 'COMPLETE' | 'INCOMPLETE_MAX_TOKENS' | 'INCOMPLETE_UNKNOWN' | 'TOOL_CALLS'
 
 /** Token usage reported by the provider that answered. */
 export interface AiUsage {
@@ -11,14 +11,154 @@ export interface AiUsage {
   totalTokens: number
   /** Of `promptTokens`, those the provider read from its prompt cache, when it says. */
   cachedPromptTokens?: number
+  /** Of `completionTokens`, those the model spent reasoning, when the provider says. */
+  reasoningTokens?: number
   /** What the answer cost, in the currency of the model's configured `price`, when it has one. */
   cost?: number
 }
 
+/** Text, as a part of a message's content. */
+export interface TextPart {
+  type: 'text'
+  text: string
+}
+
+/** An image: an `https:` URL or a base64 `data:` URL (`image/png`, `image/jpeg`, `image/gif`, `image/webp`). */
+export interface ImagePart {
+  type: 'image'
+  /** `https://…` or `data:image/png;base64,…`. */
+  url: string
+  /** The image's media type; read from a `data:` URL when absent. */
+  mediaType?: string
+  /** OpenAI's `detail` hint, for providers that read it. */
+  detail?: 'auto' | 'low' | 'high'
+}
+
+/** A document (a PDF, text…), inline as base64. */
+export interface FilePart {
+  type: 'file'
+  /** The file's bytes, base64. */
+  data: string
+  /** `application/pdf`, `text/plain`, `text/markdown`, `text/csv`, `text/html` or `application/json`. */
+  mediaType: string
+  /** The file's name, if any. */
+  filename?: string
+}
+
+/** One part of a message's content. */
+export type ContentPart = TextPart | ImagePart | FilePart
+
+/**
+ * What a provider needs back on a later turn, by wire format (`{ gemini: { thoughtSignature } }`):
+ * send it back exactly as received.
+ */
+export type ProviderData = Record<string, Record<string, unknown>>
+
+/** A call the model made. */
+export interface ToolCall {
+  /** The call's id: the tool result answering it names it. */
+  id: string
+  /** The tool's name. */
+  name: string
+  /** The arguments, as the JSON string the model produced (passed on as is, even when malformed). */
+  arguments: string
+  /** What the provider needs back with this call (keep it with the call). */
+  providerData?: ProviderData
+}
+
+/** Instructions. */
+export interface SystemMessage {
+  role: 'system'
+  content: string
+}
+
+/** What the user says: text, or parts (text, images, files). */
+export interface UserMessage {
+  role: 'user'
+  content: string | ContentPart[]
+}
+
+/** What the model said: text and/or tool calls. */
+export interface AssistantMessage {
+  role: 'assistant'
+  /** The answer's text (`''` when it only called tools). */
+  content: string
+  /** The calls it made, in order. */
+  toolCalls?: ToolCall[]
+  /** What the provider needs back with this message. */
+  providerData?: ProviderData
+}
+
+/** The result of one tool call. */
+export interface ToolMessage {
+  role: 'tool'
+  /** The `id` of the call it answers. */
+  toolCallId: string
+  /** What the tool returned. */
+  content: string | ContentPart[]
+}
+
+/** One message of a conversation. */
+export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage
+
+/** A function the model may call. */
+export interface Tool {
+  /** `^[a-zA-Z0-9_-]{1,64}$`, unique in the request. */
+  name: string
+  /** What it does, for the model to decide when to call it. */
+  description?: string
+  /** Its arguments, as a JSON Schema of type `object`. Default: no arguments. */
+  parameters?: Record<string, unknown>
+  /** Ask the provider to hold the arguments to the schema exactly (where it can). */
+  strict?: boolean
+}
+
+/** `auto` (the model decides), `none` (text only), `required` (at least one call), or `{ name }` (that tool). */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string }
+
+/** Free text (default), any JSON object, or JSON valid against a schema. */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+    type: 'json_schema'
+    /** The schema's name, `^[a-zA-Z0-9_-]{1,64}$`. */
+    name: string
+    /** A JSON Schema. */
+    schema: Record<string, unknown>
+    /** What the answer is for. */
+    description?: string
+    /** Ask the provider to follow the schema exactly (where it can). */
+    strict?: boolean
+  }
+
+/** The result of a tool call the caller ran, to continue its session. */
+export interface ToolResult {
+  /** The `id` of the call it answers. */
+  toolCallId: string
+  /** What the tool returned (text, usually JSON). */
+  content: string
+}
+
 /** Body of `POST /api/v1/prompt` and `POST /api/v1/stream`. */
 export interface PromptRequestBody {
-  /** The prompt (required, non-empty). */
-  prompt: string
+  /** The prompt, non-empty: a conversation of one user message. One of `prompt`, `messages` or `toolResults` is required. */
+  prompt?: string
+  /**
+   * The conversation, instead of `prompt`: without `sessionId` the whole of it; with `sessionId`
+   * the messages this turn adds to the stored ones.
+   */
+  messages?: Message[]
+  /** Results of the tool calls the session's last answer made (with `sessionId`): added after `messages`. */
+  toolResults?: ToolResult[]
+  /** Functions the model may call. */
+  tools?: Tool[]
+  /** Whether and which tool the model must call. Default `auto`. */
+  toolChoice?: ToolChoice
+  /** Whether the model may make several calls in one answer (providers' default: yes). */
+  parallelToolCalls?: boolean
+  /** Text (default), any JSON object, or JSON following a schema. */
+  responseFormat?: ResponseFormat
   /** System instructions, kept with the session. */
   context?: string
   /** 0..2 */
@@ -46,8 +186,11 @@ export interface PromptRequestBody {
 
 /** 200 answer of `POST /api/v1/prompt`. */
 export interface PromptResponseBody {
+  /** The answer's text (`''` when the model only called tools). */
   text: string
   result: AiResult
+  /** The calls the model made, to run and answer with `toolResults` (with `result` `TOOL_CALLS`, usually). */
+  toolCalls?: ToolCall[]
   sessionId: string
   /** `provider:model` that answered. */
   model: string
@@ -59,12 +202,22 @@ export interface ContentEventData {
   response: string
 }
 
+/**
+ * Data of the SSE `tool_call` event: one whole call, sent once the model finished it (its
+ * `arguments` are complete). `index` is its place among the answer's calls, from 0.
+ */
+export interface ToolCallEventData extends ToolCall {
+  index: number
+}
+
 /** Data of the SSE `end` event (sent exactly once, last). */
 export interface EndEventData {
   response: AiResult
   sessionId: string
   model: string
   usage?: AiUsage
+  /** Every call of the answer, in order (the `tool_call` events' calls), when it made any. */
+  toolCalls?: ToolCall[]
 }
 
 /** Data of the SSE `error` event (last, for a failure after the stream started). */
@@ -74,7 +227,7 @@ export interface ErrorEventData {
 }
 
 /** SSE event names. */
-export type StreamEventName = 'content' | 'end' | 'error'
+export type StreamEventName = 'content' | 'tool_call' | 'end' | 'error'
 
 /** Every error answer. */
 export interface ErrorResponseBody {
@@ -86,8 +239,13 @@ export interface ErrorResponseBody {
 
 /** One turn of `GET /api/v1/sessions/:sessionId`. */
 export interface SessionTurn {
+  /** The text of the turn's user message (`''` for a turn of tool results only). */
   prompt: string
+  /** The messages the turn added, when more than `prompt` (parts, tool results, a whole conversation). */
+  input?: Message[]
   response: string
+  /** The answer's tool calls. */
+  toolCalls?: ToolCall[]
   model?: string
   result: AiResult | 'INTERRUPTED' | 'FAILED'
   createdAt: string
@@ -109,8 +267,26 @@ export interface ModelStatusBody {
   provider: string
   model: string
   state: 'ready' | 'cooling-down'
+  /** What the model serves beyond text: its provider's defaults and its own overrides. */
+  capabilities: ModelCapabilities
   until?: string
   reason?: string
+}
+
+/** What a model serves beyond text (docs/tools.md). */
+export interface ModelCapabilities {
+  /** Tool calls. */
+  tools: boolean
+  /** Tool calls in a streamed answer. */
+  streamingTools: boolean
+  /** Image parts. */
+  vision: boolean
+  /** File parts (PDF…). */
+  files: boolean
+  /** `responseFormat` `json_schema`. */
+  jsonSchema: boolean
+  /** `responseFormat` `json_object`. */
+  jsonObject: boolean
 }
 
 /** 200 answer of `GET /api/v1/models`. */

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AiRequest, AiStreamRequest } from '@platformatic/ai-provider'
 import { AiBadRequestError } from '@platformatic/ai-provider'
 import type { HttpOptions } from '../options.ts'
-import type { PromptRequestBody } from '../protocol.ts'
+import type { ContentPart, PromptRequestBody } from '../protocol.ts'
 import { checkRequestLimits } from '../request-limits.ts'
 import type { LimitedMessage } from '../request-limits.ts'
 import { readSessionHeader } from '../session-header.ts'
@@ -13,12 +13,30 @@ import { readSessionHeader } from '../session-header.ts'
 /** A request of the prompt or stream route, its body validated. */
 type PromptRouteRequest = FastifyRequest<{ Body: PromptRequestBody }>
 
-/** The body's messages, as the request limits count them: the prompt, the context, two per history turn. */
+/** The text of a message's content, as the request limits measure it (images and files are the body limit's). */
+function textOf (content: string | ContentPart[]): string {
+  if (typeof content === 'string') return content
+  let text = ''
+  for (const part of content) if (part.type === 'text') text += part.text
+  return text
+}
+
+/**
+ * The body's messages, as the request limits count them: the prompt, the context, two per history
+ * turn, each message, each tool result.
+ */
 function messagesOf (body: PromptRequestBody): LimitedMessage[] {
-  const messages: LimitedMessage[] = [{ field: 'prompt', text: body.prompt }]
+  const messages: LimitedMessage[] = []
+  if (body.prompt !== undefined) messages.push({ field: 'prompt', text: body.prompt })
   if (body.context !== undefined) messages.push({ field: 'context', text: body.context })
   body.history?.forEach(function turnMessages (turn, index) {
     messages.push({ field: `history[${index}].prompt`, text: turn.prompt }, { field: `history[${index}].response`, text: turn.response })
+  })
+  body.messages?.forEach(function conversationMessage (message, index) {
+    messages.push({ field: `messages[${index}].content`, text: textOf(message.content) })
+  })
+  body.toolResults?.forEach(function toolResult (result, index) {
+    messages.push({ field: `toolResults[${index}].content`, text: result.content })
   })
   return messages
 }
@@ -40,13 +58,27 @@ function sessionIdOf (request: PromptRouteRequest, http: HttpOptions): string | 
  */
 export function toAiRequest (request: PromptRouteRequest, http: HttpOptions, signal: AbortSignal): AiRequest {
   const body = request.body
-  checkRequestLimits(http.limits, messagesOf(body), 'history')
-  if (body.prompt.trim() === '') {
+  checkRequestLimits(http.limits, messagesOf(body), body.messages === undefined ? 'history' : 'messages')
+  if (body.prompt === undefined && body.messages === undefined && body.toolResults === undefined) {
+    const error = new AiBadRequestError('Missing body field "prompt": send a prompt, messages or toolResults')
+    Object.assign(error, { details: { field: 'prompt', location: 'body', reason: 'missing' } })
+    throw error
+  }
+  if (body.prompt !== undefined && body.prompt.trim() === '') {
     const error = new AiBadRequestError('Invalid body field "prompt": must not be blank')
     Object.assign(error, { details: { field: 'prompt', location: 'body', reason: 'blank' } })
     throw error
   }
-  const aiRequest: AiRequest = { prompt: body.prompt, signal }
+  // Passed on as they are, one by one so the compiler holds the protocol to the core's types;
+  // the core checks what they mean.
+  const aiRequest: AiRequest = { signal }
+  if (body.prompt !== undefined) aiRequest.prompt = body.prompt
+  if (body.messages !== undefined) aiRequest.messages = body.messages
+  if (body.toolResults !== undefined) aiRequest.toolResults = body.toolResults
+  if (body.tools !== undefined) aiRequest.tools = body.tools
+  if (body.toolChoice !== undefined) aiRequest.toolChoice = body.toolChoice
+  if (body.parallelToolCalls !== undefined) aiRequest.parallelToolCalls = body.parallelToolCalls
+  if (body.responseFormat !== undefined) aiRequest.responseFormat = body.responseFormat
   if (body.context !== undefined) aiRequest.context = body.context
   if (body.temperature !== undefined) aiRequest.temperature = body.temperature
   if (body.maxTokens !== undefined) aiRequest.maxTokens = body.maxTokens

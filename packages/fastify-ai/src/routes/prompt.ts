@@ -12,6 +12,7 @@ import { setSessionHeader } from '../session-header.ts'
 /** `POST promptPath`: the whole answer as JSON. */
 export function promptRoute (fastify: FastifyInstance, ai: Ai, http: HttpOptions): void {
   fastify.post<{ Body: PromptRequestBody }>(http.promptPath, {
+    bodyLimit: http.bodyLimit.prompt,
     schema: {
       operationId: 'prompt',
       body: promptBodySchema(),
@@ -23,6 +24,7 @@ export function promptRoute (fastify: FastifyInstance, ai: Ai, http: HttpOptions
       const answer = await ai.request(toAiRequest(request, http, disconnect.signal))
       setSessionHeader(reply, http.headerSessionIdName, answer.sessionId)
       const body: PromptResponseBody = { text: answer.text, result: answer.result, sessionId: answer.sessionId, model: answer.model }
+      if (answer.toolCalls !== undefined && answer.toolCalls.length > 0) body.toolCalls = answer.toolCalls
       if (answer.usage !== undefined) body.usage = answer.usage
       return body
     } finally {

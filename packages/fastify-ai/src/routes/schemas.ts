@@ -14,13 +14,15 @@ const Usage = Type.Object({
   completionTokens: Type.Integer(),
   totalTokens: Type.Integer(),
   cachedPromptTokens: Type.Optional(Type.Integer()),
+  reasoningTokens: Type.Optional(Type.Integer()),
   cost: Type.Optional(Type.Number())
 })
 
 const Result = Type.Union([
   Type.Literal('COMPLETE'),
   Type.Literal('INCOMPLETE_MAX_TOKENS'),
-  Type.Literal('INCOMPLETE_UNKNOWN')
+  Type.Literal('INCOMPLETE_UNKNOWN'),
+  Type.Literal('TOOL_CALLS')
 ])
 
 const ModelSelector = Type.Union([
@@ -36,6 +38,79 @@ const HistoryTurn = Type.Object({
   response: Type.String()
 }, { additionalProperties: false })
 
+// The conversation model's shapes (protocol.ts). Only shapes: what a value means (tool names,
+// URLs, media types, tool results matching a call, a role's content) is checked by the core, which
+// names the field in the same terms (`tools[1].name`), whatever route the request came by.
+
+const ProviderData = Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }), { errorMessage: 'must be an object of objects, as the answer gave it' })
+
+const ToolCall = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1 }),
+  arguments: Type.String(),
+  providerData: Type.Optional(ProviderData)
+}, { additionalProperties: false })
+
+const ContentPart = Type.Union([
+  Type.Object({ type: Type.Literal('text'), text: Type.String() }, { additionalProperties: false }),
+  Type.Object({
+    type: Type.Literal('image'),
+    url: Type.String({ minLength: 1 }),
+    mediaType: Type.Optional(Type.String()),
+    detail: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('low'), Type.Literal('high')]))
+  }, { additionalProperties: false }),
+  Type.Object({
+    type: Type.Literal('file'),
+    data: Type.String({ minLength: 1 }),
+    mediaType: Type.String(),
+    filename: Type.Optional(Type.String())
+  }, { additionalProperties: false })
+], { errorMessage: 'must be a part: {"type": "text", "text"}, {"type": "image", "url"} or {"type": "file", "data", "mediaType"}' })
+
+const Content = Type.Union([Type.String(), Type.Array(ContentPart)], { errorMessage: 'must be a string or an array of parts' })
+
+// One object for every role (not a union of four): an error then names the field at fault
+// instead of "matches no message". The core checks what each role may carry.
+const Message = Type.Object({
+  role: Type.Union([Type.Literal('system'), Type.Literal('user'), Type.Literal('assistant'), Type.Literal('tool')], { errorMessage: 'must be "system", "user", "assistant" or "tool"' }),
+  content: Content,
+  toolCalls: Type.Optional(Type.Array(ToolCall)),
+  toolCallId: Type.Optional(Type.String({ minLength: 1 })),
+  providerData: Type.Optional(ProviderData)
+}, { additionalProperties: false })
+
+const Tool = Type.Object({
+  name: Type.String(),
+  description: Type.Optional(Type.String()),
+  // Any value: the core says what is wrong with a schema that is not an object schema.
+  parameters: Type.Optional(Type.Unknown()),
+  strict: Type.Optional(Type.Boolean())
+}, { additionalProperties: false })
+
+const ToolChoice = Type.Union([
+  Type.Literal('auto'),
+  Type.Literal('none'),
+  Type.Literal('required'),
+  Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: false })
+], { errorMessage: 'must be "auto", "none", "required" or {"name": <a tool\'s name>}' })
+
+const ResponseFormat = Type.Union([
+  Type.Object({ type: Type.Literal('text') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('json_object') }, { additionalProperties: false }),
+  Type.Object({
+    type: Type.Literal('json_schema'),
+    name: Type.String(),
+    schema: Type.Unknown(),
+    description: Type.Optional(Type.String()),
+    strict: Type.Optional(Type.Boolean())
+  }, { additionalProperties: false })
+], { errorMessage: 'must be {"type": "text"}, {"type": "json_object"} or {"type": "json_schema", "name", "schema"}' })
+
+const ToolResult = Type.Object({
+  toolCallId: Type.String({ minLength: 1 }),
+  content: Type.String()
+}, { additionalProperties: false })
+
 export { MAX_ID_LENGTH }
 
 /**
@@ -44,7 +119,13 @@ export { MAX_ID_LENGTH }
  */
 export function promptBodySchema (): TSchema {
   return Type.Object({
-    prompt: Type.String({ minLength: 1 }),
+    prompt: Type.Optional(Type.String({ minLength: 1 })),
+    messages: Type.Optional(Type.Array(Message, { minItems: 1 })),
+    toolResults: Type.Optional(Type.Array(ToolResult, { minItems: 1 })),
+    tools: Type.Optional(Type.Array(Tool)),
+    toolChoice: Type.Optional(ToolChoice),
+    parallelToolCalls: Type.Optional(Type.Boolean()),
+    responseFormat: Type.Optional(ResponseFormat),
     context: Type.Optional(Type.String()),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
     maxTokens: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -84,6 +165,7 @@ export const errorResponseSchema = Type.Object({
 export const promptResponseSchema = Type.Object({
   text: Type.String(),
   result: Result,
+  toolCalls: Type.Optional(Type.Array(ToolCall)),
   sessionId: Type.String(),
   model: Type.String(),
   usage: Type.Optional(Usage)
@@ -95,7 +177,10 @@ export const sessionResponseSchema = Type.Object({
   context: Type.Optional(Type.String()),
   turns: Type.Array(Type.Object({
     prompt: Type.String(),
+    // Messages as they were stored: written as they are.
+    input: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
     response: Type.String(),
+    toolCalls: Type.Optional(Type.Array(ToolCall)),
     model: Type.Optional(Type.String()),
     result: Type.String(),
     createdAt: Type.String(),
@@ -112,6 +197,14 @@ export const modelsResponseSchema = Type.Object({
     provider: Type.String(),
     model: Type.String(),
     state: Type.String(),
+    capabilities: Type.Object({
+      tools: Type.Boolean(),
+      streamingTools: Type.Boolean(),
+      vision: Type.Boolean(),
+      files: Type.Boolean(),
+      jsonSchema: Type.Boolean(),
+      jsonObject: Type.Boolean()
+    }),
     until: Type.Optional(Type.String()),
     reason: Type.Optional(Type.String())
   }))

@@ -60,7 +60,7 @@ async function pipeEvents (request: FastifyRequest, reply: FastifyReply, respons
       let frames = ''
       for (const event of batch) {
         frames += formatEvent(event)
-        if (event.type !== 'content') {
+        if (event.type === 'end' || event.type === 'error') {
           finished = true
           break
         }
@@ -101,6 +101,7 @@ async function pipeEvents (request: FastifyRequest, reply: FastifyReply, respons
 /** `POST streamPath`: the answer as Server-Sent Events, with resume (`Last-Event-ID`). */
 export function streamRoute (fastify: FastifyInstance, ai: Ai, http: HttpOptions, live: LiveStreams): void {
   fastify.post<StreamRoute>(http.streamPath, {
+    bodyLimit: http.bodyLimit.stream,
     schema: {
       operationId: 'stream',
       body: promptBodySchema(),

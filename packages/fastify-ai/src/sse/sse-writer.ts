@@ -3,7 +3,7 @@
 
 import type { ServerResponse } from 'node:http'
 import type { AiStreamEvent } from '@platformatic/ai-provider'
-import type { EndEventData, ErrorEventData } from '../protocol.ts'
+import type { EndEventData, ErrorEventData, ToolCallEventData } from '../protocol.ts'
 
 /** Writes one Server-Sent Events answer on a raw response, with heartbeats and backpressure. */
 export interface SseWriter {
@@ -22,18 +22,34 @@ export interface SseWriter {
   end (): void
 }
 
+type EventOf<Type extends AiStreamEvent['type']> = Extract<AiStreamEvent, { type: Type }>
+
+/** The `data` of each event but `content` (written by the fast path), by event type. */
+const FRAME_DATA: { [Type in Exclude<AiStreamEvent['type'], 'content'>]: (event: EventOf<Type>) => ToolCallEventData | EndEventData | ErrorEventData } = {
+  tool_call: function toolCallData (event) {
+    // `index` first, then the call as the core gave it (`providerData` only when present).
+    const data: ToolCallEventData = { index: event.index, id: event.toolCall.id, name: event.toolCall.name, arguments: event.toolCall.arguments }
+    if (event.toolCall.providerData !== undefined) data.providerData = event.toolCall.providerData
+    return data
+  },
+  end: function endData (event) {
+    const data: EndEventData = { response: event.result, sessionId: event.sessionId, model: event.model }
+    if (event.usage !== undefined) data.usage = event.usage
+    if (event.toolCalls !== undefined && event.toolCalls.length > 0) data.toolCalls = event.toolCalls
+    return data
+  },
+  error: function errorData (event) {
+    return { code: event.code, message: event.message }
+  }
+}
+
 /** The frame of one event: `id`, `event`, `data`, in that order (shared/SPEC.md §5). */
 export function formatEvent (event: AiStreamEvent): string {
   // Content frames are most of a stream: concatenated around the one JSON string they carry,
   // with the same bytes as the generic path below.
   if (event.type === 'content') return 'id: ' + event.id + '\nevent: content\ndata: {"response":' + JSON.stringify(event.text) + '}\n\n'
-  let data: EndEventData | ErrorEventData
-  if (event.type === 'end') {
-    data = { response: event.result, sessionId: event.sessionId, model: event.model }
-    if (event.usage !== undefined) data.usage = event.usage
-  } else {
-    data = { code: event.code, message: event.message }
-  }
+  // `never`: TypeScript cannot tie the table's entry to the event's own type; the table's keys do.
+  const data = FRAME_DATA[event.type](event as never)
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`
 }
 

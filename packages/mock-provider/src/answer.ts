@@ -1,4 +1,4 @@
-import type { MockBehaviour, MockUsage } from './types.ts'
+import type { MockBehaviour, MockToolCall, MockUsage } from './types.ts'
 
 /** What the mock answers, independent of the wire format. */
 export interface Answer {
@@ -12,6 +12,18 @@ export interface Answer {
   finishReason: string | undefined
   /** Usage to report, or false to omit it. */
   usage: MockUsage | false
+  /** Tool calls to answer with, after the text (empty for none). */
+  toolCalls: MockToolCall[]
+  /** OpenAI stream: split tool-call names and arguments at awkward places. */
+  awkwardToolDeltas: boolean
+}
+
+/** What the request asked for besides its messages. */
+export interface AnswerOptions {
+  /** Demo mode (see `demoNote`). */
+  demo: boolean
+  /** The request asked for a JSON answer (OpenAI `response_format`, Gemini `responseMimeType`). */
+  json: boolean
 }
 
 /** One message of a prompt, reduced to what the mock needs. */
@@ -23,23 +35,31 @@ export interface PromptMessage {
 }
 
 /**
- * Builds the answer for a prompt, applying the behaviour's overrides. `demo` adds to the default
- * answer what the model was sent before the prompt (see `demoNote`).
+ * Builds the answer for a prompt, applying the behaviour's overrides. `options.demo` adds to the
+ * default answer what the model was sent before the prompt (see `demoNote`); `options.json` makes
+ * the default answer a JSON text.
  */
-export function buildAnswer (model: string, messages: PromptMessage[], behaviour: MockBehaviour, demo = false): Answer {
+export function buildAnswer (model: string, messages: PromptMessage[], behaviour: MockBehaviour, options: AnswerOptions = { demo: false, json: false }): Answer {
+  const toolCalls = behaviour.toolCalls ?? []
+  const awkwardToolDeltas = behaviour.awkwardToolDeltas === true
   if (behaviour.emptyAnswer === true) {
-    return { model, text: '', deltas: [], finishReason: behaviour.finishReason, usage: usageOf(behaviour, messages, 0) }
+    return { model, text: '', deltas: [], finishReason: behaviour.finishReason, usage: usageOf(behaviour, messages, 0), toolCalls: [], awkwardToolDeltas }
   }
-  const text = behaviour.text ?? defaultText(messages, behaviour.deltas, demo)
-  const deltas = behaviour.deltas ?? splitAfterSpaces(text)
-  return { model, text, deltas, finishReason: behaviour.finishReason, usage: usageOf(behaviour, messages, deltas.length) }
+  // Tool calls alone, unless text was asked for too.
+  const silent = toolCalls.length > 0 && behaviour.text === undefined && behaviour.deltas === undefined
+  const text = silent ? '' : behaviour.text ?? defaultText(messages, behaviour.deltas, options)
+  const deltas = silent ? [] : behaviour.deltas ?? splitAfterSpaces(text)
+  const usage = usageOf(behaviour, messages, deltas.length + toolCalls.length)
+  return { model, text, deltas, finishReason: behaviour.finishReason, usage, toolCalls, awkwardToolDeltas }
 }
 
-function defaultText (messages: PromptMessage[], deltas: string[] | undefined, demo: boolean): string {
+function defaultText (messages: PromptMessage[], deltas: string[] | undefined, options: AnswerOptions): string {
   if (deltas !== undefined) return deltas.join('')
-  const prompts = messages.filter((message) => message.role === 'user')
-  const echo = 'Echo: ' + (prompts.at(-1)?.text ?? '')
-  return demo ? `${echo} ${demoNote(prompts)}` : echo
+  // The last thing the model was told: the user's words or a tool's result.
+  const last = messages.findLast((message) => message.role === 'user' || message.role === 'tool')
+  if (options.json) return JSON.stringify({ echo: last?.text ?? '' })
+  const echo = 'Echo: ' + (last?.text ?? '')
+  return options.demo ? `${echo} ${demoNote(messages.filter((message) => message.role === 'user'))}` : echo
 }
 
 /**
@@ -104,11 +124,33 @@ export function openAiMessages (body: any): PromptMessage[] {
   })
 }
 
-/** Reads Gemini `contents` into prompt messages (a missing role means `user`), tolerating junk. */
+/**
+ * Reads Gemini `contents` into prompt messages (a missing role means `user`), tolerating junk. A
+ * content of `functionResponse` parts only is a `tool` message whose text is the responses' text.
+ */
 export function geminiMessages (body: any): PromptMessage[] {
   const contents = body?.contents
   if (!Array.isArray(contents)) return []
   return contents.map(function toPromptMessage (content: any) {
-    return { role: content?.role === undefined ? 'user' : String(content.role), text: openAiContentText(content?.parts) }
+    const parts: unknown[] = Array.isArray(content?.parts) ? content.parts : []
+    const responses = parts.filter(isFunctionResponse)
+    if (responses.length > 0 && responses.length === parts.length) {
+      return { role: 'tool', text: responses.map(functionResponseText).join('\n') }
+    }
+    return { role: content?.role === undefined ? 'user' : String(content.role), text: openAiContentText(parts) }
   })
+}
+
+function isFunctionResponse (part: any): boolean {
+  return part?.functionResponse !== null && typeof part?.functionResponse === 'object'
+}
+
+/** A function response's text: its only field when that is a string (`{"result": "22C"}` -> `22C`), its JSON otherwise. */
+function functionResponseText (part: any): string {
+  const response = part.functionResponse.response
+  if (response !== null && typeof response === 'object') {
+    const values = Object.values(response)
+    if (values.length === 1 && typeof values[0] === 'string') return values[0]
+  }
+  return JSON.stringify(response ?? null)
 }

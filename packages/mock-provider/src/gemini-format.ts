@@ -1,26 +1,45 @@
 import type { Answer } from './answer.ts'
-import type { MockUsage } from './types.ts'
+import type { MockToolCall, MockUsage } from './types.ts'
 import type { FormatContext, StreamScript, WireFormat } from './wire-format.ts'
 
 // Gemini GenerateContentResponse: https://ai.google.dev/api/generate-content#generatecontentresponse
 // Errors follow google.rpc.Status: { error: { code, message, status, details? } }.
 
 function usageMetadata (usage: MockUsage) {
-  return {
+  const thoughts = usage.reasoningTokens ?? 0
+  const metadata: Record<string, unknown> = {
     promptTokenCount: usage.promptTokens,
     candidatesTokenCount: usage.completionTokens,
-    totalTokenCount: usage.promptTokens + usage.completionTokens,
+    totalTokenCount: usage.promptTokens + usage.completionTokens + thoughts,
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.promptTokens }]
   }
+  if (usage.cachedTokens !== undefined) metadata.cachedContentTokenCount = usage.cachedTokens
+  if (thoughts > 0) metadata.thoughtsTokenCount = thoughts
+  return metadata
+}
+
+/** A `functionCall` part: `args` parsed from the arguments (`{}` when they are not a JSON object), `id` only when given. */
+function functionCallPart (call: MockToolCall) {
+  let args: unknown
+  try {
+    args = JSON.parse(call.arguments)
+  } catch {}
+  const functionCall: Record<string, unknown> = { name: call.name, args: args !== null && typeof args === 'object' && !Array.isArray(args) ? args : {} }
+  if (call.id !== undefined) functionCall.id = call.id
+  const part: Record<string, unknown> = { functionCall }
+  if (call.thoughtSignature !== undefined) part.thoughtSignature = call.thoughtSignature
+  return part
 }
 
 /** A candidate content; an empty answer has no `parts` at all, as the real API sends it. */
-function content (text: string | undefined) {
-  return text === undefined ? { role: 'model' } : { parts: [{ text }], role: 'model' }
+function content (text: string | undefined, calls: MockToolCall[]) {
+  const parts: unknown[] = text === undefined ? [] : [{ text }]
+  for (const call of calls) parts.push(functionCallPart(call))
+  return parts.length === 0 ? { role: 'model' } : { parts, role: 'model' }
 }
 
-function response (answer: Answer, context: FormatContext, text: string | undefined, last: boolean) {
-  const candidate: Record<string, unknown> = { content: content(text) }
+function response (answer: Answer, context: FormatContext, text: string | undefined, last: boolean, calls: MockToolCall[] = []) {
+  const candidate: Record<string, unknown> = { content: content(text, calls) }
   if (last) candidate.finishReason = answer.finishReason ?? 'STOP'
   candidate.index = 0
   const body: Record<string, unknown> = { candidates: [candidate] }
@@ -30,17 +49,21 @@ function response (answer: Answer, context: FormatContext, text: string | undefi
   return body
 }
 
+// Gemini ends an answer with function calls with finishReason STOP, as any other.
 function completion (answer: Answer, context: FormatContext): unknown {
-  return response(answer, context, answer.text === '' ? undefined : answer.text, true)
+  return response(answer, context, answer.text === '' ? undefined : answer.text, true, answer.toolCalls)
 }
 
 function streamScript (answer: Answer, context: FormatContext): StreamScript {
+  const calls = answer.toolCalls.length > 0
   const count = answer.deltas.length
   const deltas = answer.deltas.map(function deltaFrame (text, index) {
-    return JSON.stringify(response(answer, context, text, index === count - 1))
+    return JSON.stringify(response(answer, context, text, !calls && index === count - 1))
   })
+  // The calls come whole, in one chunk, the last one.
+  if (calls) deltas.push(JSON.stringify(response(answer, context, undefined, true, answer.toolCalls)))
   // No delta at all: one closing frame carries finish reason and usage.
-  const after = count === 0 ? [JSON.stringify(response(answer, context, undefined, true))] : []
+  const after = deltas.length === 0 ? [JSON.stringify(response(answer, context, undefined, true))] : []
   return { before: [], deltas, after }
 }
 

@@ -1,2 +1,5 @@
 export { createMockProvider } from './mock-provider.ts'
-export type { MockBehaviour, MockProvider, MockProviderName, MockProviderOptions, MockRequest, MockUsage } from './types.ts'
+export { requestMedia } from './request-media.ts'
+export type { MockMedia } from './request-media.ts'
+export { DUMMY_THOUGHT_SIGNATURES } from './thought-signatures.ts'
+export type { MockBehaviour, MockProvider, MockProviderName, MockProviderOptions, MockRequest, MockToolCall, MockUsage } from './types.ts'

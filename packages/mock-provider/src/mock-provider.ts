@@ -7,6 +7,7 @@ import type { Exchange } from './exchange.ts'
 import { geminiFormat } from './gemini-format.ts'
 import { openAiFormat } from './openai-format.ts'
 import { playStream } from './stream-writer.ts'
+import { thoughtSignatureError } from './thought-signatures.ts'
 import type { MockBehaviour, MockProvider, MockProviderName, MockProviderOptions, MockRequest } from './types.ts'
 import type { FormatContext, WireFormat } from './wire-format.ts'
 
@@ -76,6 +77,8 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
   const defaults = new Map<string, MockBehaviour>()
   const queues = new Map<string, MockBehaviour[]>()
   const requests: MockRequest[] = []
+  /** Every thought signature answered so far: Gemini accepts back only what it issued. */
+  const signatures = new Set<string>()
   let requestCount = 0
   let answerCount = 0
   let waiters: Array<{ n: number, resolve: () => void }> = []
@@ -143,8 +146,19 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       return
     }
 
+    if (route.provider === 'gemini' && behaviour.requireThoughtSignatures === true) {
+      const rejection = thoughtSignatureError(body, signatures)
+      if (rejection !== undefined) {
+        sendJson(response, 400, format.jsonContentType, rejection)
+        return
+      }
+    }
+
     const messages = route.provider === 'gemini' ? geminiMessages(body) : openAiMessages(body)
-    const answer = buildAnswer(route.model, messages, behaviour, demo)
+    const answer = buildAnswer(route.model, messages, behaviour, { demo, json: asksForJson(route, body) })
+    for (const call of answer.toolCalls) {
+      if (call.thoughtSignature !== undefined) signatures.add(call.thoughtSignature)
+    }
     answerCount++
     const context: FormatContext = {
       provider: route.provider,
@@ -198,6 +212,7 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       return new Promise<void>(function waitRequests (resolve) { waiters.push({ n, resolve }) })
     },
     reset () {
+      signatures.clear()
       defaults.clear()
       queues.clear()
       requests.length = 0
@@ -210,6 +225,13 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       })
     }
   }
+}
+
+/** OpenAI `response_format` json_object / json_schema; Gemini `generationConfig.responseMimeType` application/json. */
+function asksForJson (route: Route, body: any): boolean {
+  if (route.provider === 'gemini') return body.generationConfig?.responseMimeType === 'application/json'
+  const type = body.response_format?.type
+  return type === 'json_object' || type === 'json_schema'
 }
 
 function invalidRequestBody (route: Route, notJson: boolean): unknown {

@@ -1,6 +1,7 @@
 import type { Answer } from './answer.ts'
 import type { MockUsage } from './types.ts'
 import type { FormatContext, StreamScript, WireFormat } from './wire-format.ts'
+import { toolCallDeltas, toolCallId } from './openai-tool-deltas.ts'
 
 // OpenAI chat completions (and DeepSeek, which speaks the same format with its own usage fields):
 // https://platform.openai.com/docs/api-reference/chat/object and /chat/streaming
@@ -11,19 +12,28 @@ function usageBody (usage: MockUsage, context: FormatContext) {
     completion_tokens: usage.completionTokens,
     total_tokens: usage.promptTokens + usage.completionTokens
   }
+  const cached = usage.cachedTokens ?? 0
+  const reasoning = usage.reasoningTokens ?? 0
   if (context.provider === 'deepseek') {
-    return {
+    const body: Record<string, unknown> = {
       ...base,
-      prompt_tokens_details: { cached_tokens: 0 },
-      prompt_cache_hit_tokens: 0,
-      prompt_cache_miss_tokens: usage.promptTokens
+      prompt_tokens_details: { cached_tokens: cached },
+      prompt_cache_hit_tokens: cached,
+      prompt_cache_miss_tokens: usage.promptTokens - cached
     }
+    // deepseek-reasoner reports its thinking; deepseek-chat has no such field.
+    if (reasoning > 0) body.completion_tokens_details = { reasoning_tokens: reasoning }
+    return body
   }
   return {
     ...base,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 }
+    prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 }
   }
+}
+
+function finishReasonOf (answer: Answer): string {
+  return answer.finishReason ?? (answer.toolCalls.length > 0 ? 'tool_calls' : 'stop')
 }
 
 function fingerprint (context: FormatContext): string {
@@ -31,15 +41,22 @@ function fingerprint (context: FormatContext): string {
 }
 
 function completion (answer: Answer, context: FormatContext): unknown {
-  const message = context.provider === 'deepseek'
-    ? { role: 'assistant', content: answer.text }
-    : { role: 'assistant', content: answer.text, refusal: null, annotations: [] }
+  // An answer of tool calls only has `content: null`.
+  const content = answer.text === '' && answer.toolCalls.length > 0 ? null : answer.text
+  const message: Record<string, unknown> = context.provider === 'deepseek'
+    ? { role: 'assistant', content }
+    : { role: 'assistant', content, refusal: null, annotations: [] }
+  if (answer.toolCalls.length > 0) {
+    message.tool_calls = answer.toolCalls.map(function wireCall (call, index) {
+      return { id: toolCallId(call, index, context), type: 'function', function: { name: call.name, arguments: call.arguments } }
+    })
+  }
   const body: Record<string, unknown> = {
     id: context.id,
     object: 'chat.completion',
     created: context.created,
     model: answer.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: answer.finishReason ?? 'stop' }]
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReasonOf(answer) }]
   }
   if (answer.usage !== false) body.usage = usageBody(answer.usage, context)
   if (context.provider === 'openai') body.service_tier = 'default'
@@ -54,14 +71,21 @@ function streamScript (answer: Answer, context: FormatContext): StreamScript {
   function chunk (delta: string, finishReason: string): string {
     return `${head}"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finishReason}}]${tail}`
   }
-  const roleDelta = context.provider === 'deepseek' ? '{"role":"assistant","content":""}' : '{"role":"assistant","content":"","refusal":null}'
-  const before = [chunk(roleDelta, 'null')]
+  const refusal = context.provider === 'deepseek' ? '' : ',"refusal":null'
+  // Without text, the role comes with the first tool call (`content: null`), as OpenAI sends it.
+  const callsOnly = answer.deltas.length === 0 && answer.toolCalls.length > 0
+  const before = callsOnly ? [] : [chunk(`{"role":"assistant","content":""${refusal}}`, 'null')]
   // Azure-style gateways send a chunk without choices (prompt filter results) first.
   if (context.emptyChoicesChunk) before.unshift('{"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[]}')
   const deltas = answer.deltas.map(function deltaChunk (text) {
     return chunk(`{"content":${JSON.stringify(text)}}`, 'null')
   })
-  const after = [chunk('{}', JSON.stringify(answer.finishReason ?? 'stop'))]
+  const toolDeltas = toolCallDeltas(answer, context)
+  for (let i = 0; i < toolDeltas.length; i++) {
+    const calls = JSON.stringify([toolDeltas[i]])
+    deltas.push(chunk(callsOnly && i === 0 ? `{"role":"assistant","content":null,"tool_calls":${calls}${refusal}}` : `{"tool_calls":${calls}}`, 'null'))
+  }
+  const after = [chunk('{}', JSON.stringify(finishReasonOf(answer)))]
   if (context.includeUsage && answer.usage !== false) {
     after.push(`${head}"choices":[],"usage":${JSON.stringify(usageBody(answer.usage, context))}}`)
   }

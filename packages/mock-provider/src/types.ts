@@ -9,6 +9,29 @@ export interface MockUsage {
   promptTokens: number
   /** Tokens of the answer (OpenAI `completion_tokens`, Gemini `candidatesTokenCount`). */
   completionTokens: number
+  /**
+   * Prompt tokens read from the provider's cache: OpenAI `prompt_tokens_details.cached_tokens`,
+   * DeepSeek `prompt_cache_hit_tokens` (and the same `prompt_tokens_details` field), Gemini
+   * `cachedContentTokenCount`. Default 0 (Gemini: omitted).
+   */
+  cachedTokens?: number
+  /**
+   * Tokens the model spent thinking: OpenAI and DeepSeek `completion_tokens_details.reasoning_tokens`,
+   * Gemini `thoughtsTokenCount`. Default 0 (DeepSeek and Gemini: omitted).
+   */
+  reasoningTokens?: number
+}
+
+/** A tool call the mock answers with. */
+export interface MockToolCall {
+  /** The call's id. OpenAI default: `call_<n>`. Gemini: sent as `functionCall.id` only when given (the Developer API leaves the optional field out). */
+  id?: string
+  /** The function's name. */
+  name: string
+  /** The arguments as the JSON text the model "produced"; sent as is to OpenAI (even malformed), parsed into `args` for Gemini (`{}` when it is not JSON). */
+  arguments: string
+  /** Gemini: the `thoughtSignature` on this call's part (Gemini 3 puts one on the first call of a parallel answer only). Ignored by OpenAI. */
+  thoughtSignature?: string
 }
 
 /**
@@ -51,6 +74,31 @@ export interface MockBehaviour {
   malformedAfter?: number
   /** 200 with empty content (non-stream) or no content delta (stream). Gemini: a candidate content without parts. */
   emptyAnswer?: boolean
+  /**
+   * Answer with these tool calls, after the text if `text` (or `deltas`) is given, alone otherwise.
+   * OpenAI: `message.tool_calls`, `finish_reason` `tool_calls`, `content` null without text; a
+   * stream sends each call as OpenAI does (a first delta with `index`, `id`, `type` and
+   * `function.name`, then `function.arguments` fragments), calls one after the other by index.
+   * Gemini: `functionCall` parts (with `thoughtSignature` when given), `finishReason` `STOP`; a
+   * stream sends every call whole in one chunk. The fault counters count tool-call deltas too.
+   */
+  toolCalls?: MockToolCall[]
+  /**
+   * OpenAI stream of `toolCalls`: split names and arguments where the format allows but the API
+   * rarely does: each name over two deltas (the second one carries only `index` and the rest of
+   * `function.name`, which the format's accumulation rule appends), arguments after their first
+   * character, inside the first string value, and inside the first escape sequence.
+   */
+  awkwardToolDeltas?: boolean
+  /**
+   * Gemini: answer 400 INVALID_ARGUMENT, as Gemini 3 does, when the request's current turn holds a
+   * model step whose first `functionCall` part carries no `thoughtSignature`, or carries one the
+   * mock never issued. The current turn starts at the last `user` content holding something other
+   * than `functionResponse` parts; earlier turns are not checked. Gemini's documented dummy values
+   * `skip_thought_signature_validator` and `context_engineering_is_the_way_to_go` pass, as do the
+   * signatures of any `toolCalls` this mock answered with.
+   */
+  requireThoughtSignatures?: boolean
 }
 
 /** One request the mock received (kept only when recording). */
@@ -65,7 +113,7 @@ export interface MockRequest {
   stream: boolean
   /** Request headers as Node received them (lower-case names). */
   headers: IncomingHttpHeaders
-  /** The parsed JSON body (`undefined` when the body was not JSON). */
+  /** The parsed JSON body (`undefined` when the body was not JSON). Read its images with `requestImages()`. */
   body: any
   /** True once the client closed the connection before the mock finished answering. */
   closedEarly: boolean
@@ -105,7 +153,7 @@ export interface MockProvider {
   enqueue (model: string, ...behaviours: MockBehaviour[]): void
   /** Resolves once `n` requests were received since start or the last `reset()`. */
   waitForRequests (n: number): Promise<void>
-  /** Forgets behaviours, queues and recorded requests. */
+  /** Forgets behaviours, queues, recorded requests and the thought signatures answered so far. */
   reset (): void
   /** Stops listening and closes every open connection. */
   close (): Promise<void>

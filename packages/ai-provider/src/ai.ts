@@ -98,7 +98,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     const observed = observers.begin('request', request, candidates)
     if (observed === undefined) return await answer(request, input, needs, candidates)
     try {
-      const response = await answer(request, input, needs, candidates, observed)
+      const response = await observers.within(observed, function answerObserved () { return answer(request, input, needs, candidates, observed) })
       observers.answered(observed, response.sessionId, response.result, response.usage, response.text)
       return response
     } catch (error) {
@@ -164,7 +164,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     if (observed === undefined) return await streamTurn(request, input, needs, candidates)
     try {
       // Its end is published by the generation (or below, for a resume).
-      return await streamTurn(request, input, needs, candidates, observed)
+      return await observers.within(observed, function streamObserved () { return streamTurn(request, input, needs, candidates, observed) })
     } catch (error) {
       observers.failed(observed, error)
       throw error

@@ -4,6 +4,7 @@
 // diagnostics_channel's global channels. With no observer nothing is built: every publish site
 // costs one check (`active`, or an `ObservedRequest` that is undefined).
 
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { AiRequest, AiResult, AiUsage, Logger } from './types.ts'
 import type { NormalizedModel } from './options.ts'
 
@@ -51,6 +52,11 @@ export interface ObservedRequest {
   text?: string
   /** The AI_* code of the failure, when it failed (`AI_INTERNAL_ERROR` for an error without one). */
   code?: string
+  /**
+   * Set by an observer (in `requestStart`) that wants every store call made for this request,
+   * with the request and its start (`storeCall`'s `request` and `startedAt`): child spans.
+   */
+  traceStore?: boolean
   /** When it ended; set once, just before `requestEnd`. For a stream: its last event, the client gone or not. */
   endedAt?: number
 }
@@ -95,6 +101,10 @@ export interface ObservedStoreCall {
   readonly durationMs?: number
   /** Set when it failed: the error's AI_* code, or `AI_INTERNAL_ERROR`. */
   readonly code?: string
+  /** The request it was made for, when that request asked for its store calls (`traceStore`). */
+  readonly request?: ObservedRequest
+  /** When it started (`performance.now()`), with `request`. */
+  readonly startedAt?: number
 }
 
 /** One store call in this many, of each operation, is timed. */
@@ -145,6 +155,8 @@ export class AiObservers {
   storeObserved = false
   readonly #logger: Logger
   #observers: AiObserver[] = []
+  /** The observed request whose work is running, for its store calls (`traceStore`). */
+  readonly #current = new AsyncLocalStorage<ObservedRequest>()
 
   constructor (logger: Logger) {
     this.#logger = logger
@@ -166,6 +178,16 @@ export class AiObservers {
     const observed: ObservedRequest = { operation, request, candidates, startedAt: performance.now(), misses: NO_MISSES, resumed: false }
     this.#publish('requestStart', observed)
     return observed
+  }
+
+  /** Run `work` as `observed`'s: the store calls it makes, at once or later (a stream's generation), are its. */
+  within<T> (observed: ObservedRequest, work: () => T): T {
+    return this.#current.run(observed, work)
+  }
+
+  /** The observed request the running code works for, if any. */
+  current (): ObservedRequest | undefined {
+    return this.#current.getStore()
   }
 
   /** Answered: `model` gave `text` ending with `result` (and `usage`) for `sessionId`. */
@@ -229,11 +251,18 @@ export class AiObservers {
     if (this.active) this.#publish('modelCoolDown', { model, reason, windowMs })
   }
 
-  /** A store call ended: timed from `startedAt` when it is given, failed with `error` when given. */
-  storeCall (operation: string, startedAt: number | undefined, error?: unknown): void {
-    const call: { operation: string, durationMs?: number, code?: string } = { operation }
+  /**
+   * A store call ended: timed from `startedAt` when it is given, failed with `error` when given,
+   * made for `request` when that request traces its store calls.
+   */
+  storeCall (operation: string, startedAt: number | undefined, error?: unknown, request?: ObservedRequest): void {
+    const call: { -readonly [K in keyof ObservedStoreCall]: ObservedStoreCall[K] } = { operation }
     if (startedAt !== undefined) call.durationMs = performance.now() - startedAt
     if (error !== undefined) call.code = codeOf(error)
+    if (request !== undefined) {
+      call.request = request
+      call.startedAt = startedAt
+    }
     this.#publish('storeCall', call)
   }
 

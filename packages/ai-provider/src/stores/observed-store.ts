@@ -5,7 +5,7 @@
 // failure, and the latency of a sample of the calls; otherwise each call goes straight through.
 
 import type { AiStore } from '../store.ts'
-import type { AiObservers } from '../observer.ts'
+import type { AiObservers, ObservedRequest } from '../observer.ts'
 import { STORE_SAMPLE } from '../observer.ts'
 
 type Method = (...args: unknown[]) => unknown
@@ -21,13 +21,13 @@ function methodNames (store: object): string[] {
   return [...names]
 }
 
-async function timed (observers: AiObservers, operation: string, startedAt: number, pending: unknown): Promise<unknown> {
+async function timed (observers: AiObservers, operation: string, startedAt: number, pending: unknown, request: ObservedRequest | undefined): Promise<unknown> {
   try {
     const value = await pending
-    observers.storeCall(operation, startedAt)
+    observers.storeCall(operation, startedAt, undefined, request)
     return value
   } catch (error) {
-    observers.storeCall(operation, startedAt, error)
+    observers.storeCall(operation, startedAt, error, request)
     throw error
   }
 }
@@ -43,16 +43,19 @@ function observeOperation (store: AiStore, observers: AiObservers, operation: st
   return function observedStoreCall (): unknown {
     // `apply(store, arguments)`: V8 passes them on without building an array (rest parameters would).
     if (!observers.storeObserved) return method.apply(store, arguments as unknown as unknown[])
-    const sampled = ++calls % STORE_SAMPLE === 0
+    // A request that traces its store calls has every one of them timed; the others a sample.
+    let request = observers.current()
+    if (request?.traceStore !== true) request = undefined
+    const sampled = ++calls % STORE_SAMPLE === 0 || request !== undefined
     const startedAt = sampled ? performance.now() : undefined
     let pending: unknown
     try {
       pending = method.apply(store, arguments as unknown as unknown[])
     } catch (error) {
-      observers.storeCall(operation, startedAt, error)
+      observers.storeCall(operation, startedAt, error, request)
       throw error
     }
-    if (sampled) return timed(observers, operation, startedAt as number, pending)
+    if (sampled) return timed(observers, operation, startedAt as number, pending, request)
     // The caller keeps the store's own promise; this branch only sees a failure.
     if (pending instanceof Promise) pending.then(undefined, reportFailure)
     return pending

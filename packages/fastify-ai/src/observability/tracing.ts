@@ -3,13 +3,15 @@
 //
 // OpenTelemetry spans through @opentelemetry/api only (whatever SDK the application registered,
 // or the tracer it gives): one span per gateway request (`chat {model}`) with the GenAI
-// attributes, one child per call to a provider, so a fallback shows as two children. The parent
-// is the incoming request's trace. Prompt and answer are recorded only with `recordContent`.
+// attributes, one child per call to a provider, so a fallback shows as two children, and one
+// child per store call made for it (`store <operation>`). The parent is the incoming request's trace. Prompt and answer are recorded only with `recordContent`.
 
 import { ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createTraceState, propagation, trace } from '@opentelemetry/api'
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api'
-import type { AiObserver, AiRequest, NormalizedModel, ObservedAttempt, ObservedRequest } from '@platformatic/ai-provider'
+import type { AiObserver, AiRequest, NormalizedModel, ObservedAttempt, ObservedRequest, ObservedStoreCall } from '@platformatic/ai-provider'
 import type { FastifyRequest } from 'fastify'
+import { contentText } from '@platformatic/ai-provider'
+import type { AiMessage } from '@platformatic/ai-provider'
 import { FINISH_REASONS } from './labels.ts'
 
 /** How spans are made. */
@@ -132,6 +134,24 @@ export function createGatewayTracing (settings: TracingSettings, requestOf: (aiR
       if (!span.isRecording()) return
       setRequestAttributes(span, observed)
       observed[kRequestSpan] = { span, context: trace.setSpan(parent, span), tracer }
+      // Its store calls become its children too (storeCall below).
+      observed.traceStore = true
+    },
+    storeCall (call: ObservedStoreCall): void {
+      const request = call.request as Spanned | undefined
+      const parent = request?.[kRequestSpan]
+      // Calls after the request's end (a stream giving its lease back) are not its children.
+      if (parent === undefined || call.startedAt === undefined || request?.endedAt !== undefined) return
+      const span = parent.tracer.startSpan(`store ${call.operation}`, {
+        kind: SpanKind.CLIENT,
+        startTime: performance.timeOrigin + call.startedAt,
+        attributes: { 'db.operation.name': call.operation }
+      }, parent.context)
+      if (call.code !== undefined) {
+        span.setAttribute('error.type', call.code)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: call.code })
+      }
+      span.end(performance.timeOrigin + call.startedAt + (call.durationMs ?? 0))
     },
     attemptStart (attempt: SpannedAttempt): void {
       const parent = (attempt.request as Spanned)[kRequestSpan]
@@ -196,6 +216,28 @@ function inputMessages (request: AiRequest): unknown[] {
     messages.push({ role: 'user', parts: [{ type: 'text', content: turn.prompt }] })
     messages.push({ role: 'assistant', parts: [{ type: 'text', content: turn.response }] })
   }
-  messages.push({ role: 'user', parts: [{ type: 'text', content: request.prompt }] })
+  for (const message of request.messages ?? []) messages.push({ role: message.role, parts: partsOf(message) })
+  if (request.prompt !== undefined) messages.push({ role: 'user', parts: [{ type: 'text', content: request.prompt }] })
+  for (const result of request.toolResults ?? []) messages.push({ role: 'tool', parts: [{ type: 'tool_call_response', id: result.toolCallId, response: result.content }] })
   return messages
+}
+
+/** A message's parts in the GenAI conventions' shape. */
+function partsOf (message: AiMessage): unknown[] {
+  const parts: unknown[] = []
+  if (message.role === 'tool') {
+    parts.push({ type: 'tool_call_response', id: message.toolCallId, response: contentText(message.content) })
+    return parts
+  }
+  if (typeof message.content === 'string') {
+    if (message.content !== '') parts.push({ type: 'text', content: message.content })
+  } else {
+    for (const part of message.content) {
+      parts.push(part.type === 'text' ? { type: 'text', content: part.text } : { type: part.type === 'image' ? 'image' : 'file', mime_type: part.mediaType })
+    }
+  }
+  if (message.role === 'assistant') {
+    for (const call of message.toolCalls ?? []) parts.push({ type: 'tool_call', id: call.id, name: call.name, arguments: call.arguments })
+  }
+  return parts
 }

@@ -18,6 +18,11 @@ function memoryTracer (t: TestContext) {
   return { exporter, tracer: provider.getTracer('test') }
 }
 
+/** The request and attempt spans (not the store calls'), in the order they ended. */
+function chatSpans (exporter: InMemorySpanExporter): ReadableSpan[] {
+  return exporter.getFinishedSpans().filter((span) => span.name.startsWith('chat '))
+}
+
 function parentOf (span: ReadableSpan): string | undefined {
   return span.parentSpanContext?.spanId
 }
@@ -38,7 +43,7 @@ test('a fallback is one request span with two attempt children, under the caller
   const body = await response.json()
   assert.equal(body.model, 'openai:model-b')
 
-  const spans = exporter.getFinishedSpans()
+  const spans = chatSpans(exporter)
   assert.deepEqual(spans.map((span) => span.name).sort(), ['chat model-a', 'chat model-a', 'chat model-b'])
   const request = spans.find((span) => parentOf(span) === CALLER_SPAN_ID) as ReadableSpan
   assert.ok(request !== undefined, 'the request span is a child of the caller\'s span')
@@ -82,7 +87,7 @@ test('a stream\'s span lasts until its end, with its first token; a failure has 
   mock.setBehaviour('model-a', { deltas: ['a ', 'b'], deltaDelayMs: 20 })
   const response = await postJson(`${url}/api/v1/stream`, { prompt: 'go' })
   await response.text()
-  const [attempt, request] = exporter.getFinishedSpans()
+  const [attempt, request] = chatSpans(exporter)
   assert.equal(request.name, 'chat model-a')
   assert.equal(request.attributes['ai_warp.stream'], true)
   assert.deepEqual(request.events.map((event) => event.name), ['gen_ai.first_token'])
@@ -95,7 +100,7 @@ test('a stream\'s span lasts until its end, with its first token; a failure has 
   mock.setBehaviour('model-a', { status: 500 })
   mock.setBehaviour('model-b', { status: 400 })
   assert.equal((await postJson(`${url}/api/v1/prompt`, { prompt: 'fail' })).status, 503)
-  const failed = exporter.getFinishedSpans().find((span) => span.parentSpanContext === undefined) as ReadableSpan
+  const failed = chatSpans(exporter).find((span) => span.parentSpanContext === undefined) as ReadableSpan
   assert.equal(failed.attributes['error.type'], 'AI_NO_MODELS_AVAILABLE')
   assert.equal(failed.status.code, SpanStatusCode.ERROR)
 })
@@ -104,7 +109,7 @@ test('recordContent puts the prompt, the instructions and the answer on the requ
   const { url, mock, exporter } = await traced(t, true)
   mock.setBehaviour('model-a', { text: 'the answer' })
   await (await postJson(`${url}/api/v1/prompt`, { prompt: 'the question', context: 'be kind' })).json()
-  const [, request] = exporter.getFinishedSpans()
+  const [, request] = chatSpans(exporter)
   assert.equal(request.attributes['gen_ai.system_instructions'], JSON.stringify([{ type: 'text', content: 'be kind' }]))
   assert.equal(request.attributes['gen_ai.input.messages'], JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'the question' }] }]))
   assert.equal(request.attributes['gen_ai.output.messages'], JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'the answer' }], finish_reason: 'stop' }]))
@@ -150,9 +155,42 @@ test('by default the global tracer provider records the spans; tracing: false ma
   t.after(() => trace.disable())
   const { url, mock } = await startGateway(t)
   await (await postJson(`${url}/api/v1/prompt`, { prompt: 'x' })).json()
-  assert.equal(exporter.getFinishedSpans().length, 2)
+  const recorded = exporter.getFinishedSpans().length
+  assert.equal(chatSpans(exporter).length, 2)
   const off = await startGateway(t, { mock, plugin: { tracing: false } })
   await (await postJson(`${off.url}/api/v1/prompt`, { prompt: 'x' })).json()
-  assert.equal(exporter.getFinishedSpans().length, 2)
+  assert.equal(exporter.getFinishedSpans().length, recorded)
   await assert.rejects(startGateway(t, { mock, plugin: { tracing: { tracer: {} as never } } }), { code: 'AI_OPTIONS_INVALID', message: /tracing\.tracer/ })
+})
+
+test('the store calls of a request are children of its span, a stream\'s until its end', async (t) => {
+  const { url, exporter } = await traced(t)
+  const first = await (await postJson(`${url}/api/v1/prompt`, { prompt: 'one' })).json()
+  exporter.reset()
+  // A known session: its meta and turns are read, the turn written, the model's state read.
+  await (await postJson(`${url}/api/v1/prompt`, { prompt: 'two', sessionId: first.sessionId })).json()
+  const spans = exporter.getFinishedSpans()
+  const request = spans.find((span) => span.name === 'chat model-a' && span.parentSpanContext === undefined) as ReadableSpan
+  const stores = spans.filter((span) => span.name.startsWith('store '))
+  assert.ok(stores.length >= 3, `store spans: ${stores.map((span) => span.name).join(', ')}`)
+  for (const store of stores) {
+    assert.equal(parentOf(store), request.spanContext().spanId, store.name)
+    assert.equal(store.attributes['db.operation.name'], store.name.slice('store '.length))
+    // Within the request, in time.
+    const start = (time: [number, number]) => time[0] * 1e9 + time[1]
+    assert.ok(start(store.startTime) >= start(request.startTime) - 1e6, store.name)
+    assert.ok(start(store.endTime) <= start(request.endTime) + 1e6, store.name)
+  }
+  const names = new Set(stores.map((span) => span.name))
+  assert.ok(names.has('store get'), [...names].join(', '))
+  assert.ok(names.has('store listPush'), [...names].join(', '))
+
+  exporter.reset()
+  await (await postJson(`${url}/api/v1/stream`, { prompt: 'three', sessionId: first.sessionId })).text()
+  const streamSpans = exporter.getFinishedSpans()
+  const streamRequest = streamSpans.find((span) => span.name === 'chat model-a' && span.parentSpanContext === undefined) as ReadableSpan
+  const streamStores = streamSpans.filter((span) => span.name.startsWith('store '))
+  // The generation's log appends are its children too, though they run after the route returned.
+  assert.ok(streamStores.some((span) => span.name === 'store appendEvents' || span.name === 'store appendEvent'), streamStores.map((span) => span.name).join(', '))
+  for (const store of streamStores) assert.equal(parentOf(store), streamRequest.spanContext().spanId, store.name)
 })

@@ -1363,6 +1363,35 @@ export interface Ai {
              */
             cachedInput?: number;
           };
+          /**
+           * What the model serves beyond text, over its provider's defaults (docs/tools.md): the chain skips it (AI_MODEL_UNSUPPORTED) for a request that needs what it lacks. Defaults: everything for openai and gemini; tools, streamingTools and jsonObject for deepseek; text only for openai-compatible.
+           */
+          capabilities?: {
+            /**
+             * Tool calls (`tools`, tool messages and tool results).
+             */
+            tools?: boolean;
+            /**
+             * Tool calls in a streamed answer.
+             */
+            streamingTools?: boolean;
+            /**
+             * Image parts.
+             */
+            vision?: boolean;
+            /**
+             * File parts (PDF, text…).
+             */
+            files?: boolean;
+            /**
+             * `responseFormat` `json_schema` (OpenAI `response_format` of that type).
+             */
+            jsonSchema?: boolean;
+            /**
+             * `responseFormat` `json_object`.
+             */
+            jsonObject?: boolean;
+          };
         }
     ),
     ...(
@@ -1477,6 +1506,35 @@ export interface Ai {
              * Per million prompt tokens read from the provider's prompt cache. Default: `input`.
              */
             cachedInput?: number;
+          };
+          /**
+           * What the model serves beyond text, over its provider's defaults (docs/tools.md): the chain skips it (AI_MODEL_UNSUPPORTED) for a request that needs what it lacks. Defaults: everything for openai and gemini; tools, streamingTools and jsonObject for deepseek; text only for openai-compatible.
+           */
+          capabilities?: {
+            /**
+             * Tool calls (`tools`, tool messages and tool results).
+             */
+            tools?: boolean;
+            /**
+             * Tool calls in a streamed answer.
+             */
+            streamingTools?: boolean;
+            /**
+             * Image parts.
+             */
+            vision?: boolean;
+            /**
+             * File parts (PDF, text…).
+             */
+            files?: boolean;
+            /**
+             * `responseFormat` `json_schema` (OpenAI `response_format` of that type).
+             */
+            jsonSchema?: boolean;
+            /**
+             * `responseFormat` `json_object`.
+             */
+            jsonObject?: boolean;
           };
         }
     )[]
@@ -1820,6 +1878,23 @@ export interface Ai {
    * Milliseconds for a request body to arrive in full once its headers are in; past it the answer is 408 AI_REQUEST_TIMEOUT and the connection is closed. Also the time Node gives the headers themselves (at most 60000). Default 30000.
    */
   bodyTimeout?: number;
+  /**
+   * Largest request body in bytes, per route group, over `server.bodyLimit` (1 MiB by default): images and files travel inline as base64, so raise the routes that take them. Larger is 413 AI_BODY_TOO_LARGE.
+   */
+  bodyLimit?: {
+    /**
+     * POST promptPath. Default: `server.bodyLimit`.
+     */
+    prompt?: number;
+    /**
+     * POST streamPath. Default: `server.bodyLimit`.
+     */
+    stream?: number;
+    /**
+     * Every route of the OpenAI-compatible API. Default: `server.bodyLimit`.
+     */
+    openai?: number;
+  };
   /**
    * Which routes to register: `true` (default) all of them, `false` none (only `fastify.ai`), or one boolean per route.
    */

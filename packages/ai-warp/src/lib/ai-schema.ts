@@ -97,6 +97,20 @@ const provider = {
   }
 }
 
+const capabilities = {
+  type: 'object',
+  description: 'What the model serves beyond text, over its provider\'s defaults (docs/tools.md): the chain skips it (AI_MODEL_UNSUPPORTED) for a request that needs what it lacks. Defaults: everything for openai and gemini; tools, streamingTools and jsonObject for deepseek; text only for openai-compatible.',
+  additionalProperties: false,
+  properties: {
+    tools: { type: 'boolean', description: 'Tool calls (`tools`, tool messages and tool results).' },
+    streamingTools: { type: 'boolean', description: 'Tool calls in a streamed answer.' },
+    vision: { type: 'boolean', description: 'Image parts.' },
+    files: { type: 'boolean', description: 'File parts (PDF, text…).' },
+    jsonSchema: { type: 'boolean', description: '`responseFormat` `json_schema` (OpenAI `response_format` of that type).' },
+    jsonObject: { type: 'boolean', description: '`responseFormat` `json_object`.' }
+  }
+}
+
 const modelDefinition = {
   type: 'object',
   description: 'A model in its object form.',
@@ -112,7 +126,8 @@ const modelDefinition = {
       properties: modelLimits
     },
     restore: { ...restore, description: 'Overrides of the global cool-down windows for this model.' },
-    price
+    price,
+    capabilities
   }
 }
 
@@ -261,6 +276,16 @@ export const ai = {
     maxPromptLength: { type: 'integer', minimum: 1, description: 'Longest text of one message, in characters (the prompt, the context, each history turn, each OpenAI message); longer is 413 AI_REQUEST_TOO_LARGE on every route. Default 100000.' },
     maxMessages: { type: 'integer', minimum: 1, description: 'Most messages in one request (on /api/v1 the prompt, the context and two per history turn; on the OpenAI route `messages`); more is 413 AI_REQUEST_TOO_LARGE. Default 1000.' },
     bodyTimeout: { type: 'integer', minimum: 1, maximum: 2147483647, description: 'Milliseconds for a request body to arrive in full once its headers are in; past it the answer is 408 AI_REQUEST_TIMEOUT and the connection is closed. Also the time Node gives the headers themselves (at most 60000). Default 30000.' },
+    bodyLimit: {
+      type: 'object',
+      description: 'Largest request body in bytes, per route group, over `server.bodyLimit` (1 MiB by default): images and files travel inline as base64, so raise the routes that take them. Larger is 413 AI_BODY_TOO_LARGE.',
+      additionalProperties: false,
+      properties: {
+        prompt: { type: 'integer', minimum: 1, description: 'POST promptPath. Default: `server.bodyLimit`.' },
+        stream: { type: 'integer', minimum: 1, description: 'POST streamPath. Default: `server.bodyLimit`.' },
+        openai: { type: 'integer', minimum: 1, description: 'Every route of the OpenAI-compatible API. Default: `server.bodyLimit`.' }
+      }
+    },
     routes,
     openai: {
       type: 'object',

@@ -1,21 +1,22 @@
 // Layer providers/ (wire formats, pure functions, no I/O). May import the base files only;
 // see docs/architecture.md.
 //
-// Google Gemini, native API (not its OpenAI-compatible endpoint).
+// Google Gemini, native API (not its OpenAI-compatible endpoint): the transport facts. What the
+// bodies mean, both ways, is the wire format's (../wire/gemini/).
 //
 // Request:  POST /v1beta/models/{model}:generateContent, or :streamGenerateContent?alt=sse,
-//           `x-goog-api-key`, {systemInstruction, contents: [{role: user|model, parts}], generationConfig}
-// Answer:   GenerateContentResponse {candidates: [{content: {parts: [{text, thought?}]}, finishReason}],
-//           promptFeedback?: {blockReason}, usageMetadata: {promptTokenCount, candidatesTokenCount,
-//           thoughtsTokenCount?, totalTokenCount}}
+//           `x-goog-api-key`, a GenerateContentRequest (to-gemini-request.ts).
+// Answer:   GenerateContentResponse; a prompt blocked before any candidate comes as
+//           `promptFeedback.blockReason` without candidates, and is the request's fault.
 // Stream:   every SSE frame is a GenerateContentResponse; there is no [DONE]: the frame with a
 //           finishReason is the last one that matters, the body ending after it ends the answer.
 // Errors:   {"error": {"code", "message", "status", "details"?}}; status RESOURCE_EXHAUSTED is a quota
 //           error, and its google.rpc.RetryInfo detail (`retryDelay`) stands for Retry-After.
 
-import type { AiResult, AiUsage } from '../types.ts'
 import type { ProviderAnswer, ProviderInput, ProviderStreamEvent } from '../provider.ts'
 import type { ProviderAdapter, ProviderRequestOptions, ProviderStreamEnd, ProviderStreamState } from './adapter.ts'
+import type { GeminiResponse } from '../wire/gemini/types.ts'
+import type { GeminiStreamReader } from '../wire/gemini/from-gemini-stream.ts'
 import {
   AiProviderEmptyResponseError,
   AiProviderMalformedResponseError,
@@ -23,21 +24,10 @@ import {
   AiProviderResponseError,
   AiProviderStreamError
 } from '../errors.ts'
-import { contentText } from '../conversation/content.ts'
+import { toGeminiRequest } from '../wire/gemini/to-gemini-request.ts'
+import { fromGeminiAnswer } from '../wire/gemini/from-gemini-answer.ts'
+import { createGeminiStreamReader } from '../wire/gemini/from-gemini-stream.ts'
 import { errorFromStatus, errorObject, parseErrorBody, shortMessage, withCause } from './upstream-error.ts'
-
-interface GeminiPart { text: string }
-interface GeminiContent { role: 'user' | 'model', parts: GeminiPart[] }
-interface GeminiBody {
-  contents: GeminiContent[]
-  systemInstruction?: { parts: GeminiPart[] }
-  generationConfig?: { temperature?: number, maxOutputTokens?: number, topP?: number, stopSequences?: string[] }
-}
-
-interface GeminiCandidate {
-  content?: { parts?: Array<{ text?: unknown, thought?: unknown }> }
-  finishReason?: unknown
-}
 
 /** The API version of every Gemini path. */
 const VERSION = '/v1beta'
@@ -62,40 +52,20 @@ export const gemini: ProviderAdapter = {
   },
 
   buildBody: function buildBody (_model: string, input: ProviderInput): string {
-    const body: GeminiBody = { contents: [] }
-    for (const message of input.messages) {
-      if (message.role === 'system') {
-        body.systemInstruction ??= { parts: [] }
-        body.systemInstruction.parts.push({ text: message.content })
-      } else {
-        body.contents.push({ role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: contentText(message.content) }] })
-      }
-    }
-    const config: NonNullable<GeminiBody['generationConfig']> = {}
-    let hasConfig = false
-    if (input.temperature !== undefined) { config.temperature = input.temperature; hasConfig = true }
-    if (input.maxTokens !== undefined) { config.maxOutputTokens = input.maxTokens; hasConfig = true }
-    if (input.topP !== undefined) { config.topP = input.topP; hasConfig = true }
-    if (input.stop !== undefined && input.stop.length > 0) { config.stopSequences = input.stop; hasConfig = true }
-    if (hasConfig) body.generationConfig = config
-    return JSON.stringify(body)
+    return JSON.stringify(toGeminiRequest(input))
   },
 
   readAnswer: function readAnswer (json: unknown, label: string): ProviderAnswer {
     const inBand = errorObject(json)
     if (inBand !== undefined) throw new AiProviderResponseError(label, 200, messageOf(inBand))
-    const candidate = firstCandidate(json, label)
-    if (candidate === undefined) throw new AiProviderMalformedResponseError(label, 'no candidates')
-    const text = textOf(candidate, label)
-    if (text === '') throw new AiProviderEmptyResponseError(label)
-    const answer: ProviderAnswer = { text, result: resultOf(candidate.finishReason) }
-    const usage = usageOf((json as { usageMetadata?: unknown }).usageMetadata)
-    if (usage !== undefined) answer.usage = usage
+    const answer = fromGeminiAnswer(checkedResponse(json, label), label)
+    if (answer.text === '' && answer.toolCalls === undefined) throw new AiProviderEmptyResponseError(label)
     return answer
   },
 
+  // The stream's state is the wire format's reader: it carries finishReason and usage as the contract reads them.
   createStreamState: function createStreamState (): ProviderStreamState {
-    return { finishReason: undefined, usage: undefined }
+    return createGeminiStreamReader()
   },
 
   readStreamEvent: function readStreamEvent (data: string, state: ProviderStreamState, label: string): ProviderStreamEvent | undefined {
@@ -107,21 +77,13 @@ export const gemini: ProviderAdapter = {
     }
     const inBand = errorObject(json)
     if (inBand !== undefined) throw new AiProviderStreamError(label, messageOf(inBand))
-
-    const usage = usageOf((json as { usageMetadata?: unknown }).usageMetadata)
-    if (usage !== undefined) state.usage = usage
-    const candidate = firstCandidate(json, label)
-    if (candidate === undefined) return undefined
-    if (typeof candidate.finishReason === 'string') state.finishReason = candidate.finishReason
-    const text = textOf(candidate, label)
-    return text === '' ? undefined : { type: 'delta', text }
+    const reader = state as GeminiStreamReader
+    const events = reader.read(checkedResponse(json, label), label)
+    return events[0]
   },
 
   readStreamEnd: function readStreamEnd (state: ProviderStreamState): ProviderStreamEnd | undefined {
-    if (state.finishReason === undefined) return undefined
-    const end: ProviderStreamEnd = { type: 'end', result: resultOf(state.finishReason) }
-    if (state.usage !== undefined) end.usage = state.usage
-    return end
+    return (state as GeminiStreamReader).end()
   },
 
   readError: function readError (status: number, body: string, label: string, retryAfterMs: number | undefined): Error {
@@ -129,6 +91,18 @@ export const gemini: ProviderAdapter = {
     if (error === undefined) return errorFromStatus(label, status, shortMessage(body), false, retryAfterMs)
     return errorFromStatus(label, status, messageOf(error), error.status === 'RESOURCE_EXHAUSTED', retryAfterMs ?? retryDelayMs(error))
   }
+}
+
+/** The answer as an object; a prompt blocked before any candidate is the request's fault. */
+function checkedResponse (json: unknown, label: string): GeminiResponse {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new AiProviderMalformedResponseError(label, 'answer is not an object')
+  }
+  const { candidates, promptFeedback } = json as GeminiResponse
+  const none = candidates === undefined || candidates === null || (Array.isArray(candidates) && (candidates[0] === undefined || candidates[0] === null))
+  const blockReason = promptFeedback?.blockReason
+  if (none && typeof blockReason === 'string') throw new AiProviderRequestRejectedError(label, 200, 'prompt blocked: ' + blockReason)
+  return json as GeminiResponse
 }
 
 /** Gemini says how long to wait in the body, not in Retry-After: a google.rpc.RetryInfo detail, `"retryDelay": "37s"`. */
@@ -142,65 +116,6 @@ function retryDelayMs (error: Record<string, unknown>): number | undefined {
     if (match !== null) return Math.ceil(Number(match[1]) * 1000)
   }
   return undefined
-}
-
-/** The first candidate; a prompt blocked before any candidate is the request's fault. */
-function firstCandidate (json: unknown, label: string): GeminiCandidate | undefined {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new AiProviderMalformedResponseError(label, 'answer is not an object')
-  }
-  const { candidates, promptFeedback } = json as { candidates?: unknown, promptFeedback?: { blockReason?: unknown } }
-  if (candidates !== undefined && !Array.isArray(candidates)) {
-    throw new AiProviderMalformedResponseError(label, 'candidates is not an array')
-  }
-  const candidate: unknown = candidates?.[0]
-  if (candidate === undefined || candidate === null) {
-    const blockReason = promptFeedback?.blockReason
-    if (typeof blockReason === 'string') throw new AiProviderRequestRejectedError(label, 200, 'prompt blocked: ' + blockReason)
-    return undefined
-  }
-  if (typeof candidate !== 'object') throw new AiProviderMalformedResponseError(label, 'candidate is not an object')
-  return candidate as GeminiCandidate
-}
-
-/** Every text part of the candidate, in order, without the model's thoughts (`thought: true`). */
-function textOf (candidate: GeminiCandidate, label: string): string {
-  const parts = candidate.content?.parts
-  if (parts === undefined) return ''
-  if (!Array.isArray(parts)) throw new AiProviderMalformedResponseError(label, 'content.parts is not an array')
-  if (parts.length === 1) {
-    const part = parts[0]
-    return part !== null && typeof part === 'object' && typeof part.text === 'string' && part.thought !== true ? part.text : ''
-  }
-  let text = ''
-  for (const part of parts) {
-    if (part !== null && typeof part === 'object' && typeof part.text === 'string' && part.thought !== true) text += part.text
-  }
-  return text
-}
-
-function resultOf (finishReason: unknown): AiResult {
-  if (finishReason === 'STOP') return 'COMPLETE'
-  if (finishReason === 'MAX_TOKENS') return 'INCOMPLETE_MAX_TOKENS'
-  return 'INCOMPLETE_UNKNOWN'
-}
-
-/** usageMetadata -> usage; thinking tokens are billed as output, so they count as completion tokens. */
-function usageOf (metadata: unknown): AiUsage | undefined {
-  if (metadata === null || typeof metadata !== 'object') return undefined
-  const { promptTokenCount, candidatesTokenCount, thoughtsTokenCount, totalTokenCount, cachedContentTokenCount } =
-    metadata as { promptTokenCount?: unknown, candidatesTokenCount?: unknown, thoughtsTokenCount?: unknown, totalTokenCount?: unknown, cachedContentTokenCount?: unknown }
-  if (typeof promptTokenCount !== 'number') return undefined
-  const completionTokens = (typeof candidatesTokenCount === 'number' ? candidatesTokenCount : 0) +
-    (typeof thoughtsTokenCount === 'number' ? thoughtsTokenCount : 0)
-  const usage: AiUsage = {
-    promptTokens: promptTokenCount,
-    completionTokens,
-    totalTokens: typeof totalTokenCount === 'number' ? totalTokenCount : promptTokenCount + completionTokens
-  }
-  // The prompt tokens served from a cached context (part of promptTokenCount).
-  if (typeof cachedContentTokenCount === 'number' && cachedContentTokenCount > 0) usage.cachedPromptTokens = cachedContentTokenCount
-  return usage
 }
 
 function messageOf (error: Record<string, unknown>): string {

@@ -43,12 +43,12 @@ test('gemini: x-goog-api-key auth and native paths', function () {
   assert.equal(gemini.defaultBaseUrl, 'https://generativelanguage.googleapis.com')
 })
 
-test('gemini: all text parts are read, thoughts are skipped; thinking tokens count as completion', function () {
+test('gemini: all text parts are read, thoughts are skipped; thinking tokens count as completion and as reasoning', function () {
   const answer = gemini.readAnswer({
     candidates: [{ content: { role: 'model', parts: [{ text: 'pondering', thought: true }, { text: 'Hello ' }, { text: 'world' }] }, finishReason: 'STOP' }],
     usageMetadata: { promptTokenCount: 4, candidatesTokenCount: 2, thoughtsTokenCount: 10, totalTokenCount: 16 }
   }, 'g:m')
-  assert.deepEqual(answer, { text: 'Hello world', result: 'COMPLETE', usage: { promptTokens: 4, completionTokens: 12, totalTokens: 16 } })
+  assert.deepEqual(answer, { text: 'Hello world', result: 'COMPLETE', usage: { promptTokens: 4, completionTokens: 12, totalTokens: 16, reasoningTokens: 10 } })
 })
 
 test('gemini: finish reasons map to results', function () {

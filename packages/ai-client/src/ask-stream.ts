@@ -189,10 +189,11 @@ async function * readMessages (
             if (message.type === 'done' && message.response.sessionId === '' && sessionId !== undefined) {
               message.response.sessionId = sessionId
             }
+            const last = message.type === 'done' || message.type === 'error'
             // The answer is over: aborting now cancels nothing.
-            if (message.type !== 'content') stopCancelling()
+            if (last) stopCancelling()
             yield message
-            if (message.type !== 'content') return
+            if (last) return
           }
         }
         failure = new AiClientNetworkError('The stream ended before its end event')

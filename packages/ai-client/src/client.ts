@@ -23,11 +23,18 @@ import type {
 /** Builds the JSON body of the prompt and stream routes (undefined fields left out). */
 export function toRequestBody (options: AskOptions): Record<string, unknown> {
   if (typeof options !== 'object' || options === null) throw new AiClientOptionsError('ask', 'expected an object')
-  if (typeof options.prompt !== 'string' || options.prompt === '') {
+  if (options.prompt === undefined && options.messages === undefined && options.toolResults === undefined) {
+    throw new AiClientOptionsError('prompt', 'expected a prompt, messages or toolResults')
+  }
+  if (options.prompt !== undefined && (typeof options.prompt !== 'string' || options.prompt === '')) {
     throw new AiClientOptionsError('prompt', 'expected a non-empty string')
   }
-  const body: Record<string, unknown> = { prompt: options.prompt }
-  const fields = ['context', 'temperature', 'maxTokens', 'models', 'history', 'sessionId', 'resume'] as const
+  for (const field of ['messages', 'toolResults', 'tools'] as const) {
+    if (options[field] !== undefined && !Array.isArray(options[field])) throw new AiClientOptionsError(field, 'expected an array')
+  }
+  // What the values mean (tool names, tool results matching a call…) is the server's to check.
+  const body: Record<string, unknown> = {}
+  const fields = ['prompt', 'messages', 'toolResults', 'tools', 'toolChoice', 'parallelToolCalls', 'responseFormat', 'context', 'temperature', 'maxTokens', 'models', 'history', 'sessionId', 'resume'] as const
   for (const field of fields) {
     if (options[field] !== undefined) body[field] = options[field]
   }
@@ -45,6 +52,7 @@ function toAskContent (body: unknown, url: string): AskContent {
     sessionId: answer.sessionId ?? '',
     model: answer.model ?? ''
   }
+  if (Array.isArray(answer.toolCalls) && answer.toolCalls.length > 0) content.toolCalls = answer.toolCalls
   if (answer.usage !== undefined) content.usage = answer.usage
   return content
 }

@@ -1,23 +1,33 @@
 // Turns SSE events into the client's stream messages. AI Warp sends named events
-// (`content`, `end`, `error`); other servers send data-only SSE, whose type is read from the
+// (`content`, `tool_call`, `end`, `error`); other servers send data-only SSE, whose type is read from the
 // shape of the data.
 import type {
   AiResult,
   ContentEventData,
   EndEventData,
-  ErrorEventData
+  ErrorEventData,
+  ToolCall,
+  ToolCallEventData
 } from './protocol.ts'
 import { AiClientStreamError } from './errors.ts'
 import type { AskDoneResponse, AskStreamMessage } from './types.ts'
 import type { SseEvent } from './sse-parser.ts'
 
-const results: ReadonlySet<string> = new Set<AiResult>(['COMPLETE', 'INCOMPLETE_MAX_TOKENS', 'INCOMPLETE_UNKNOWN'])
+const results: ReadonlySet<string> = new Set<AiResult>(['COMPLETE', 'INCOMPLETE_MAX_TOKENS', 'INCOMPLETE_UNKNOWN', 'TOOL_CALLS'])
 
 /** Builds the `done` message's response from the server's `end` event data. */
 export function toDoneResponse (data: EndEventData): AskDoneResponse {
   const response: AskDoneResponse = { result: data.response, sessionId: data.sessionId, model: data.model }
+  if (data.toolCalls !== undefined && data.toolCalls.length > 0) response.toolCalls = data.toolCalls
   if (data.usage !== undefined) response.usage = data.usage
   return response
+}
+
+/** Builds the `tool_call` message from the server's `tool_call` event data. */
+export function toToolCallMessage (data: ToolCallEventData): AskStreamMessage {
+  const toolCall: ToolCall = { id: data.id, name: data.name, arguments: data.arguments }
+  if (data.providerData !== undefined) toolCall.providerData = data.providerData
+  return { type: 'tool_call', index: data.index, toolCall }
 }
 
 /** Builds the `content` message from the server's `content` event data. */
@@ -42,6 +52,18 @@ function isObject (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+function isToolCall (value: unknown): value is ToolCall {
+  return isObject(value) && typeof value.id === 'string' && typeof value.name === 'string' && typeof value.arguments === 'string'
+}
+
+function readToolCall (text: string): AskStreamMessage {
+  const data = parseJson(text)
+  if (!isObject(data) || !isToolCall(data) || typeof data.index !== 'number') {
+    return toErrorMessage({ code: 'AI_CLIENT_BAD_RESPONSE', message: `Unreadable tool_call event: ${text.slice(0, 200)}` })
+  }
+  return toToolCallMessage(data as unknown as ToolCallEventData)
+}
+
 function readEnd (data: Record<string, unknown>): AskStreamMessage | undefined {
   // The legacy shape nested the answer: `{ response: { result, sessionId, model } }`.
   const source = isObject(data.response) ? data.response : data
@@ -53,6 +75,7 @@ function readEnd (data: Record<string, unknown>): AskStreamMessage | undefined {
     model: typeof source.model === 'string' ? source.model : ''
   }
   if (isObject(source.usage)) end.usage = source.usage as unknown as EndEventData['usage']
+  if (Array.isArray(source.toolCalls)) end.toolCalls = source.toolCalls.filter(isToolCall)
   return { type: 'done', response: toDoneResponse(end) }
 }
 
@@ -92,6 +115,8 @@ export function toStreamMessage (event: SseEvent): AskStreamMessage | undefined 
       if (isObject(data) && typeof data.response === 'string') return toContentMessage({ response: data.response })
       return { type: 'content', content: event.data }
     }
+    case 'tool_call':
+      return readToolCall(event.data)
     case 'end': {
       const data = parseJson(event.data)
       return (isObject(data) ? readEnd(data) : undefined) ??

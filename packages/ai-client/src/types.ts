@@ -3,8 +3,14 @@
 import type {
   AiResult,
   AiUsage,
+  Message,
   ModelStatusBody,
   PromptRequestBody,
+  ResponseFormat,
+  Tool,
+  ToolCall,
+  ToolChoice,
+  ToolResult,
   SessionResponseBody,
   UsageQuery,
   UsageResponseBody
@@ -14,12 +20,28 @@ import type { AiClientStreamError } from './errors.ts'
 export type {
   AiResult,
   AiUsage,
+  AssistantMessage,
+  ContentPart,
+  FilePart,
+  ImagePart,
+  Message,
+  ModelCapabilities,
   ModelStatusBody,
   ModelsResponseBody,
   SessionResponseBody,
   SessionTurn,
   UsageQuery,
   UsageResponseBody,
+  ProviderData,
+  ResponseFormat,
+  SystemMessage,
+  TextPart,
+  Tool,
+  ToolCall,
+  ToolChoice,
+  ToolMessage,
+  ToolResult,
+  UserMessage,
   UsageRow,
   UsageTotals
 } from './protocol.ts'
@@ -92,10 +114,28 @@ export interface ClientOptions {
   fetch?: typeof globalThis.fetch
 }
 
-/** Options of `client.ask`. */
+/** Options of `client.ask`. One of `prompt`, `messages` or `toolResults` is required. */
 export interface AskOptions {
-  /** The prompt (required, non-empty). */
-  prompt: string
+  /** The prompt (non-empty): a conversation of one user message. */
+  prompt?: string
+  /**
+   * The conversation, instead of `prompt` (images and files as parts of user messages): without
+   * `sessionId` the whole of it; with `sessionId` the messages this turn adds.
+   */
+  messages?: Message[]
+  /**
+   * The results of the tool calls the session's last answer made, with `sessionId`: the way to
+   * continue a session after running its tools.
+   */
+  toolResults?: ToolResult[]
+  /** Functions the model may call. */
+  tools?: Tool[]
+  /** Whether and which tool the model must call (default `auto`). */
+  toolChoice?: ToolChoice
+  /** Whether the model may make several calls in one answer. */
+  parallelToolCalls?: boolean
+  /** Text (default), any JSON object, or JSON following a schema. */
+  responseFormat?: ResponseFormat
   /** Stream the answer (default true). */
   stream?: boolean
   /** Continue this session. */
@@ -125,10 +165,12 @@ export interface AskOptions {
 
 /** The answer of a non-streamed `ask`. */
 export interface AskContent {
-  /** The whole answer. */
+  /** The whole answer (`''` when the model only called tools). */
   text: string
-  /** How the answer ended. */
+  /** How the answer ended (`TOOL_CALLS`: run `toolCalls` and send their results). */
   result: AiResult
+  /** The calls the model made, when it made any. */
+  toolCalls?: ToolCall[]
   /** The session the turn was stored in. */
   sessionId: string
   /** `provider:model` that answered. */
@@ -147,8 +189,10 @@ export interface AskContentResponse {
 
 /** The `done` message's `response`: how the streamed answer ended. */
 export interface AskDoneResponse {
-  /** How the answer ended. */
+  /** How the answer ended (`TOOL_CALLS`: run `toolCalls` and send their results). */
   result: AiResult
+  /** Every call of the answer, in order (each came first as a `tool_call` message). */
+  toolCalls?: ToolCall[]
   /** The session the turn was stored in. */
   sessionId: string
   /** `provider:model` that answered. */
@@ -163,6 +207,16 @@ export interface AskContentMessage {
   type: 'content'
   /** The text delta. */
   content: string
+}
+
+/** A whole tool call, sent once the model finished it (its arguments are complete). */
+export interface AskToolCallMessage {
+  /** Discriminant. */
+  type: 'tool_call'
+  /** Its place among the answer's calls, from 0. */
+  index: number
+  /** The call: run it, then send its result with `toolResults` and the session id. */
+  toolCall: ToolCall
 }
 
 /** The answer is complete (always the last message of a successful stream). */
@@ -182,7 +236,7 @@ export interface AskErrorMessage {
 }
 
 /** A message of a streamed answer. */
-export type AskStreamMessage = AskContentMessage | AskDoneMessage | AskErrorMessage
+export type AskStreamMessage = AskContentMessage | AskToolCallMessage | AskDoneMessage | AskErrorMessage
 
 /** What `ask()` (streaming) resolves to. */
 export interface AskStreamResponse {

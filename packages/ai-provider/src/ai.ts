@@ -146,6 +146,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     turn.response = answer.text
     turn.model = model.name
     if (answer.toolCalls !== undefined && answer.toolCalls.length > 0) turn.toolCalls = answer.toolCalls
+    if (answer.reasoning !== undefined && answer.reasoning.length > 0) turn.reasoning = answer.reasoning
     if (usage !== undefined) turn.usage = usage
     // The usage is settled and recorded in the turn's round trip. Deleted while it was answered:
     // the session stays deleted, and this answer is not given (SPEC §5); it was spent all the same.
@@ -153,6 +154,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     if (!saved) throw new AiSessionNotFoundError(session.id)
     const response: AiResponse = { text: answer.text, result: answer.result, sessionId: session.id, model: model.name }
     if (turn.toolCalls !== undefined) response.toolCalls = turn.toolCalls
+    if (turn.reasoning !== undefined) response.reasoning = turn.reasoning
     if (usage !== undefined) response.usage = usage
     return response
   }

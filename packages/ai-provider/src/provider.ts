@@ -1,7 +1,7 @@
 // The contract between the fallback chain and the provider layer (adapters + transport).
 // A ProviderClient talks to one configured provider; the chain never sees wire formats.
 
-import type { AiMessage, AiResponseFormat, AiResult, AiTool, AiToolCall, AiToolChoice, AiUsage } from './types.ts'
+import type { AiMessage, AiReasoning, AiResponseFormat, AiResult, AiThinkingOptions, AiTool, AiToolCall, AiToolChoice, AiUsage } from './types.ts'
 
 /**
  * What a provider is asked, already normalized (history and context turned into messages) and
@@ -17,6 +17,8 @@ export interface ProviderInput {
   toolChoice?: AiToolChoice
   parallelToolCalls?: boolean
   responseFormat?: AiResponseFormat
+  /** Let the model reason before it answers, where its provider can be asked to. */
+  thinking?: AiThinkingOptions
 }
 
 /** A complete answer from a provider. */
@@ -26,17 +28,21 @@ export interface ProviderAnswer {
   result: AiResult
   /** The calls the model made, in order (ids generated where the provider gives none). */
   toolCalls?: AiToolCall[]
+  /** The model's reasoning blocks, in order, with what their provider needs back (never answer text). */
+  reasoning?: AiReasoning[]
   usage?: AiUsage
 }
 
 /**
  * One event of a normalized provider stream. Failures are thrown, as AI_* errors. A tool call
  * is yielded once whole (its arguments complete), `index` counting the answer's calls from 0.
+ * The model's reasoning blocks come with the end event: they are never shown, and a stream
+ * that only reasoned so far must still be able to fall back (it has not answered yet).
  */
 export type ProviderStreamEvent =
   | { type: 'delta', text: string }
   | { type: 'tool_call', index: number, toolCall: AiToolCall }
-  | { type: 'end', result: AiResult, usage?: AiUsage }
+  | { type: 'end', result: AiResult, usage?: AiUsage, reasoning?: AiReasoning[] }
 
 export interface ProviderCallOptions {
   /** Aborts the upstream request (caller gone, or the chain gave up). */

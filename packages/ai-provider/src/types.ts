@@ -2,15 +2,17 @@
 // every package built on it (fastify-ai, ai-warp, the Valkey store): change it with care.
 
 import type { AiCapabilities, AiCapability } from './conversation/capabilities.ts'
-import type { AiMessage } from './conversation/messages.ts'
+import type { AiMessage, AiReasoning } from './conversation/messages.ts'
 import type { AiResponseFormat } from './conversation/response-format.ts'
 import type { AiTool, AiToolCall, AiToolChoice, AiToolResult } from './conversation/tools.ts'
+import type { AiEmbeddingRequest, AiEmbeddingResponse, AiModelType, EmbeddingOptions } from './embedding-types.ts'
 
 export type * from './conversation/content.ts'
 export type * from './conversation/messages.ts'
 export type * from './conversation/tools.ts'
 export type * from './conversation/response-format.ts'
 export type { AiCapability, AiCapabilities } from './conversation/capabilities.ts'
+export type * from './embedding-types.ts'
 
 /** Milliseconds, or a string `<n>ms|s|m|h|d` such as `'500ms'`, `'30s'`, `'1d'`. */
 export type TimeWindow = number | string
@@ -161,6 +163,11 @@ export interface ModelDefinition {
   provider: string
   /** The provider's model name (may contain `:`). */
   model: string
+  /**
+   * `chat` (default) or `embedding`: an embedding model serves `ai.embed()` only, in its own
+   * chain (the embedding models in config order), and a chat model never gets an embedding request.
+   */
+  type?: AiModelType
   /** Overrides of the global limits for this model. */
   limits?: ModelLimits
   /** Overrides of the global cool-down windows for this model. */
@@ -278,6 +285,8 @@ export interface AiOptions {
   callerBudget?: CallerBudgetOptions
   /** The usage kept per caller, model and day. Default: recorded, kept 90 days. */
   usage?: UsageOptions
+  /** Bounds of embedding requests (docs/embeddings.md). */
+  embeddings?: EmbeddingOptions
 }
 
 /** How an answer ended: `TOOL_CALLS` when the model stopped to have its tool calls run. */
@@ -292,11 +301,19 @@ export interface AiUsage {
   cachedPromptTokens?: number
   /** Of `completionTokens`, those the model spent reasoning (thinking), when the provider says. */
   reasoningTokens?: number
+  /** Of `promptTokens`, those the provider wrote to its prompt cache (Anthropic's cache creation), when it says. */
+  cacheCreationTokens?: number
   /**
    * What the answer cost, from the model's `price` (in its currency), when the model has one.
    * Counted in billionths and given here rounded to them.
    */
   cost?: number
+}
+
+/** Reasoning before the answer (Anthropic extended thinking), for the models whose provider can be asked for it. */
+export interface AiThinkingOptions {
+  /** Most tokens the model may spend thinking (Anthropic: at least 1024, and below the output budget). */
+  budgetTokens: number
 }
 
 /** A model picked for a request: `'provider:model'` or an object. */
@@ -324,6 +341,8 @@ export interface AiRequest {
   parallelToolCalls?: boolean
   /** Text (default), any JSON object, or JSON following a schema. */
   responseFormat?: AiResponseFormat
+  /** Let the model think before it answers (Anthropic `thinking`); its reasoning is kept with the turn, never shown as text. */
+  thinking?: AiThinkingOptions
   /** System instructions; kept with the session so follow-ups need not resend it. */
   context?: string
   /** 0..2 */
@@ -372,6 +391,8 @@ export interface AiResponse {
   result: AiResult
   /** The calls the model made (with `result` `TOOL_CALLS`, usually). */
   toolCalls?: AiToolCall[]
+  /** The model's reasoning blocks (never part of `text`), with what their provider needs back. */
+  reasoning?: AiReasoning[]
   sessionId: string
   /** `provider:model` that answered. */
   model: string
@@ -383,7 +404,7 @@ export type AiStreamEvent =
   | { type: 'content', id: string, text: string }
   /** A whole tool call, sent once the model finished it; `index` is its place among the answer's calls. */
   | { type: 'tool_call', id: string, index: number, toolCall: AiToolCall }
-  | { type: 'end', id: string, result: AiResult, sessionId: string, model: string, usage?: AiUsage, toolCalls?: AiToolCall[] }
+  | { type: 'end', id: string, result: AiResult, sessionId: string, model: string, usage?: AiUsage, toolCalls?: AiToolCall[], reasoning?: AiReasoning[] }
   | { type: 'error', id: string, code: string, message: string }
 
 /** A stream ready to be sent: a model has accepted it (fallback is over) or it is a resume. */
@@ -409,6 +430,8 @@ export interface AiTurn {
   response: string
   /** The answer's tool calls, with what their provider needs back. */
   toolCalls?: AiToolCall[]
+  /** The answer's reasoning blocks, replayed with it (Anthropic needs them back in a tool loop). */
+  reasoning?: AiReasoning[]
   /** `provider:model` that answered, when one did. */
   model?: string
   /** How the turn ended: an answer result, or `INTERRUPTED` (client left) / `FAILED` (provider failed mid-answer, or no model answered at all). */
@@ -435,6 +458,8 @@ export interface AiModelStatus {
   name: string
   provider: string
   model: string
+  /** `chat` or `embedding`. */
+  type: AiModelType
   state: 'ready' | 'cooling-down'
   /** What the model serves beyond text (its provider's defaults and its own overrides). */
   capabilities: AiCapabilities
@@ -544,7 +569,12 @@ export interface Ai {
    * one. AiSessionNotFoundError when the session is unknown (or another owner's).
    */
   cancelStream (sessionId: string, owner?: string): Promise<boolean>
-  /** Configured models, in chain order, with their state. */
+  /**
+   * Embed texts (or token arrays) with the embedding models' chain (models of `type:
+   * 'embedding'`): fallback, rate limits, cool-downs and usage as for a prompt.
+   */
+  embed (request: AiEmbeddingRequest): Promise<AiEmbeddingResponse>
+  /** Configured models (chat models, then embedding models), each chain in its order, with their state. */
   models (): Promise<AiModelStatus[]>
   /**
    * The usage recorded per day, caller and model (`usage.record`); AiBadRequestError for a bad

@@ -1,12 +1,18 @@
 // Layer conversation/ (the conversation model: types and pure functions over them). Imports
-// nothing: every other layer, the wire formats included, speaks in these terms.
+// nothing but its own folder: every other layer, the wire formats included, speaks in these terms.
 //
-// The parts a message's content is made of.
+// The parts a message's content is made of. A part may carry provider hints in `providerData`
+// (namespaced as in tools.ts: `{ anthropic: { cacheControl: { type: 'ephemeral' } } }`), which
+// only its own format reads.
+
+import type { AiProviderData } from './tools.ts'
 
 /** Text. */
 export interface AiTextPart {
   type: 'text'
   text: string
+  /** Provider hints for this part (`{ anthropic: { cacheControl } }`); other formats ignore them. */
+  providerData?: AiProviderData
 }
 
 /** An image, by `https:` URL or inline as a `data:<mediaType>;base64,…` URL. */
@@ -18,6 +24,8 @@ export interface AiImagePart {
   mediaType?: string
   /** OpenAI's `detail` hint, kept for providers that read it. */
   detail?: 'auto' | 'low' | 'high'
+  /** Provider hints for this part (`{ anthropic: { cacheControl } }`); other formats ignore them. */
+  providerData?: AiProviderData
 }
 
 /** A document (e.g. a PDF), inline as base64. */
@@ -29,6 +37,8 @@ export interface AiFilePart {
   mediaType: string
   /** The name the caller gave it, if any. */
   filename?: string
+  /** Provider hints for this part (`{ anthropic: { cacheControl } }`); other formats ignore them. */
+  providerData?: AiProviderData
 }
 
 /** One part of a message's content. */

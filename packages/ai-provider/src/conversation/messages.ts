@@ -10,6 +10,8 @@ import type { AiProviderData, AiToolCall } from './tools.ts'
 export interface AiSystemMessage {
   role: 'system'
   content: string
+  /** Provider hints for this block of instructions (`{ anthropic: { cacheControl } }`); other formats ignore them. */
+  providerData?: AiProviderData
 }
 
 /** What the user says: text, images, files. */
@@ -25,7 +27,22 @@ export interface AiAssistantMessage {
   content: string
   /** The calls it made, in order. */
   toolCalls?: AiToolCall[]
+  /** The model's reasoning before its answer, in order, kept to be sent back where the provider requires it. */
+  reasoning?: AiReasoning[]
   /** What the provider needs back with this message on the next turn (thinking signatures…). */
+  providerData?: AiProviderData
+}
+
+/**
+ * One block of a model's reasoning (Anthropic's `thinking` and `redacted_thinking` blocks). It is
+ * never answer text: it is kept with the turn and sent back unchanged to the provider that made
+ * it (Anthropic refuses a tool loop whose thinking did not come back with its signature); other
+ * formats leave it out.
+ */
+export interface AiReasoning {
+  /** The reasoning's (summarized) text; `''` for a redacted block. */
+  text: string
+  /** What its provider needs back: `{ anthropic: { signature } }`, or `{ anthropic: { redactedData } }` for a redacted block. */
   providerData?: AiProviderData
 }
 
@@ -36,6 +53,8 @@ export interface AiToolMessage {
   toolCallId: string
   /** What the tool returned. */
   content: AiContent
+  /** Provider hints for this result (`{ anthropic: { cacheControl } }`); other formats ignore them. */
+  providerData?: AiProviderData
 }
 
 /** One message of a conversation. */

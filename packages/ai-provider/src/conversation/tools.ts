@@ -23,6 +23,8 @@ export interface AiTool {
   parameters?: AiJsonSchema
   /** Ask the provider to hold the arguments to the schema exactly (where it can). */
   strict?: boolean
+  /** Provider hints for this tool (`{ anthropic: { cacheControl } }`); other formats ignore them. */
+  providerData?: AiProviderData
 }
 
 /**

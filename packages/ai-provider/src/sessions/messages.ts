@@ -24,6 +24,7 @@ function inputOf (turn: AiTurn): AiMessage[] {
 function answerOf (turn: AiTurn): AiMessage {
   const answer: AiMessage = { role: 'assistant', content: turn.response }
   if (turn.toolCalls !== undefined && turn.toolCalls.length > 0) answer.toolCalls = turn.toolCalls
+  if (turn.reasoning !== undefined && turn.reasoning.length > 0) answer.reasoning = turn.reasoning
   return answer
 }
 
@@ -131,5 +132,6 @@ export function buildProviderInput (request: AiRequest, messages: AiMessage[], m
   if (request.toolChoice !== undefined) input.toolChoice = request.toolChoice
   if (request.parallelToolCalls !== undefined) input.parallelToolCalls = request.parallelToolCalls
   if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') input.responseFormat = request.responseFormat
+  if (request.thinking !== undefined) input.thinking = request.thinking
   return input
 }

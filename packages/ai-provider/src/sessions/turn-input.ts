@@ -96,6 +96,10 @@ export function readTurnInput (request: AiRequest): TurnInput {
     const problem = toolsProblem(request.tools)
     if (problem !== undefined) throw fieldError(problem.field, problem.message)
   }
+  const thinking: unknown = request.thinking
+  if (thinking !== undefined && (!isRecord(thinking) || !Number.isInteger(thinking.budgetTokens) || (thinking.budgetTokens as number) < 1)) {
+    throw fieldError('thinking.budgetTokens', 'thinking.budgetTokens must be a positive integer')
+  }
   for (const problem of [toolChoiceProblem(request.toolChoice, request.tools), responseFormatProblem(request.responseFormat)]) {
     if (problem !== undefined) throw fieldError(problem.field, problem.message)
   }

@@ -9,7 +9,7 @@
 
 import { randomUUID } from 'node:crypto'
 import type { AiStore, StoredEvent, WriteCondition } from '../store.ts'
-import type { AiResult, AiStreamEvent, AiToolCall, AiUsage } from '../types.ts'
+import type { AiReasoning, AiResult, AiStreamEvent, AiToolCall, AiUsage } from '../types.ts'
 import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
 
 export { promptHash } from '../sessions/turn-input.ts'
@@ -18,7 +18,7 @@ export { promptHash } from '../sessions/turn-input.ts'
 export type LoggedEvent =
   | { type: 'content', text: string }
   | { type: 'tool_call', index: number, toolCall: AiToolCall }
-  | { type: 'end', result: AiResult, sessionId: string, model: string, usage?: AiUsage, toolCalls?: AiToolCall[] }
+  | { type: 'end', result: AiResult, sessionId: string, model: string, usage?: AiUsage, toolCalls?: AiToolCall[], reasoning?: AiReasoning[] }
   | { type: 'error', code: string, message: string }
 
 /** What `stream:<sessionId>` holds. */

@@ -224,8 +224,10 @@ export function startProducer (options: ProducerOptions): Producer {
     const stored = turn(event.result)
     const usage = pricedUsage(model, event.usage)
     if (usage !== undefined) stored.usage = usage
+    if (event.reasoning !== undefined && event.reasoning.length > 0) stored.reasoning = event.reasoning
     const end: LoggedEvent = { type: 'end', result: event.result, sessionId: session.id, model: model.name, usage }
     if (toolCalls !== undefined) end.toolCalls = toolCalls
+    if (stored.reasoning !== undefined) end.reasoning = stored.reasoning
     // One round trip: the turn, the state, `end` and the lease's release leave together, and
     // the store runs them in this order, so a follow-up sent on `end` sees the turn.
     const [saved, , logged] = await afterStart(Promise.all([

@@ -14,7 +14,11 @@ import type { ProviderAnswer, ProviderInput, ProviderStreamEvent } from '../prov
 /** The end event of a stream. */
 export type ProviderStreamEnd = Extract<ProviderStreamEvent, { type: 'end' }>
 
-/** What an adapter remembers between the events of one stream. Created per stream by `createStreamState`. */
+/**
+ * What an adapter remembers between the events of one stream. Created per stream by
+ * `createStreamState`; an adapter may return a larger object (its wire format's stream reader)
+ * and read it back in `readStreamEvent`.
+ */
 export interface ProviderStreamState {
   /** The provider's own finish reason (e.g. `stop`, `MAX_TOKENS`), once a frame carried one. */
   finishReason: string | undefined
@@ -61,18 +65,21 @@ export interface ProviderAdapter {
   /** A fresh state for one stream. */
   createStreamState (): ProviderStreamState
   /**
-   * Reads the data of one SSE event. Returns a delta, the end event when this frame is the
-   * stream's terminator, or undefined when the frame carries no text (keep-alive, usage only…).
-   * Throws AI_PROVIDER_STREAM_ERROR for an in-band error object, AI_PROVIDER_MALFORMED_RESPONSE
-   * for data that cannot be read.
+   * Reads the data of one SSE event. Returns an event (a delta, a whole tool call, the end event
+   * when this frame is the stream's terminator), several in order (a frame can complete several
+   * tool calls at once, and end the stream after them: the end event is then the last one), or
+   * undefined when the frame carries nothing to yield (keep-alive, usage only, a tool-call
+   * fragment…). Throws AI_PROVIDER_STREAM_ERROR for an in-band error object,
+   * AI_PROVIDER_MALFORMED_RESPONSE for data that cannot be read.
    */
-  readStreamEvent (data: string, state: ProviderStreamState, label: string): ProviderStreamEvent | undefined
+  readStreamEvent (data: string, state: ProviderStreamState, label: string): ProviderStreamEvent | ProviderStreamEvent[] | undefined
   /**
    * Called when the body ended cleanly before `readStreamEvent` returned an end event.
-   * Returns the end event when what was read amounts to a finished answer, undefined when the
-   * stream was cut short (the transport then fails with AI_PROVIDER_NETWORK_ERROR).
+   * Returns the end event (or the events still held, the end event last) when what was read
+   * amounts to a finished answer, undefined when the stream was cut short (the transport then
+   * fails with AI_PROVIDER_NETWORK_ERROR).
    */
-  readStreamEnd (state: ProviderStreamState, label: string): ProviderStreamEnd | undefined
+  readStreamEnd (state: ProviderStreamState, label: string): ProviderStreamEnd | ProviderStreamEvent[] | undefined
   /** Maps a non-2xx answer (status and up to 64 KB of body text) to an AI_* error. */
   readError (status: number, body: string, label: string, retryAfterMs: number | undefined): Error
 }

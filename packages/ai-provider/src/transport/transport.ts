@@ -63,6 +63,11 @@ export interface Transport {
   complete (model: string, input: ProviderInput, options: ProviderCallOptions): Promise<ProviderAnswer>
   /** The provider stream; its iterator can also be read a chunk's events at a time (`nextBatch`). */
   stream (model: string, input: ProviderInput, options: ProviderCallOptions): BatchIterator<ProviderStreamEvent>
+  /**
+   * POST `body` to `path` (built by the caller, e.g. an embeddings path) and resolve with the
+   * parsed JSON of a 2xx answer; the same deadline, aborts and errors as `complete`.
+   */
+  postJson (model: string, path: string, body: string, options: ProviderCallOptions): Promise<unknown>
   /** Aborts every call in flight (they fail with AI_SHUTTING_DOWN) and refuses new ones. */
   shutdown (): void
 }
@@ -149,6 +154,24 @@ export function createTransport (options: TransportOptions): Transport {
     }
   }
 
+  async function postJson (model: string, path: string, body: string, callOptions: ProviderCallOptions): Promise<unknown> {
+    const call = start(model, callOptions)
+    try {
+      const response = await requestWhole(dispatcher, post(path, body), call, MAX_ERROR_BODY_BYTES)
+      if (response.statusCode < 200 || response.statusCode > 299) throw upstreamError(adapter, call, response.statusCode, response.text, response.headers)
+      try {
+        return JSON.parse(response.text)
+      } catch (error) {
+        throw withCause(new AiProviderMalformedResponseError(call.label, 'answer is not JSON'), error)
+      }
+    } catch (error) {
+      call.abort()
+      throw failure(call, error)
+    } finally {
+      end(call)
+    }
+  }
+
   /** The public contract (one event at a time), with `nextBatch()` for the stream producer. */
   function stream (model: string, input: ProviderInput, callOptions: ProviderCallOptions): BatchIterator<ProviderStreamEvent> {
     return eventBatches(streamBatches(model, input, callOptions))
@@ -188,15 +211,22 @@ export function createTransport (options: TransportOptions): Transport {
         let failed = false
         let parseError: unknown
         try {
-          for (let i = 0; i < frames.length; i++) {
-            const event = adapter.readStreamEvent(frames[i], state, call.label)
-            if (event === undefined) continue
-            if (event.type === 'end') {
-              ending = event
-              break
+          for (let i = 0; i < frames.length && ending === undefined; i++) {
+            const read = adapter.readStreamEvent(frames[i], state, call.label)
+            if (read === undefined) continue
+            if (!Array.isArray(read)) {
+              if (read.type === 'end') ending = read
+              else batch.push(read)
+              continue
             }
-            sawText = true
-            batch.push(event)
+            // Several events of one frame (tool calls completed together, maybe the end after them).
+            for (const event of read) {
+              if (event.type === 'end') {
+                ending = event
+                break
+              }
+              batch.push(event)
+            }
           }
         } catch (error) {
           // The events read before the bad frame still go out, then the failure.
@@ -204,6 +234,8 @@ export function createTransport (options: TransportOptions): Transport {
           parseError = error
         }
         frames.length = 0
+        // A tool call is an answer as much as text is.
+        if (batch.length > 0) sawText = true
         if (ending !== undefined && !sawText) throw new AiProviderEmptyResponseError(call.label)
         if (ending !== undefined) batch.push(ending)
         if (batch.length > 0) {
@@ -219,10 +251,12 @@ export function createTransport (options: TransportOptions): Transport {
       if (ending !== undefined) return
 
       parser.end()
-      ending = adapter.readStreamEnd(state, call.label)
-      if (ending === undefined) throw new AiProviderNetworkError(call.label, 'the stream ended before its terminator')
-      if (!sawText) throw new AiProviderEmptyResponseError(call.label)
-      yield [ending]
+      const rest = adapter.readStreamEnd(state, call.label)
+      const last = Array.isArray(rest) ? rest.at(-1) : rest
+      if (last?.type !== 'end') throw new AiProviderNetworkError(call.label, 'the stream ended before its terminator')
+      const events = Array.isArray(rest) ? rest : [last]
+      if (!sawText && events.length === 1) throw new AiProviderEmptyResponseError(call.label)
+      yield events
     } catch (error) {
       call.abort()
       throw failure(call, error)
@@ -236,6 +270,7 @@ export function createTransport (options: TransportOptions): Transport {
   return {
     complete,
     stream,
+    postJson,
     shutdown: function shutdown (): void {
       closing = true
       for (const call of inFlight) call.abort()

@@ -1,21 +1,21 @@
 // Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
 // files; see docs/architecture.md.
+//
+// Only HTTP and SSE framing: what each frame says is the wire translator's
+// (@platformatic/ai-provider's to-openai-chat-stream.ts).
 
 import type { ServerResponse } from 'node:http'
-import { AiShuttingDownError } from '@platformatic/ai-provider'
-import type { AiStreamEvent, AiStreamResponse } from '@platformatic/ai-provider'
+import { AiShuttingDownError, createOpenAiChatStreamWriter, toOpenAiChatStreamError } from '@platformatic/ai-provider'
+import type { AiStreamResponse, OpenAiChatStreamHeader } from '@platformatic/ai-provider'
 import type { FastifyBaseLogger, FastifyReply } from 'fastify'
-import { buildChunk, buildUsageChunk, toFinishReason } from './chat-response.ts'
-import type { ChunkHeader } from './chat-response.ts'
 import { toOpenAiError } from './openai-error.ts'
 import { sseConnection } from '../sse/sse-connection.ts'
 import { recordStreamFailure } from '../observability/observability.ts'
-import type { OpenAiErrorBody } from './types.ts'
 
 /** What `sendChatStream` needs besides the core's stream. */
 export interface ChatStreamOptions {
   /** What every chunk repeats. */
-  header: ChunkHeader
+  header: OpenAiChatStreamHeader
   log: FastifyBaseLogger
   /** Fires when the server closes: the stream ends with an AI_SHUTTING_DOWN error frame. */
   shutdown: AbortSignal
@@ -41,27 +41,6 @@ async function writeData (raw: ServerResponse, data: unknown): Promise<void> {
   if (raw.destroyed || raw.writableEnded) return
   const ok = raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`)
   if (!ok) await drained(raw)
-}
-
-// A failure after the headers: OpenAI's in-band error object, which the openai SDK raises as an
-// APIError and the Vercel AI SDK as an error part. No `[DONE]` follows.
-function errorFrame (event: { code: string, message: string }): OpenAiErrorBody {
-  return { error: { message: event.message, type: 'server_error', param: null, code: event.code } }
-}
-
-async function writeEvent (raw: ServerResponse, header: ChunkHeader, event: AiStreamEvent): Promise<boolean> {
-  if (event.type === 'content') {
-    if (event.text !== '') await writeData(raw, buildChunk(header, { content: event.text }))
-    return false
-  }
-  if (event.type === 'error') {
-    await writeData(raw, errorFrame(event))
-    return true
-  }
-  await writeData(raw, buildChunk(header, {}, toFinishReason(event.result)))
-  if (header.includeUsage && event.usage !== undefined) await writeData(raw, buildUsageChunk(header, event.usage))
-  await writeData(raw, '[DONE]')
-  return true
 }
 
 /**
@@ -92,25 +71,28 @@ export async function sendChatStream (reply: FastifyReply, stream: AiStreamRespo
     ended = true
     const error = new AiShuttingDownError()
     // Frame and end first, then abort: the loop must not report the aborted core stream as a failure.
-    writeData(raw, errorFrame({ code: error.code, message: error.message })).catch(options.log.error.bind(options.log))
+    writeData(raw, toOpenAiChatStreamError(error.code, error.message)).catch(options.log.error.bind(options.log))
     raw.end()
     options.abortRequest()
   }
   if (options.shutdown.aborted) endForShutdown()
   options.shutdown.addEventListener('abort', endForShutdown)
+  const writer = createOpenAiChatStreamWriter(options.header)
   try {
-    await writeData(raw, buildChunk(options.header, { role: 'assistant', content: '', refusal: null }))
+    await writeData(raw, writer.start())
     while (!ended && !raw.destroyed) {
       const next = await iterator.next()
       if (next.done === true) break
-      complete = await writeEvent(raw, options.header, next.value)
+      for (const payload of writer.write(next.value)) await writeData(raw, payload)
+      // The core's stream ends with `end` or `error`: nothing follows either.
+      complete = next.value.type === 'end' || next.value.type === 'error'
       ended ||= complete
     }
     if (!ended && !raw.destroyed) {
       // The core's contract is to end with `end` or `error`; a stream that stops short must not look complete.
       const failure = { code: 'AI_PROVIDER_STREAM_ERROR', message: 'The answer ended unexpectedly' }
       recordStreamFailure(reply.request, { ...failure, statusCode: 502 })
-      await writeData(raw, errorFrame(failure))
+      await writeData(raw, toOpenAiChatStreamError(failure.code, failure.message))
     }
   } catch (error) {
     if (!ended) {

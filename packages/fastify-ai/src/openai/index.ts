@@ -1,20 +1,28 @@
 // Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
 // files; see docs/architecture.md.
 
-import type { AiRequest } from '@platformatic/ai-provider'
+import { randomUUID } from 'node:crypto'
+import { contentText, fromOpenAiChatRequest, toOpenAiChatAnswer, toOpenAiChatParam } from '@platformatic/ai-provider'
+import type { AiMessage, AiRequest, OpenAiChatInput } from '@platformatic/ai-provider'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
 import { readSessionHeader, setSessionHeader } from '../session-header.ts'
-import { foldMessages } from './chat-messages.ts'
-import { readChatRequest } from './chat-request.ts'
-import type { ChatRequest } from './chat-request.ts'
-import { buildCompletion, createCompletionId, unixSeconds } from './chat-response.ts'
 import { sendChatStream } from './chat-stream.ts'
 import { createModelCatalog } from './model-catalog.ts'
 import type { ModelCatalog } from './model-catalog.ts'
 import type { OpenAiRoutesOptions } from './types.ts'
 
 export type * from './types.ts'
+
+/** `chatcmpl-` and 32 hex digits, like OpenAI's ids. */
+function createCompletionId (): string {
+  return 'chatcmpl-' + randomUUID().replaceAll('-', '')
+}
+
+/** Unix seconds, OpenAI's `created`. */
+function unixSeconds (): number {
+  return Math.floor(Date.now() / 1000)
+}
 
 // Aborts when the client goes away before its answer was fully sent, so the core aborts the
 // upstream call instead of paying for tokens nobody reads.
@@ -26,24 +34,41 @@ function abortWhenClientLeaves (reply: FastifyReply): AbortController {
   return controller
 }
 
-function buildAiRequest (chat: ChatRequest, catalog: ModelCatalog, sessionId: string | undefined): AiRequest {
+/**
+ * Where this turn's input starts in the request's messages. Without a session the request is the
+ * whole conversation; with one the server holds it, and the client's copy of it (everything up to
+ * its last assistant message) is not sent twice.
+ */
+function turnStart (messages: readonly AiMessage[], sessionId: string | undefined): number {
+  if (sessionId === undefined) return 0
+  return messages.findLastIndex(function isAssistant (message) { return message.role === 'assistant' }) + 1
+}
+
+function buildAiRequest (chat: OpenAiChatInput, catalog: ModelCatalog, sessionId: string | undefined, start: number): AiRequest {
+  const aiRequest: AiRequest = { messages: start === 0 ? chat.messages : chat.messages.slice(start) }
   const models = catalog.resolve(chat.model)
-  const conversation = foldMessages(chat.messages)
-  const aiRequest: AiRequest = { prompt: conversation.prompt }
-  if (conversation.context !== undefined) aiRequest.context = conversation.context
   if (models !== undefined) aiRequest.models = models
+  if (sessionId !== undefined) aiRequest.sessionId = sessionId
   if (chat.temperature !== undefined) aiRequest.temperature = chat.temperature
   if (chat.maxTokens !== undefined) aiRequest.maxTokens = chat.maxTokens
   if (chat.topP !== undefined) aiRequest.topP = chat.topP
   if (chat.stop !== undefined) aiRequest.stop = chat.stop
-  // With a session the server holds the history: the messages before the last user message
-  // are the client's copy of it and are not sent twice.
-  if (sessionId !== undefined) {
-    aiRequest.sessionId = sessionId
-  } else if (conversation.history.length > 0) {
-    aiRequest.history = conversation.history
-  }
+  if (chat.tools !== undefined) aiRequest.tools = chat.tools
+  if (chat.toolChoice !== undefined) aiRequest.toolChoice = chat.toolChoice
+  if (chat.parallelToolCalls !== undefined) aiRequest.parallelToolCalls = chat.parallelToolCalls
+  if (chat.responseFormat !== undefined) aiRequest.responseFormat = chat.responseFormat
   return aiRequest
+}
+
+/**
+ * The core names the field at fault in its own terms (`error.field`: `messages[0].toolCallId`);
+ * an OpenAI client reads `param` in OpenAI's, counted in the messages it sent.
+ */
+function inOpenAiTerms (error: unknown, start: number): unknown {
+  if (typeof error !== 'object' || error === null) return error
+  const fields = error as { field?: unknown, param?: unknown }
+  if (typeof fields.field !== 'string' || fields.param !== undefined) return error
+  return Object.assign(error, { param: toOpenAiChatParam(fields.field, start) })
 }
 
 /**
@@ -75,13 +100,14 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
   })
 
   fastify.post('/chat/completions', async function chatCompletions (request, reply) {
-    const chat = readChatRequest(request.body)
+    const chat = fromOpenAiChatRequest(request.body)
     checkRequestLimits(limits, chat.messages.map(function limitedMessage (message, index) {
-      return { field: `messages[${index}].content`, text: message.content }
+      return { field: `messages[${index}].content`, text: contentText(message.content) }
     }), 'messages')
     // The caller continues a server-side session by sending its id back in the header.
     const sessionId = readSessionHeader(request, headerName)
-    const aiRequest = buildAiRequest(chat, catalog, sessionId)
+    const start = turnStart(chat.messages, sessionId)
+    const aiRequest = buildAiRequest(chat, catalog, sessionId, start)
     const owner = getOwner?.(request)
     if (owner !== undefined) aiRequest.owner = owner
     const caller = getCaller?.(request)
@@ -91,13 +117,13 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
     const id = createCompletionId()
 
     if (!chat.stream) {
-      const response = await fastify.ai.request(aiRequest)
+      const response = await fastify.ai.request(aiRequest).catch(function nameParam (error: unknown) { throw inOpenAiTerms(error, start) })
       setSessionHeader(reply, headerName, response.sessionId)
-      return buildCompletion(response, id, unixSeconds())
+      return toOpenAiChatAnswer(response, id, unixSeconds())
     }
 
     // An OpenAI request is always a new turn: never attach to or replay an earlier answer.
-    const stream = await fastify.ai.stream({ ...aiRequest, resume: false })
+    const stream = await fastify.ai.stream({ ...aiRequest, resume: false }).catch(function nameParam (error: unknown) { throw inOpenAiTerms(error, start) })
     setSessionHeader(reply, headerName, stream.sessionId)
     await sendChatStream(reply, stream, {
       header: { id, created: unixSeconds(), model: stream.model, includeUsage: chat.includeUsage },

@@ -1,9 +1,9 @@
 // Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
 // files; see docs/architecture.md.
 //
-// The OpenAI Chat Completions wire format as AI Warp answers it (docs/openai-compatibility.md).
-// Only the fields the gateway produces are typed; the request is read from `unknown` by
-// chat-request.ts, so no request type pretends to be validated before it is.
+// The options of the OpenAI-compatible routes, and the model list and error bodies they answer
+// (docs/openai-compatibility.md). The chat completions wire format itself (request, answer,
+// chunks) is @platformatic/ai-provider's (wire/openai-chat/).
 
 import type { FastifyRequest } from 'fastify'
 import type { RequestLimits } from '../request-limits.ts'
@@ -26,60 +26,6 @@ export interface OpenAiRoutesOptions {
   getCaller?: (request: FastifyRequest) => string | undefined
   /** `maxPromptLength` and `maxMessages`, as on the /api/v1 routes. Default 100000 and 1000. */
   requestLimits?: RequestLimits
-}
-
-/** `finish_reason` values the gateway produces. */
-export type OpenAiFinishReason = 'stop' | 'length'
-
-/** Token usage in OpenAI's shape. */
-export interface OpenAiUsage {
-  prompt_tokens: number
-  completion_tokens: number
-  total_tokens: number
-}
-
-/** A `chat.completion` object (non-streamed answer). */
-export interface ChatCompletion {
-  /** `chatcmpl-…` */
-  id: string
-  object: 'chat.completion'
-  /** Unix seconds. */
-  created: number
-  /** The `provider:model` that answered. */
-  model: string
-  choices: Array<{
-    index: 0
-    message: { role: 'assistant', content: string, refusal: null }
-    logprobs: null
-    finish_reason: OpenAiFinishReason
-  }>
-  /** Absent when the provider did not report usage. */
-  usage?: OpenAiUsage
-}
-
-/** The `delta` of a streamed choice. */
-export interface ChatCompletionDelta {
-  role?: 'assistant'
-  content?: string
-  refusal?: null
-}
-
-/** A `chat.completion.chunk` object (one `data:` frame of a streamed answer). */
-export interface ChatCompletionChunk {
-  /** Same id in every chunk of one answer. */
-  id: string
-  object: 'chat.completion.chunk'
-  created: number
-  model: string
-  /** Empty in the usage chunk only. */
-  choices: Array<{
-    index: 0
-    delta: ChatCompletionDelta
-    logprobs: null
-    finish_reason: OpenAiFinishReason | null
-  }>
-  /** Present (null, then the totals in the last chunk) only with `stream_options.include_usage`. */
-  usage?: OpenAiUsage | null
 }
 
 /** One entry of `GET /v1/models`. */

@@ -31,24 +31,21 @@ test('an unknown model is a 404 model_not_found', async (t) => {
 
 test('parameters the gateway cannot honour are a 400 naming them, never dropped', async (t) => {
   const { client, mock } = await startOpenAiGateway(t)
-  const tools = await rejection(client.chat.completions.create({
-    model: OPENAI_MODEL,
-    messages,
-    tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }]
-  }))
-  assert.ok(tools instanceof OpenAI.BadRequestError)
-  assert.equal(tools.param, 'tools')
-  assert.equal(tools.code, 'unsupported_parameter')
+  const seed = await rejection(client.chat.completions.create({ model: OPENAI_MODEL, messages, seed: 42 }))
+  assert.ok(seed instanceof OpenAI.BadRequestError)
+  assert.equal(seed.param, 'seed')
+  assert.equal(seed.code, 'unsupported_parameter')
 
-  const json = await rejection(client.chat.completions.create({ model: OPENAI_MODEL, messages, response_format: { type: 'json_object' } }))
-  assert.equal(json.param, 'response_format')
+  const logprobs = await rejection(client.chat.completions.create({ model: OPENAI_MODEL, messages, logprobs: true }))
+  assert.equal(logprobs.param, 'logprobs')
   const n = await rejection(client.chat.completions.create({ model: OPENAI_MODEL, messages, n: 3 }))
   assert.equal(n.param, 'n')
-  const image = await rejection(client.chat.completions.create({
+  const audio = await rejection(client.chat.completions.create({
     model: OPENAI_MODEL,
-    messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }]
+    messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'UklGRg==', format: 'wav' } }] }]
   }))
-  assert.equal(image.param, 'messages[0].content[0].type')
+  assert.equal(audio.param, 'messages[0].content[0].type')
+  assert.equal(audio.code, 'unsupported_content_type')
   const temperature = await rejection(client.chat.completions.create({ model: OPENAI_MODEL, messages, temperature: 7 }))
   assert.equal(temperature.status, 400)
   assert.equal(temperature.param, 'temperature')

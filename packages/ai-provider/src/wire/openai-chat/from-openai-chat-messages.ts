@@ -130,8 +130,10 @@ function readContent (content: unknown, param: string, role: Role): string | AiC
   if (typeof content === 'string') return content
   if (!Array.isArray(content)) throw openAiChatParameterError(param, `${param} must be a string or an array of content parts`, isSet(content) ? 'invalid_type' : 'missing_required_parameter')
   const parts = readParts(content, param, role)
-  // Only a user message keeps parts; the others are text in the conversation model.
-  return role === 'user' ? parts : joinedText(parts)
+  // Only a user message keeps parts, and only when one is more than text: text alone is a string,
+  // which every provider takes (text-only servers included).
+  const textOnly = parts.every(function isText (part) { return part.type === 'text' })
+  return role === 'user' && !textOnly ? parts : joinedText(parts)
 }
 
 function readToolCalls (calls: unknown, param: string): AiToolCall[] {

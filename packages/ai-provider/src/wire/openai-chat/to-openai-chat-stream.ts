@@ -67,6 +67,8 @@ export function createOpenAiChatStreamWriter (header: OpenAiChatStreamHeader): O
       if (event.type === 'content') return event.text === '' ? [] : [chunk({ content: event.text })]
       if (event.type === 'tool_call') return sentCalls.has(event.index) ? [] : [toolCallChunk(event.index, event.toolCall)]
       if (event.type === 'error') return [JSON.stringify(toOpenAiChatStreamError(event.code, event.message))]
+      // Events this format has no place for are left out.
+      if (event.type !== 'end') return []
       const payloads: string[] = []
       // Calls the end names that no tool_call event sent (a replay that began after them).
       event.toolCalls?.forEach(function sendMissing (call, index) {

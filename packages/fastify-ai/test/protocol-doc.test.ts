@@ -108,6 +108,16 @@ async function prepare (t: TestContext, setup: string | undefined): Promise<Prep
     values.adminToken = ADMIN_TOKEN
   } else if (setup === 'budget-spent') {
     await postJson(`${gateway.url}/api/v1/prompt`, { prompt: 'Why is the sky blue?' })
+  } else if (setup === 'tool-call' || setup === 'tool-call-with-text' || setup === 'tool-results') {
+    const call = { name: 'get_weather', arguments: '{"city":"Paris"}', thoughtSignature: 'c2lnbmF0dXJlLTE=' }
+    mock.enqueue('gemini-2.5-flash', setup === 'tool-call-with-text' ? { deltas: ['Let me ', 'check.'], toolCalls: [call] } : { toolCalls: [call] })
+    if (setup === 'tool-results') {
+      const tools = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }]
+      const asked = await (await postJson(`${gateway.url}/api/v1/prompt`, { prompt: 'What is the weather in Paris?', models: [MODELS[1]], tools })).json()
+      values.sessionId = asked.sessionId
+      values.toolCallId = asked.toolCalls[0].id
+      mock.enqueue('gemini-2.5-flash', { text: 'It is 21 °C and clear in Paris.' })
+    }
   } else if (setup !== undefined && setup !== 'body-limit-64') {
     assert.fail(`unknown setup ${setup}`)
   }

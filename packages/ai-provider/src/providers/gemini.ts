@@ -68,7 +68,7 @@ export const gemini: ProviderAdapter = {
     return createGeminiStreamReader()
   },
 
-  readStreamEvent: function readStreamEvent (data: string, state: ProviderStreamState, label: string): ProviderStreamEvent | undefined {
+  readStreamEvent: function readStreamEvent (data: string, state: ProviderStreamState, label: string): ProviderStreamEvent | ProviderStreamEvent[] | undefined {
     let json: unknown
     try {
       json = JSON.parse(data)
@@ -77,9 +77,9 @@ export const gemini: ProviderAdapter = {
     }
     const inBand = errorObject(json)
     if (inBand !== undefined) throw new AiProviderStreamError(label, messageOf(inBand))
-    const reader = state as GeminiStreamReader
-    const events = reader.read(checkedResponse(json, label), label)
-    return events[0]
+    // One frame may hold text and several whole calls; the end comes from readStreamEnd (no terminator).
+    const events = (state as GeminiStreamReader).read(checkedResponse(json, label), label)
+    return events.length === 0 ? undefined : events.length === 1 ? events[0] : events
   },
 
   readStreamEnd: function readStreamEnd (state: ProviderStreamState): ProviderStreamEnd | undefined {

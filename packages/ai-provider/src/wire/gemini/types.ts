@@ -67,8 +67,8 @@ export type GeminiRole = 'user' | 'model'
 
 /** One turn of the conversation. */
 export interface GeminiContent {
-  /** `user` (the caller, tool results included) or `model`. */
-  role: GeminiRole
+  /** `user` (the caller, tool results included) or `model`; optional in the API (single-turn bodies, embeddings), always set in conversations. */
+  role?: GeminiRole
   /** What it says, in order. */
   parts: GeminiPart[]
 }

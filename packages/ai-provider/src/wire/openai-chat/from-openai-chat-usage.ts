@@ -8,7 +8,7 @@ import type { OpenAiChatUsage } from './types.ts'
 /**
  * Reads `usage`; undefined when it is absent or lacks the token counts. Cached prompt tokens:
  * `prompt_tokens_details.cached_tokens` (OpenAI and most servers), else DeepSeek's
- * `prompt_cache_hit_tokens`; reasoning tokens: `completion_tokens_details.reasoning_tokens`.
+ * `prompt_cache_hit_tokens` (zeros are left out); reasoning tokens: `completion_tokens_details.reasoning_tokens`.
  */
 export function fromOpenAiChatUsage (usage: unknown): AiUsage | undefined {
   if (usage === null || typeof usage !== 'object') return undefined
@@ -20,11 +20,16 @@ export function fromOpenAiChatUsage (usage: unknown): AiUsage | undefined {
     completionTokens,
     totalTokens: typeof totalTokens === 'number' ? totalTokens : promptTokens + completionTokens
   }
-  const cached = numberField(wire.prompt_tokens_details, 'cached_tokens') ?? wire.prompt_cache_hit_tokens
-  if (typeof cached === 'number' && cached > 0) result.cachedPromptTokens = cached
+  // DeepSeek sends both fields, and some versions leave `cached_tokens` at 0: the first that counts wins.
+  const cached = positive(numberField(wire.prompt_tokens_details, 'cached_tokens')) ?? positive(wire.prompt_cache_hit_tokens)
+  if (cached !== undefined) result.cachedPromptTokens = cached
   const reasoning = numberField(wire.completion_tokens_details, 'reasoning_tokens')
   if (reasoning !== undefined && reasoning > 0) result.reasoningTokens = reasoning
   return result
+}
+
+function positive (value: unknown): number | undefined {
+  return typeof value === 'number' && value > 0 ? value : undefined
 }
 
 function numberField (details: unknown, name: string): number | undefined {

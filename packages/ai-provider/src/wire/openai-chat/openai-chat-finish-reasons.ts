@@ -23,7 +23,8 @@ export const OPENAI_CHAT_FINISH_REASONS: Readonly<Record<string, AiResult>> = Ob
  * do) or nothing is TOOL_CALLS: the caller must run them either way.
  */
 export function openAiChatResult (finishReason: unknown, calledTools: boolean): AiResult {
-  const result = typeof finishReason === 'string' ? OPENAI_CHAT_FINISH_REASONS[finishReason] : undefined
+  // Own keys only: `toString` is not a finish reason.
+  const result = typeof finishReason === 'string' && Object.hasOwn(OPENAI_CHAT_FINISH_REASONS, finishReason) ? OPENAI_CHAT_FINISH_REASONS[finishReason] : undefined
   if (calledTools && (result === undefined || result === 'COMPLETE')) return 'TOOL_CALLS'
   return result ?? 'INCOMPLETE_UNKNOWN'
 }

@@ -1,0 +1,61 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createToolCallDeltas } from '../../../src/wire/openai-chat/tool-call-deltas.ts'
+
+test('tool-call-deltas: a call completes when a higher index starts, the last one at finish', function () {
+  const deltas = createToolCallDeltas()
+  assert.deepEqual(deltas.read([{ index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '' } }]), [])
+  assert.deepEqual(deltas.read([{ index: 0, function: { arguments: '{"x":' } }]), [])
+  assert.deepEqual(deltas.read([{ index: 0, function: { arguments: '1}' } }]), [])
+  assert.deepEqual(deltas.read([{ index: 1, id: 'b', type: 'function', function: { name: 'g', arguments: '{}' } }]), [
+    { index: 0, toolCall: { id: 'a', name: 'f', arguments: '{"x":1}' } }
+  ])
+  assert.equal(deltas.completed, 1)
+  assert.deepEqual(deltas.finish(), [{ index: 1, toolCall: { id: 'b', name: 'g', arguments: '{}' } }])
+  assert.deepEqual(deltas.finish(), [])
+})
+
+test('tool-call-deltas: a name split over deltas is appended; a repeated name or id is not', function () {
+  const deltas = createToolCallDeltas()
+  deltas.read([{ index: 0, id: 'a', type: 'function', function: { name: 'get_w' } }])
+  deltas.read([{ index: 0, function: { name: 'eather' } }])
+  deltas.read([{ index: 0, id: 'a', function: { name: 'get_weather', arguments: '{"q":"\\' } }])
+  deltas.read([{ index: 0, id: 'a', function: { name: 'get_weather', arguments: 'u00e9"}' } }])
+  assert.deepEqual(deltas.finish(), [{ index: 0, toolCall: { id: 'a', name: 'get_weather', arguments: '{"q":"\\u00e9"}' } }])
+})
+
+test('tool-call-deltas: several calls in one delta array; nulls, non-objects and object arguments', function () {
+  const deltas = createToolCallDeltas()
+  const done = deltas.read([
+    { index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '{}' } },
+    null,
+    'junk',
+    { index: 1, id: null, type: null, function: { name: 'g', arguments: null } },
+    { index: 1, function: { arguments: { deep: [1] } } }
+  ])
+  assert.deepEqual(done, [{ index: 0, toolCall: { id: 'a', name: 'f', arguments: '{}' } }])
+  const [last] = deltas.finish()
+  assert.equal(last.index, 1)
+  assert.match(last.toolCall.id, /^call_[0-9a-f]{24}$/, 'a call without id gets one')
+  assert.deepEqual({ name: last.toolCall.name, arguments: last.toolCall.arguments }, { name: 'g', arguments: '{"deep":[1]}' })
+  assert.deepEqual(deltas.read('not an array'), [])
+})
+
+test('tool-call-deltas: without index, a delta belongs to the open call unless its id differs', function () {
+  const deltas = createToolCallDeltas()
+  deltas.read([{ id: 'a', function: { name: 'f', arguments: '{"a"' } }])
+  deltas.read([{ function: { arguments: ':1}' } }])
+  const done = deltas.read([{ id: 'b', function: { name: 'g', arguments: '{}' } }])
+  assert.deepEqual(done, [{ index: 0, toolCall: { id: 'a', name: 'f', arguments: '{"a":1}' } }])
+  assert.deepEqual(deltas.finish(), [{ index: 1, toolCall: { id: 'b', name: 'g', arguments: '{}' } }])
+})
+
+test('tool-call-deltas: wire indexes need not start at 0; a fragment for a completed call is dropped', function () {
+  const deltas = createToolCallDeltas()
+  deltas.read([{ index: 3, id: 'a', function: { name: 'f', arguments: '{' } }])
+  assert.deepEqual(deltas.read([{ index: 5, id: 'b', function: { name: 'g', arguments: '{}' } }]), [
+    { index: 0, toolCall: { id: 'a', name: 'f', arguments: '{' } }
+  ])
+  assert.deepEqual(deltas.read([{ index: 3, function: { arguments: '}' } }]), [])
+  assert.deepEqual(deltas.finish(), [{ index: 1, toolCall: { id: 'b', name: 'g', arguments: '{}' } }])
+})

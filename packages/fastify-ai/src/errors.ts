@@ -17,3 +17,7 @@ export const AiRequestTooLargeError = createError<[string]>('AI_REQUEST_TOO_LARG
 // The request is authenticated, or carries a token, but may not use this route (the usage report
 // is for admins only).
 export const AiForbiddenError = createError<[string]>('AI_FORBIDDEN', '%s', 403)
+
+// `/v1/responses/{id}` (or `previous_response_id`) names a response that was never stored, was
+// deleted, expired with its session, or belongs to another owner.
+export const AiResponseNotFoundError = createError<[string]>('AI_RESPONSE_NOT_FOUND', 'No response found with id "%s" (unknown, deleted, expired, or not stored)', 404)

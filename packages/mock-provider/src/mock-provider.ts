@@ -5,13 +5,16 @@ import { buildAnswer, geminiMessages, openAiMessages } from './answer.ts'
 import { createExchange, cut, pause, untilClosed } from './exchange.ts'
 import type { Exchange } from './exchange.ts'
 import { geminiFormat } from './gemini-format.ts'
+import { embeddingAnswer } from './embeddings-format.ts'
+import type { EmbeddingDialect } from './embeddings-format.ts'
 import { openAiFormat } from './openai-format.ts'
 import { playStream } from './stream-writer.ts'
 import { thoughtSignatureError } from './thought-signatures.ts'
 import type { MockBehaviour, MockProvider, MockProviderName, MockProviderOptions, MockRequest } from './types.ts'
 import type { FormatContext, WireFormat } from './wire-format.ts'
 
-const GEMINI_PATH = /^\/v1beta\/models\/([^/]+):(generateContent|streamGenerateContent)$/
+const GEMINI_PATH = /^\/v1beta\/models\/([^/]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/
+const GEMINI_EMBEDDINGS: Record<string, EmbeddingDialect> = { embedContent: 'gemini-single', batchEmbedContents: 'gemini-batch' }
 const NO_BEHAVIOUR: MockBehaviour = Object.freeze({})
 
 /** A request matched to a provider route. */
@@ -24,6 +27,8 @@ interface Route {
   stream: boolean
   /** Query string (Gemini `key`), '' when none. */
   query: string
+  /** An embedding call (embeddings-format.ts), not a chat one. */
+  embedding?: EmbeddingDialect
 }
 
 function matchRoute (url: string): Route | undefined {
@@ -32,9 +37,10 @@ function matchRoute (url: string): Route | undefined {
   const query = mark === -1 ? '' : url.slice(mark + 1)
   if (path === '/v1/chat/completions') return { provider: 'openai', format: openAiFormat, model: '', stream: false, query }
   if (path === '/chat/completions') return { provider: 'deepseek', format: openAiFormat, model: '', stream: false, query }
+  if (path === '/v1/embeddings') return { provider: 'openai', format: openAiFormat, model: '', stream: false, query, embedding: 'openai' }
   const gemini = GEMINI_PATH.exec(path)
   if (gemini === null) return undefined
-  return { provider: 'gemini', format: geminiFormat, model: decodeURIComponent(gemini[1]), stream: gemini[2] === 'streamGenerateContent', query }
+  return { provider: 'gemini', format: geminiFormat, model: decodeURIComponent(gemini[1]), stream: gemini[2] === 'streamGenerateContent', query, embedding: GEMINI_EMBEDDINGS[gemini[2]] }
 }
 
 function isAuthorized (route: Route, request: IncomingMessage): boolean {
@@ -144,6 +150,12 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       const errorBody = behaviour.errorBody ?? format.errorBody(behaviour.status, route.model, behaviour.retryAfter)
       sendJson(response, behaviour.status, format.jsonContentType, errorBody, extra)
       return
+    }
+
+    if (route.embedding !== undefined) {
+      const reply = embeddingAnswer(route.embedding, route.model, body)
+      if (reply.status !== 200) return sendJson(response, reply.status, format.jsonContentType, reply.body)
+      return answerJson(exchange, format.jsonContentType, JSON.stringify(reply.body), behaviour)
     }
 
     if (route.provider === 'gemini' && behaviour.requireThoughtSignatures === true) {

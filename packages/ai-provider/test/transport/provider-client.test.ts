@@ -346,3 +346,21 @@ test('an Agent given as the dispatcher (it routes by origin, as a ProxyAgent doe
   const events = await collect(client.stream('m', input, { timeout: 5000 }))
   assert.deepEqual(events.filter((event) => event.type === 'delta').map((event) => event.type === 'delta' && event.text), ['a', 'b'])
 })
+
+test('a frame that gives several events (tool calls completed together, then the end) yields them in order, in one batch', async function (t) {
+  const call = (index: number, id: string) => `data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":${index},"id":"${id}","type":"function","function":{"name":"f${index}","arguments":"{}"}}]},"finish_reason":null}]}\n\n`
+  const { server, url } = await startServer(function answer (_request, response) {
+    response.writeHead(200, { 'content-type': 'text/event-stream' })
+    // One network write: no finish reason, so [DONE] completes the last call and ends the stream.
+    response.end(call(0, 'a') + call(1, 'b') + 'data: [DONE]\n\n')
+  })
+  const client = createProviderClient(providerOptions('openai-compatible', url), { logger: silentLogger })
+  t.after(async () => { await client.close(); await stopServer(server) })
+  const stream = client.stream('m', input, { timeout: 5000 }) as AsyncIterable<unknown> & { nextBatch (): Promise<unknown[] | undefined> }
+  assert.deepEqual(await stream.nextBatch(), [
+    { type: 'tool_call', index: 0, toolCall: { id: 'a', name: 'f0', arguments: '{}' } },
+    { type: 'tool_call', index: 1, toolCall: { id: 'b', name: 'f1', arguments: '{}' } },
+    { type: 'end', result: 'TOOL_CALLS' }
+  ])
+  assert.equal(await stream.nextBatch(), undefined)
+})

@@ -96,6 +96,8 @@ const TEXT_ONLY: AiCapabilities = Object.freeze({ tools: false, streamingTools: 
 export const PROVIDER_CAPABILITIES: Readonly<Record<ProviderType, AiCapabilities>> = Object.freeze({
   openai: ALL,
   gemini: ALL,
+  // Structured outputs take a schema; there is no JSON mode without one.
+  anthropic: Object.freeze({ ...ALL, jsonObject: false }),
   deepseek: Object.freeze({ ...TEXT_ONLY, tools: true, streamingTools: true, jsonObject: true }),
   'openai-compatible': TEXT_ONLY
 })
@@ -127,10 +129,11 @@ export interface NormalizedAiOptions {
 const DEFAULT_BASE_URLS: Record<string, string> = {
   openai: 'https://api.openai.com',
   deepseek: 'https://api.deepseek.com',
-  gemini: 'https://generativelanguage.googleapis.com'
+  gemini: 'https://generativelanguage.googleapis.com',
+  anthropic: 'https://api.anthropic.com'
 }
-const PROVIDER_TYPES = ['openai', 'deepseek', 'gemini', 'openai-compatible']
-const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout', 'streamUsage']
+const PROVIDER_TYPES = ['openai', 'deepseek', 'gemini', 'anthropic', 'openai-compatible']
+const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout', 'streamUsage', 'version', 'beta']
 const MODEL_KEYS = ['provider', 'model', 'limits', 'restore', 'price', 'capabilities']
 const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'tokens', 'requestTimeout', 'retry', 'onDisconnect', 'maxGenerationTime']
 const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout', 'streamLease', 'maxDetachedStreams']
@@ -218,7 +221,7 @@ function normalizeProvider (name: string, value: unknown): NormalizedProviderOpt
   const path = `providers.${name}`
   const input = objectAt(value, path, PROVIDER_KEYS)
   const type = input.type ?? (name in DEFAULT_BASE_URLS ? name : undefined)
-  if (type === undefined) fail(`${path}.type is required for a provider not named openai, deepseek or gemini (e.g. "openai-compatible")`)
+  if (type === undefined) fail(`${path}.type is required for a provider not named openai, deepseek, gemini or anthropic (e.g. "openai-compatible")`)
   if (typeof type !== 'string' || !PROVIDER_TYPES.includes(type)) fail(`${path}.type must be one of ${PROVIDER_TYPES.join(', ')}, got ${describeValue(type)}`)
   const apiKey = input.apiKey === undefined ? undefined : nonEmptyString(input.apiKey, `${path}.apiKey`)
   if (apiKey === undefined && type !== 'openai-compatible') fail(`${path}.apiKey is required for a provider of type ${type}`)
@@ -229,7 +232,16 @@ function normalizeProvider (name: string, value: unknown): NormalizedProviderOpt
     protocol = new URL(baseUrl).protocol
   } catch {}
   if (protocol !== 'http:' && protocol !== 'https:') fail(`${path}.baseUrl must be an http(s) URL, got ${describeValue(baseUrl)}`)
-  if (input.streamUsage !== undefined && type === 'gemini') fail(`${path}.streamUsage is for the OpenAI wire format, not for a provider of type gemini`)
+  if (input.streamUsage !== undefined && (type === 'gemini' || type === 'anthropic')) fail(`${path}.streamUsage is for the OpenAI wire format, not for a provider of type ${type}`)
+  for (const key of ['version', 'beta'] as const) {
+    if (input[key] !== undefined && type !== 'anthropic') fail(`${path}.${key} is for a provider of type anthropic, not ${type}`)
+  }
+  const version = input.version === undefined ? undefined : nonEmptyString(input.version, `${path}.version`)
+  let beta: readonly string[] | undefined
+  if (input.beta !== undefined) {
+    if (!Array.isArray(input.beta)) fail(`${path}.beta must be an array of strings, got ${describeValue(input.beta)}`)
+    beta = Object.freeze(input.beta.map(function betaFlag (flag: unknown, index: number) { return nonEmptyString(flag, `${path}.beta[${index}]`) }))
+  }
   const headers: Record<string, string> = {}
   if (input.headers !== undefined) {
     if (!isPlainObject(input.headers)) fail(`${path}.headers must be an object of strings, got ${describeValue(input.headers)}`)
@@ -247,7 +259,9 @@ function normalizeProvider (name: string, value: unknown): NormalizedProviderOpt
     pipelining: input.pipelining === undefined ? 1 : positiveInteger(input.pipelining, `${path}.pipelining`),
     connectTimeout: input.connectTimeout === undefined ? 10_000 : positiveInteger(input.connectTimeout, `${path}.connectTimeout`),
     keepAliveTimeout: input.keepAliveTimeout === undefined ? undefined : positiveInteger(input.keepAliveTimeout, `${path}.keepAliveTimeout`),
-    streamUsage: input.streamUsage === undefined ? true : boolean(input.streamUsage, `${path}.streamUsage`)
+    streamUsage: input.streamUsage === undefined ? true : boolean(input.streamUsage, `${path}.streamUsage`),
+    version,
+    beta
   })
 }
 

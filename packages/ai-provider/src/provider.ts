@@ -83,4 +83,8 @@ export interface NormalizedProviderOptions {
   keepAliveTimeout?: number
   /** Ask for a stream's usage (OpenAI wire format). */
   streamUsage: boolean
+  /** Anthropic: the `anthropic-version` header, when configured. */
+  version?: string
+  /** Anthropic: the `anthropic-beta` flags, when configured. */
+  beta?: readonly string[]
 }

@@ -122,13 +122,13 @@ export interface PoolOptions {
 }
 
 /** The provider kinds AI Warp speaks. */
-export type ProviderType = 'openai' | 'deepseek' | 'gemini' | 'openai-compatible'
+export type ProviderType = 'openai' | 'deepseek' | 'gemini' | 'anthropic' | 'openai-compatible'
 
 /** One configured provider. The key in `providers` is its name, used in `provider:model`. */
 export interface ProviderOptions extends PoolOptions {
-  /** Wire format. Defaults to the key when that is `openai`, `deepseek` or `gemini`; required otherwise. */
+  /** Wire format. Defaults to the key when that is `openai`, `deepseek`, `gemini` or `anthropic`; required otherwise. */
   type?: ProviderType
-  /** API key, sent as the provider expects (Bearer, or `x-goog-api-key` for Gemini). */
+  /** API key, sent as the provider expects (Bearer, `x-goog-api-key` for Gemini, `x-api-key` for Anthropic). */
   apiKey?: string
   /** Origin plus optional path prefix, e.g. `http://127.0.0.1:11434/v1`. Defaults to the provider's public API. */
   baseUrl?: string
@@ -140,6 +140,10 @@ export interface ProviderOptions extends PoolOptions {
    * (Mistral answers 422 "Extra inputs are not permitted"); usage they send anyway is still read.
    */
   streamUsage?: boolean
+  /** Anthropic only: the `anthropic-version` header. Default `2023-06-01`. */
+  version?: string
+  /** Anthropic only: beta features, sent as the `anthropic-beta` header (e.g. `['interleaved-thinking-2025-05-14']`). */
+  beta?: string[]
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Ai } from '@platformatic/ai-provider'
-import { createAi, parseTimeWindow } from '@platformatic/ai-provider'
+import { createAi } from '@platformatic/ai-provider'
 import type { FastifyAiOptions, HttpOptions } from './options.ts'
 import { normalizeHttpOptions, pickAiOptions } from './options.ts'
 import type { AiErrorAnswers } from './error-answers.ts'
@@ -14,8 +14,6 @@ import { sessionRoutes } from './routes/sessions.ts'
 import { modelsRoute } from './routes/models.ts'
 import { usageRoute } from './routes/usage.ts'
 import { openaiRoutes } from './openai/index.ts'
-import { createModelCatalog } from './openai/model-catalog.ts'
-import { responsesRoutes } from './responses/index.ts'
 import type { Observability } from './observability/observability.ts'
 import { createObservability, normalizeObservability } from './observability/observability.ts'
 
@@ -45,15 +43,13 @@ async function apiRoutes (fastify: FastifyInstance, { ai, http, live }: ApiRoute
 interface GatewayRoutesOptions extends ApiRoutesOptions {
   answers: AiErrorAnswers
   observability: Observability
-  /** `limits.historyExpiration` in ms: how long a stored response (of /v1/responses) is kept. */
-  historyExpirationMs: number
 }
 
 /**
  * Every route of the plugin, in one context with the gateway's error handler (one for both API
  * shapes) and the body deadline, so neither reaches the application's own routes.
  */
-async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answers, observability, historyExpirationMs }: GatewayRoutesOptions): Promise<void> {
+async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answers, observability }: GatewayRoutesOptions): Promise<void> {
   // First: its onRoute hook sees every route registered below.
   observability.install(fastify)
   fastify.setErrorHandler(answers.errorHandler)
@@ -84,17 +80,6 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
         getCaller: http.getCaller,
         requestLimits: http.limits
       })
-      // The Responses API: same prefix, models and aliases; a response lives as long as its session.
-      const catalog = createModelCatalog((await ai.models()).map(function nameOf (model) { return model.name }), http.openai.aliases)
-      await scope.register(responsesRoutes, {
-        prefix: http.openai.prefix,
-        resolveModel: catalog.resolve,
-        ttlMs: historyExpirationMs,
-        headerSessionIdName: http.headerSessionIdName,
-        heartbeatInterval: http.heartbeatInterval,
-        getOwner: http.getOwner,
-        getCaller: http.getCaller
-      })
     })
   }
 }
@@ -124,8 +109,7 @@ async function fastifyAi (fastify: FastifyInstance, options: FastifyAiOptions): 
   // `routes: false` asks for the decorator alone: no route, and the application's 404 untouched.
   if (!Object.values(http.routes).some(Boolean)) return
   const answers = errorAnswersFor(http, observability.recordFailure)
-  const historyExpirationMs = parseTimeWindow(options.limits?.historyExpiration ?? '1d', 'limits.historyExpiration')
-  await fastify.register(gatewayRoutes, { ai, http, live, answers, observability, historyExpirationMs })
+  await fastify.register(gatewayRoutes, { ai, http, live, answers, observability })
   if (http.notFoundHandler) await fastify.register(answers.unknownRoutes)
 }
 

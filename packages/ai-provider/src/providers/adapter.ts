@@ -32,6 +32,10 @@ export interface ProviderRequestOptions {
   apiKey?: string
   /** Extra headers sent with every request; they win over the adapter's own. */
   headers: Record<string, string>
+  /** Anthropic: the `anthropic-version` header (the adapter's default when absent). */
+  version?: string
+  /** Anthropic: the `anthropic-beta` flags. */
+  beta?: readonly string[]
 }
 
 /** What a provider's configuration changes in its request bodies (built once per provider). */

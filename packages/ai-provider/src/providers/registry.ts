@@ -6,6 +6,7 @@
 
 import type { ProviderType } from '../types.ts'
 import type { ProviderAdapter } from './adapter.ts'
+import { anthropic } from './anthropic.ts'
 import { deepseek } from './deepseek.ts'
 import { gemini } from './gemini.ts'
 import { openai } from './openai.ts'
@@ -15,5 +16,6 @@ export const registry: Readonly<Record<ProviderType, ProviderAdapter>> = {
   openai,
   deepseek,
   gemini,
+  anthropic,
   'openai-compatible': openaiCompatible
 }

@@ -41,7 +41,7 @@ export function createProviderClient (options: NormalizedProviderOptions, deps: 
     dispatcher,
     origin: url.origin,
     basePath,
-    headers: adapter.buildHeaders({ apiKey: options.apiKey, headers: options.headers }),
+    headers: adapter.buildHeaders({ apiKey: options.apiKey, headers: options.headers, version: options.version, beta: options.beta }),
     body: { streamUsage: options.streamUsage },
     logger: deps.logger
   })

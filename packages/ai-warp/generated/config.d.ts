@@ -1197,7 +1197,7 @@ export interface Tag {
  */
 export interface Ai {
   /**
-   * Providers by name. `openai`, `deepseek` and `gemini` need no `type`; any other name needs `"type": "openai-compatible"`.
+   * Providers by name. `openai`, `deepseek`, `gemini` and `anthropic` need no `type`; any other name needs `"type": "openai-compatible"`.
    */
   providers: {
     /**
@@ -1205,9 +1205,9 @@ export interface Ai {
      */
     [k: string]: {
       /**
-       * Wire format. Defaults to the key when that is `openai`, `deepseek` or `gemini`; required otherwise.
+       * Wire format. Defaults to the key when that is `openai`, `deepseek`, `gemini` or `anthropic`; required otherwise.
        */
-      type?: "openai" | "deepseek" | "gemini" | "openai-compatible";
+      type?: "openai" | "deepseek" | "gemini" | "anthropic" | "openai-compatible";
       /**
        * API key, sent as the provider expects. Use a placeholder such as `{PLT_OPENAI_API_KEY}`.
        */
@@ -1242,6 +1242,14 @@ export interface Ai {
        * OpenAI wire format: ask for a stream's token usage (`stream_options`). Default true; false for servers that reject the field, such as Mistral.
        */
       streamUsage?: boolean;
+      /**
+       * Anthropic only: the `anthropic-version` header. Default "2023-06-01".
+       */
+      version?: string;
+      /**
+       * Anthropic only: beta features, sent as the `anthropic-beta` header.
+       */
+      beta?: string[];
     };
   };
   /**
@@ -1364,7 +1372,7 @@ export interface Ai {
             cachedInput?: number;
           };
           /**
-           * What the model serves beyond text, over its provider's defaults (docs/tools.md): the chain skips it (AI_MODEL_UNSUPPORTED) for a request that needs what it lacks. Defaults: everything for openai and gemini; tools, streamingTools and jsonObject for deepseek; text only for openai-compatible.
+           * What the model serves beyond text, over its provider's defaults (docs/tools.md): the chain skips it (AI_MODEL_UNSUPPORTED) for a request that needs what it lacks. Defaults: everything for openai and gemini; everything but jsonObject for anthropic; tools, streamingTools and jsonObject for deepseek; text only for openai-compatible.
            */
           capabilities?: {
             /**
@@ -1508,7 +1516,7 @@ export interface Ai {
             cachedInput?: number;
           };
           /**
-           * What the model serves beyond text, over its provider's defaults (docs/tools.md): the chain skips it (AI_MODEL_UNSUPPORTED) for a request that needs what it lacks. Defaults: everything for openai and gemini; tools, streamingTools and jsonObject for deepseek; text only for openai-compatible.
+           * What the model serves beyond text, over its provider's defaults (docs/tools.md): the chain skips it (AI_MODEL_UNSUPPORTED) for a request that needs what it lacks. Defaults: everything for openai and gemini; everything but jsonObject for anthropic; tools, streamingTools and jsonObject for deepseek; text only for openai-compatible.
            */
           capabilities?: {
             /**

@@ -83,8 +83,8 @@ const provider = {
   properties: {
     type: {
       type: 'string',
-      enum: ['openai', 'deepseek', 'gemini', 'openai-compatible'],
-      description: 'Wire format. Defaults to the key when that is `openai`, `deepseek` or `gemini`; required otherwise.'
+      enum: ['openai', 'deepseek', 'gemini', 'anthropic', 'openai-compatible'],
+      description: 'Wire format. Defaults to the key when that is `openai`, `deepseek`, `gemini` or `anthropic`; required otherwise.'
     },
     apiKey: { type: 'string', description: 'API key, sent as the provider expects. Use a placeholder such as `{PLT_OPENAI_API_KEY}`.' },
     baseUrl: { type: 'string', description: 'Origin plus optional path prefix, e.g. `http://127.0.0.1:11434/v1`. Defaults to the provider\'s public API.' },
@@ -93,13 +93,15 @@ const provider = {
     pipelining: { type: 'integer', minimum: 1, description: 'Requests pipelined per socket. Default 1.' },
     connectTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds to establish a connection. Default 10000.' },
     keepAliveTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds to keep an idle socket. Default 4000.' },
-    streamUsage: { type: 'boolean', description: 'OpenAI wire format: ask for a stream\'s token usage (`stream_options`). Default true; false for servers that reject the field, such as Mistral.' }
+    streamUsage: { type: 'boolean', description: 'OpenAI wire format: ask for a stream\'s token usage (`stream_options`). Default true; false for servers that reject the field, such as Mistral.' },
+    version: { type: 'string', minLength: 1, description: 'Anthropic only: the `anthropic-version` header. Default "2023-06-01".' },
+    beta: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Anthropic only: beta features, sent as the `anthropic-beta` header.' }
   }
 }
 
 const capabilities = {
   type: 'object',
-  description: 'What the model serves beyond text, over its provider\'s defaults (docs/tools.md): the chain skips it (AI_MODEL_UNSUPPORTED) for a request that needs what it lacks. Defaults: everything for openai and gemini; tools, streamingTools and jsonObject for deepseek; text only for openai-compatible.',
+  description: 'What the model serves beyond text, over its provider\'s defaults (docs/tools.md): the chain skips it (AI_MODEL_UNSUPPORTED) for a request that needs what it lacks. Defaults: everything for openai and gemini; everything but jsonObject for anthropic; tools, streamingTools and jsonObject for deepseek; text only for openai-compatible.',
   additionalProperties: false,
   properties: {
     tools: { type: 'boolean', description: 'Tool calls (`tools`, tool messages and tool results).' },
@@ -216,7 +218,7 @@ export const ai = {
   properties: {
     providers: {
       type: 'object',
-      description: 'Providers by name. `openai`, `deepseek` and `gemini` need no `type`; any other name needs `"type": "openai-compatible"`.',
+      description: 'Providers by name. `openai`, `deepseek`, `gemini` and `anthropic` need no `type`; any other name needs `"type": "openai-compatible"`.',
       minProperties: 1,
       additionalProperties: provider
     },

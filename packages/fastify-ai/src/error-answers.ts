@@ -1,7 +1,8 @@
 // The gateway's one answer to every error. The error handler of its routes, the handler of unknown
 // routes, Fastify's `frameworkErrors` (bad URLs, over-long path parameters, answered before any
-// route) and the body deadline all end here, so the shape is decided in one place: OpenAI's under
-// the OpenAI prefix, `{code, message, statusCode, details?}` everywhere else.
+// route) and the body deadline all end here, so the shape is decided in one place: Anthropic's
+// under the Anthropic Messages path, OpenAI's under the OpenAI prefix, `{code, message, statusCode,
+// details?}` everywhere else.
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyAiOptions, HttpOptions } from './options.ts'
@@ -12,6 +13,7 @@ import { AiRouteNotFoundError } from './errors.ts'
 import type { BodyTimeoutHook } from './body-timeout.ts'
 import { bodyTimeoutHook } from './body-timeout.ts'
 import { sendOpenAiError } from './openai/openai-error.ts'
+import { sendAnthropicError } from './anthropic/anthropic-error.ts'
 import type { RequestFailure } from './observability/request-log.ts'
 
 /** Takes a failure for the request's own log line instead of a line of its own. */
@@ -53,12 +55,16 @@ function isBelow (url: string, prefix: string): boolean {
  */
 export function errorAnswersFor (http: HttpOptions, recordFailure?: FailureRecorder): AiErrorAnswers {
   const openaiPrefix = http.routes.openai ? http.openai.prefix : undefined
+  // Below the OpenAI prefix too (both are `/v1` by default): looked at first.
+  const anthropicPath = http.routes.anthropic ? `${http.anthropic.prefix}/messages` : undefined
 
   function answerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply, record?: FailureRecorder): void {
     const answer = toAiError(error as AnyError, request)
     if (record === undefined) logFailure(request.log, answer, error)
     else record(request, reply, { code: answer.code, message: answer.message, statusCode: answer.statusCode ?? 500, original: error })
-    if (openaiPrefix !== undefined && isBelow(request.url, openaiPrefix)) {
+    if (anthropicPath !== undefined && isBelow(request.url, anthropicPath)) {
+      sendAnthropicError(answer, reply)
+    } else if (openaiPrefix !== undefined && isBelow(request.url, openaiPrefix)) {
       sendOpenAiError(answer, reply)
     } else {
       sendAiError(answer, reply)

@@ -18,6 +18,8 @@ export interface FastifyAiRoutesOptions {
   usage?: boolean
   /** The OpenAI-compatible API (`openai.prefix`). */
   openai?: boolean
+  /** The Anthropic Messages API (`POST {anthropic.prefix}/messages` and `/messages/count_tokens`). */
+  anthropic?: boolean
 }
 
 /** The OpenAI-compatible API (`POST {prefix}/chat/completions`). */
@@ -40,6 +42,14 @@ export interface FastifyAiBodyLimits {
   stream?: number
   /** Every route of the OpenAI-compatible API. Default: the server's `bodyLimit`. */
   openai?: number
+  /** The Anthropic Messages API (Claude Code sends long conversations and many tools: raise it). Default: the server's `bodyLimit`. */
+  anthropic?: number
+}
+
+/** The Anthropic Messages API (`POST {prefix}/messages`, `POST {prefix}/messages/count_tokens`). */
+export interface FastifyAiAnthropicOptions {
+  /** Path prefix. Default `/v1` (what Anthropic's SDKs and Claude Code append to their base URL). */
+  prefix?: string
 }
 
 /** Options of `@platformatic/fastify-ai`: the core options plus the HTTP ones. */
@@ -97,6 +107,8 @@ export interface FastifyAiOptions extends Partial<AiOptions> {
   routes?: boolean | FastifyAiRoutesOptions
   /** The OpenAI-compatible API; registered unless `routes` turns it off. */
   openai?: FastifyAiOpenAiOptions
+  /** The Anthropic Messages API; registered unless `routes` turns it off. Its models and aliases are the OpenAI API's (`openai.aliases`). */
+  anthropic?: FastifyAiAnthropicOptions
   /** Who owns sessions (e.g. the authenticated user id); sessions of another owner answer 404. */
   getOwner?: (request: FastifyRequest) => string | undefined
   /** A core built elsewhere: used as is (providers/models are ignored) and not closed by the plugin. */
@@ -156,6 +168,7 @@ export interface HttpOptions {
   readonly notFoundHandler: boolean
   readonly routes: Readonly<Required<FastifyAiRoutesOptions>>
   readonly openai: Readonly<{ prefix: string, aliases: Record<string, string[]> }>
+  readonly anthropic: Readonly<{ prefix: string }>
   readonly getOwner: (request: FastifyRequest) => string | undefined
 }
 
@@ -190,15 +203,15 @@ function checkMilliseconds (name: string, value: unknown, fallback: number): num
 
 function checkRoutes (value: unknown): Required<FastifyAiRoutesOptions> {
   if (value === undefined || value === true) {
-    return { prompt: true, stream: true, sessions: true, models: true, usage: true, openai: true }
+    return { prompt: true, stream: true, sessions: true, models: true, usage: true, openai: true, anthropic: true }
   }
   if (value === false) {
-    return { prompt: false, stream: false, sessions: false, models: false, usage: false, openai: false }
+    return { prompt: false, stream: false, sessions: false, models: false, usage: false, openai: false, anthropic: false }
   }
   if (typeof value !== 'object' || value === null) {
     throw new AiOptionsError(`routes must be a boolean or an object, got ${JSON.stringify(value)}`)
   }
-  const routes = { prompt: true, stream: true, sessions: true, models: true, usage: true, openai: true }
+  const routes = { prompt: true, stream: true, sessions: true, models: true, usage: true, openai: true, anthropic: true }
   for (const [key, enabled] of Object.entries(value)) {
     if (!(key in routes)) throw new AiOptionsError(`routes.${key} is not a route group`)
     if (typeof enabled !== 'boolean') {
@@ -224,14 +237,22 @@ function checkOpenAi (value: FastifyAiOpenAiOptions | undefined): { prefix: stri
   return { prefix, aliases }
 }
 
+function checkAnthropic (value: FastifyAiAnthropicOptions | undefined): { prefix: string } {
+  if (value === undefined) return { prefix: '/v1' }
+  if (typeof value !== 'object' || value === null) {
+    throw new AiOptionsError(`anthropic must be an object, got ${JSON.stringify(value)}`)
+  }
+  return { prefix: checkPath('anthropic.prefix', value.prefix, '/v1') }
+}
+
 function checkBodyLimits (value: unknown): FastifyAiBodyLimits {
   if (value === undefined) return {}
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AiOptionsError(`bodyLimit must be an object of byte counts by route group (prompt, stream, openai), got ${JSON.stringify(value)}`)
+    throw new AiOptionsError(`bodyLimit must be an object of byte counts by route group (prompt, stream, openai, anthropic), got ${JSON.stringify(value)}`)
   }
   const limits: FastifyAiBodyLimits = {}
   for (const [key, bytes] of Object.entries(value)) {
-    if (key !== 'prompt' && key !== 'stream' && key !== 'openai') throw new AiOptionsError(`bodyLimit.${key} is not a route group (prompt, stream, openai)`)
+    if (key !== 'prompt' && key !== 'stream' && key !== 'openai' && key !== 'anthropic') throw new AiOptionsError(`bodyLimit.${key} is not a route group (prompt, stream, openai, anthropic)`)
     limits[key] = checkPositiveInteger(`bodyLimit.${key}`, bytes, 0)
   }
   return limits
@@ -296,6 +317,7 @@ export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
     notFoundHandler: options.notFoundHandler ?? true,
     routes: Object.freeze(checkRoutes(options.routes)),
     openai: Object.freeze(checkOpenAi(options.openai)),
+    anthropic: Object.freeze(checkAnthropic(options.anthropic)),
     getOwner
   })
 }

@@ -14,6 +14,8 @@ import { sessionRoutes } from './routes/sessions.ts'
 import { modelsRoute } from './routes/models.ts'
 import { usageRoute } from './routes/usage.ts'
 import { openaiRoutes } from './openai/index.ts'
+import { anthropicRoutes } from './anthropic/index.ts'
+import { createModelCatalog } from './openai/model-catalog.ts'
 import type { Observability } from './observability/observability.ts'
 import { createObservability, normalizeObservability } from './observability/observability.ts'
 
@@ -79,6 +81,28 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
         getOwner: http.getOwner,
         getCaller: http.getCaller,
         requestLimits: http.limits
+      })
+    })
+  }
+  if (http.routes.anthropic) {
+    await fastify.register(async function anthropicScope (scope) {
+      const bodyLimit = http.bodyLimit.anthropic
+      // Every route of the Anthropic API gets the group's body limit.
+      if (bodyLimit !== undefined) {
+        scope.addHook('onRoute', function anthropicBodyLimit (route) {
+          route.bodyLimit ??= bodyLimit
+        })
+      }
+      // The same model names and aliases as the OpenAI API.
+      const catalog = createModelCatalog((await ai.models()).map(function nameOf (model) { return model.name }), http.openai.aliases)
+      await scope.register(anthropicRoutes, {
+        prefix: http.anthropic.prefix,
+        resolveModel: catalog.resolve,
+        headerSessionIdName: http.headerSessionIdName,
+        getOwner: http.getOwner,
+        getCaller: http.getCaller,
+        requestLimits: http.limits,
+        heartbeatInterval: http.heartbeatInterval
       })
     })
   }

@@ -1,0 +1,66 @@
+// Layer wire/ (wire formats, both directions, pure). May import conversation/ and the base files.
+//
+// The tool-use id codec of the inbound Anthropic route. A client of `/v1/messages` (Claude Code,
+// the Anthropic SDK) keeps nothing but the content blocks it was given and sends them back: the
+// assistant's `tool_use` blocks with their `id`, and the `tool_result` blocks naming it. A call
+// answered by another provider may need something back on the next turn that Anthropic's block
+// has no field for (Gemini 3's thought signature), so a call's `providerData` travels inside its
+// id, in characters Anthropic's id pattern (`^[a-zA-Z0-9_-]+$`) allows:
+//
+//   <the call's own id>__aiw1__<base64url of the JSON of providerData>
+//
+// An id without providerData passes through unchanged, in both directions; an id whose tail does
+// not decode to provider data is an ordinary id and passes through as well. Thinking signatures
+// need no codec: the `thinking` block carries its own `signature`.
+
+import type { AiProviderData } from '../../conversation/tools.ts'
+
+/** What separates a call's own id from its encoded provider data (`aiw1`: AI Warp, version 1). */
+export const TOOL_USE_ID_MARKER = '__aiw1__'
+
+/** A tool-use id as the route received it, decoded. */
+export interface DecodedToolUseId {
+  /** The call's own id, as its provider (or the session) knows it. */
+  id: string
+  /** What the provider needs back with the call; absent when the id carried none. */
+  providerData?: AiProviderData
+}
+
+function isRecord (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+// Provider data is namespaced: an object of objects. Anything else was not written by encode.
+function isProviderData (value: unknown): value is AiProviderData {
+  if (!isRecord(value)) return false
+  const namespaces = Object.values(value)
+  return namespaces.length > 0 && namespaces.every(isRecord)
+}
+
+function decodeTail (tail: string): AiProviderData | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(tail)) return undefined
+  try {
+    const value: unknown = JSON.parse(Buffer.from(tail, 'base64url').toString('utf8'))
+    return isProviderData(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The id a client receives for a call: its own id, with its provider data when it has any. */
+export function encodeToolUseId (id: string, providerData: AiProviderData | undefined): string {
+  if (providerData === undefined || Object.keys(providerData).length === 0) return id
+  return id + TOOL_USE_ID_MARKER + Buffer.from(JSON.stringify(providerData), 'utf8').toString('base64url')
+}
+
+/** A call's own id and provider data, from an id `encodeToolUseId` made (any other id comes back as it is). */
+export function decodeToolUseId (value: string): DecodedToolUseId {
+  // base64url may itself hold the marker's characters: the first split whose tail decodes wins.
+  let at = value.indexOf(TOOL_USE_ID_MARKER)
+  while (at > 0) {
+    const providerData = decodeTail(value.slice(at + TOOL_USE_ID_MARKER.length))
+    if (providerData !== undefined) return { id: value.slice(0, at), providerData }
+    at = value.indexOf(TOOL_USE_ID_MARKER, at + 1)
+  }
+  return { id: value }
+}

@@ -1,0 +1,147 @@
+// Layer anthropic/ (the Anthropic Messages API route: HTTP, sessions and SSE around the
+// wire/anthropic translators). May import sse/ and the base files; see docs/architecture.md.
+
+import { randomBytes } from 'node:crypto'
+import { contentText, fromAnthropicCountTokensRequest, fromAnthropicRequest, toAnthropicAnswer } from '@platformatic/ai-provider'
+import type { AiMessage, AiRequest, AnthropicCountTokensResponse, AnthropicMessagesInput } from '@platformatic/ai-provider'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
+import type { RequestLimits } from '../request-limits.ts'
+import { readSessionHeader, setSessionHeader } from '../session-header.ts'
+import { REQUEST_ID_HEADER, createRequestId } from './anthropic-error.ts'
+import { sendAnthropicStream } from './anthropic-stream.ts'
+import { estimateInputTokens } from './count-tokens.ts'
+
+/** Options of `anthropicRoutes`. */
+export interface AnthropicRoutesOptions {
+  /**
+   * The chain a request's `model` names, as the OpenAI-compatible API resolves it (its
+   * model-catalog.ts): a `provider:model`, an alias (`openai.aliases`), a configured model's bare
+   * name (`claude-sonnet-4-5`), or undefined for `default` (every model). Throws
+   * AI_MODEL_NOT_CONFIGURED for anything else (Anthropic's 404 not_found_error).
+   */
+  resolveModel: (model: string) => string[] | undefined
+  /** The header that carries a session id, both ways. Default `x-session-id`. */
+  headerSessionIdName?: string
+  /** Who owns the sessions a request creates or continues. */
+  getOwner?: (request: FastifyRequest) => string | undefined
+  /** Who is asking, for usage and budgets. */
+  getCaller?: (request: FastifyRequest) => string | undefined
+  /** `maxPromptLength` and `maxMessages`. */
+  requestLimits?: RequestLimits
+  /** Milliseconds without an event before a stream's `ping`. Default 15000. */
+  heartbeatInterval?: number
+}
+
+/** `msg_` and 24 random characters, like Anthropic's message ids. */
+function createMessageId (): string {
+  return 'msg_' + randomBytes(18).toString('base64url')
+}
+
+// Aborts when the client goes away before its answer was fully sent, so the core aborts the
+// upstream call instead of paying for tokens nobody reads.
+function abortWhenClientLeaves (reply: FastifyReply): AbortController {
+  const controller = new AbortController()
+  reply.raw.once('close', function abortWhenClientLeft () {
+    if (!reply.raw.writableFinished) controller.abort()
+  })
+  return controller
+}
+
+/**
+ * Where this turn's input starts in the conversation. Without a session the request is the whole
+ * conversation; with one the server holds it, and the client's copy of it (everything up to its
+ * last assistant message, thinking blocks included) is not sent twice.
+ */
+function turnStart (messages: readonly AiMessage[], sessionId: string | undefined): number {
+  if (sessionId === undefined) return 0
+  return messages.findLastIndex(function isAssistant (message) { return message.role === 'assistant' }) + 1
+}
+
+function buildAiRequest (input: AnthropicMessagesInput, resolveModel: AnthropicRoutesOptions['resolveModel'], sessionId: string | undefined): AiRequest {
+  const start = turnStart(input.messages, sessionId)
+  const aiRequest: AiRequest = { messages: start === 0 ? input.messages : input.messages.slice(start) }
+  const models = resolveModel(input.model)
+  if (models !== undefined) aiRequest.models = models
+  if (sessionId !== undefined) aiRequest.sessionId = sessionId
+  if (input.maxTokens !== undefined) aiRequest.maxTokens = input.maxTokens
+  if (input.temperature !== undefined) aiRequest.temperature = input.temperature
+  if (input.topP !== undefined) aiRequest.topP = input.topP
+  if (input.stop !== undefined) aiRequest.stop = input.stop
+  if (input.tools !== undefined) aiRequest.tools = input.tools
+  if (input.toolChoice !== undefined) aiRequest.toolChoice = input.toolChoice
+  if (input.parallelToolCalls !== undefined) aiRequest.parallelToolCalls = input.parallelToolCalls
+  if (input.responseFormat !== undefined) aiRequest.responseFormat = input.responseFormat
+  // Only a provider that can be asked to think reads it (Anthropic); the others answer without.
+  if (input.thinking !== undefined) aiRequest.thinking = input.thinking
+  return aiRequest
+}
+
+function checkLimits (limits: RequestLimits, input: AnthropicMessagesInput): void {
+  checkRequestLimits(limits, input.messages.map(function limitedMessage (message) {
+    return { field: message.role === 'system' ? 'system' : 'messages', text: contentText(message.content) }
+  }), 'messages')
+}
+
+/**
+ * The Anthropic Messages API: `POST /messages` and `POST /messages/count_tokens`, under the prefix
+ * given to `register` (fastify-ai uses `/v1`), so Claude Code (`ANTHROPIC_BASE_URL`) and the
+ * Anthropic SDKs work unchanged. Every answer has a `request-id`; errors are answered in
+ * Anthropic's shape by the gateway's error handler (error-answers.ts), which knows the prefix.
+ * `anthropic-version` and `anthropic-beta` are accepted whatever their value: the gateway speaks
+ * one version of the format, and its own provider sends its configured ones upstream.
+ */
+export async function anthropicRoutes (fastify: FastifyInstance, options: AnthropicRoutesOptions): Promise<void> {
+  const headerName = (options.headerSessionIdName ?? 'x-session-id').toLowerCase()
+  const limits = options.requestLimits ?? DEFAULT_REQUEST_LIMITS
+  const heartbeatInterval = options.heartbeatInterval ?? 15000
+
+  // preClose, not onClose: the HTTP server's close waits for open streams, so they must end first.
+  const shutdown = new AbortController()
+  fastify.addHook('preClose', async function endAnthropicStreams () {
+    shutdown.abort()
+  })
+  fastify.addHook('onRequest', async function setRequestId (_request, reply) {
+    reply.header(REQUEST_ID_HEADER, createRequestId())
+  })
+
+  fastify.post('/messages', async function createMessage (request, reply) {
+    const input = fromAnthropicRequest(request.body)
+    checkLimits(limits, input)
+    // The caller continues a server-side session by sending its id back in the header.
+    const sessionId = readSessionHeader(request, headerName)
+    const aiRequest = buildAiRequest(input, options.resolveModel, sessionId)
+    const owner = options.getOwner?.(request)
+    if (owner !== undefined) aiRequest.owner = owner
+    const caller = options.getCaller?.(request)
+    if (caller !== undefined) aiRequest.caller = caller
+    const requestController = abortWhenClientLeaves(reply)
+    aiRequest.signal = requestController.signal
+    const id = createMessageId()
+
+    if (!input.stream) {
+      const response = await fastify.ai.request(aiRequest)
+      setSessionHeader(reply, headerName, response.sessionId)
+      return toAnthropicAnswer(response, { id, model: response.model })
+    }
+
+    // A Messages request is always a new turn: never attach to or replay an earlier answer.
+    const stream = await fastify.ai.stream({ ...aiRequest, resume: false })
+    setSessionHeader(reply, headerName, stream.sessionId)
+    await sendAnthropicStream(reply, stream, {
+      header: { id, model: stream.model },
+      inputTokens: estimateInputTokens(input),
+      heartbeatInterval,
+      log: request.log,
+      shutdown: shutdown.signal,
+      abortRequest: function abortRequest () { requestController.abort() }
+    })
+  })
+
+  fastify.post('/messages/count_tokens', async function countTokens (request): Promise<AnthropicCountTokensResponse> {
+    const input = fromAnthropicCountTokensRequest(request.body)
+    // An unknown model is refused here as on /messages.
+    options.resolveModel(input.model)
+    return { input_tokens: estimateInputTokens(input) }
+  })
+}

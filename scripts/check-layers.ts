@@ -33,12 +33,12 @@ const here = resolve(import.meta.dirname, '..')
 export const repositoryLayers: PackageLayers[] = [
   {
     root: join(here, 'packages/ai-provider/src'),
-    ranks: { 'index.ts': 7, 'ai.ts': 7, streaming: 6, chain: 5, transport: 4, sessions: 4, accounting: 4, providers: 3, stores: 3, wire: 2, conversation: 0 },
+    ranks: { 'index.ts': 7, 'ai.ts': 7, streaming: 6, embeddings: 6, chain: 5, transport: 4, sessions: 4, accounting: 4, providers: 3, stores: 3, wire: 2, conversation: 0 },
     baseRank: 1
   },
   {
     root: join(here, 'packages/fastify-ai/src'),
-    ranks: { 'index.ts': 3, 'plugin.ts': 3, 'error-answers.ts': 3, 'server-options.ts': 3, routes: 2, openai: 2, anthropic: 2, sse: 1, observability: 1 },
+    ranks: { 'index.ts': 3, 'plugin.ts': 3, 'error-answers.ts': 3, 'server-options.ts': 3, routes: 2, openai: 2, anthropic: 2, embeddings: 2, sse: 1, observability: 1 },
     baseRank: 0
   }
 ]

@@ -11,7 +11,7 @@ import type { ChainContext } from './chain/fallback-chain.ts'
 import type { OpenSession } from './sessions/sessions.ts'
 import type { ObservedRequest } from './observer.ts'
 import type { TurnInput } from './sessions/turn-input.ts'
-import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiSessionNotFoundError, AiShuttingDownError, AiUnsupportedFeatureError } from './errors.ts'
+import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiModelTypeMismatchError, AiNoModelOfTypeError, AiSessionNotFoundError, AiShuttingDownError, AiUnsupportedFeatureError } from './errors.ts'
 import { normalizeOptions } from './options.ts'
 import { AiObservers } from './observer.ts'
 import { observeStore } from './stores/observed-store.ts'
@@ -31,6 +31,7 @@ import { createStreamTurns } from './streaming/turns.ts'
 import { createAccounting } from './accounting/spend.ts'
 import { pricedUsage } from './accounting/prices.ts'
 import { answerText } from './accounting/token-estimate.ts'
+import { createEmbeddings } from './embeddings/embed.ts'
 
 /** Build the gateway core: validates options (AiOptionsError), builds the store and one client per provider. */
 export async function createAi (options: AiOptions, deps: AiDependencies = {}): Promise<Ai> {
@@ -48,6 +49,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   const accounting = createAccounting({ config, store, clock, logger })
   const turns = createStreamTurns({ config, context, sessions, client, accounting })
   let closing = false
+  const embed = createEmbeddings({ config, context, client, accounting, assertOpen })
 
   function assertOpen (): void {
     if (closing) throw new AiShuttingDownError()
@@ -58,12 +60,17 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   }
 
   function candidatesOf (selectors: AiModelSelector[] | undefined): readonly NormalizedModel[] {
-    if (selectors === undefined || selectors.length === 0) return config.models
+    if (selectors === undefined || selectors.length === 0) {
+      if (config.models.length === 0) throw new AiNoModelOfTypeError('chat')
+      return config.models
+    }
     const chosen = new Set<NormalizedModel>()
     for (const selector of selectors) {
       const name = typeof selector === 'string' ? selector : `${selector.provider}:${selector.model}`
       const model = config.modelsByName.get(name)
       if (model === undefined) throw new AiModelNotConfiguredError(name)
+      // An embedding model is never asked for a chat answer.
+      if (model.type !== 'chat') throw new AiModelTypeMismatchError(name, model.type, 'chat')
       chosen.add(model)
     }
     return [...chosen]
@@ -227,8 +234,9 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
       await sessions.check(sessionId, owner)
       return await turns.cancel(sessionId)
     },
+    embed,
     models () {
-      return listModelStatuses(store, clock, config.models)
+      return listModelStatuses(store, clock, [...config.models, ...config.embeddingModels])
     },
     usage (query: AiUsageQuery = {}) {
       return accounting.report(query)

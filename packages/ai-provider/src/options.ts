@@ -6,6 +6,9 @@ import type { NormalizedProviderOptions } from './provider.ts'
 import { AiOptionsError } from './errors.ts'
 import { describeValue, parseTimeWindow } from './time-window.ts'
 import { normalizeValkeyStorage } from './valkey-options.ts'
+import type { AiModelType } from './embedding-types.ts'
+import type { NormalizedEmbeddingOptions } from './embedding-options.ts'
+import { modelTypeAt, normalizeEmbeddingOptions } from './embedding-options.ts'
 
 /** A model's rate limit, resolved. */
 export interface NormalizedRate {
@@ -77,6 +80,8 @@ export interface NormalizedModel {
   name: string
   provider: string
   model: string
+  /** `chat` (in `models`) or `embedding` (in `embeddingModels`). */
+  type: AiModelType
   limits: NormalizedModelLimits
   restore: NormalizedRestore
   /** What the model costs, when configured. */
@@ -115,10 +120,14 @@ export interface NormalizedSessionLimits {
 /** The validated options of `createAi`. */
 export interface NormalizedAiOptions {
   providers: Readonly<Record<string, NormalizedProviderOptions>>
-  /** The chain in configuration order. */
+  /** The chat chain in configuration order. */
   models: readonly NormalizedModel[]
-  /** The chain by `provider:model`. */
+  /** The embedding chain (models of `type: 'embedding'`) in configuration order. */
+  embeddingModels: readonly NormalizedModel[]
+  /** Every model, chat and embedding, by `provider:model`. */
   modelsByName: ReadonlyMap<string, NormalizedModel>
+  /** Bounds of embedding requests. */
+  embeddings: NormalizedEmbeddingOptions
   limits: NormalizedSessionLimits
   storage: StorageOptions
   /** What each caller may spend per window, when configured. */
@@ -134,11 +143,11 @@ const DEFAULT_BASE_URLS: Record<string, string> = {
 }
 const PROVIDER_TYPES = ['openai', 'deepseek', 'gemini', 'anthropic', 'openai-compatible']
 const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout', 'streamUsage', 'version', 'beta']
-const MODEL_KEYS = ['provider', 'model', 'limits', 'restore', 'price', 'capabilities']
+const MODEL_KEYS = ['provider', 'model', 'type', 'limits', 'restore', 'price', 'capabilities']
 const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'tokens', 'requestTimeout', 'retry', 'onDisconnect', 'maxGenerationTime']
 const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout', 'streamLease', 'maxDetachedStreams']
 const RESTORE_KEYS = ['rateLimit', 'retry', 'timeout', 'providerCommunicationError', 'providerExceededError'] as const
-const TOP_KEYS = ['providers', 'models', 'limits', 'restore', 'storage', 'callerBudget', 'usage']
+const TOP_KEYS = ['providers', 'models', 'limits', 'restore', 'storage', 'callerBudget', 'usage', 'embeddings']
 const MEMORY_STORAGE_KEYS = ['type', 'maxSessions']
 const VALKEY_STORAGE_KEYS = ['type', 'url', 'host', 'port', 'username', 'password', 'database', 'tls', 'keyPrefix', 'connectTimeout', 'commandTimeout', 'client', 'cluster', 'sentinels', 'name', 'sentinelUsername', 'sentinelPassword']
 
@@ -362,6 +371,7 @@ function normalizeModel (value: unknown, path: string, options: { providers: Rec
   let restore = options.restore
   let price: NormalizedPrice | undefined
   let capabilitiesInput: unknown
+  let typeInput: unknown
   if (typeof value === 'string') {
     ({ provider, model } = splitModelName(value, path))
   } else {
@@ -372,17 +382,21 @@ function normalizeModel (value: unknown, path: string, options: { providers: Rec
     restore = mergeRestore(input.restore, `${path}.restore`, options.restore)
     if (input.price !== undefined) price = normalizePrice(input.price, `${path}.price`)
     capabilitiesInput = input.capabilities
+    typeInput = input.type
   }
   if (!Object.hasOwn(options.providers, provider)) {
     fail(`${path} uses provider ${describeValue(provider)}, which is not configured in providers (configured: ${Object.keys(options.providers).join(', ')})`)
   }
+  const type = modelTypeAt(typeInput, `${path}.type`, options.providers[provider].type)
   const normalized: NormalizedModel = {
     name: `${provider}:${model}`,
     provider,
     model,
+    type,
     limits: Object.freeze({ ...limits, rate: Object.freeze(limits.rate), retry: Object.freeze(limits.retry) }),
     restore: Object.freeze(restore),
-    capabilities: normalizeCapabilities(capabilitiesInput, `${path}.capabilities`, PROVIDER_CAPABILITIES[options.providers[provider].type])
+    // An embedding model serves none of the chat features.
+    capabilities: type === 'embedding' ? TEXT_ONLY : normalizeCapabilities(capabilitiesInput, `${path}.capabilities`, PROVIDER_CAPABILITIES[options.providers[provider].type])
   }
   if (price !== undefined) normalized.price = price
   return Object.freeze(normalized)
@@ -454,21 +468,25 @@ export function normalizeOptions (options: AiOptions): NormalizedAiOptions {
 
   if (!Array.isArray(input.models) || input.models.length === 0) fail(`models must be a non-empty array, got ${describeValue(input.models)}`)
   const models: NormalizedModel[] = []
+  const embeddingModels: NormalizedModel[] = []
   const modelsByName = new Map<string, NormalizedModel>()
   input.models.forEach(function addModel (value: unknown, index: number) {
     const model = normalizeModel(value, `models[${index}]`, { providers, limits, restore })
     if (modelsByName.has(model.name)) fail(`models[${index}] repeats ${describeValue(model.name)}: each provider:model appears once`)
-    models.push(model)
+    if (model.type === 'embedding') embeddingModels.push(model)
+    else models.push(model)
     modelsByName.set(model.name, model)
   })
 
   return Object.freeze({
     providers: Object.freeze(providers),
     models: Object.freeze(models),
+    embeddingModels: Object.freeze(embeddingModels),
     modelsByName,
+    embeddings: normalizeEmbeddingOptions(input.embeddings as AiOptions['embeddings']),
     limits: Object.freeze(sessionLimits),
     storage: normalizeStorage(input.storage),
-    callerBudget: normalizeCallerBudget(input.callerBudget, models),
+    callerBudget: normalizeCallerBudget(input.callerBudget, [...models, ...embeddingModels]),
     usage: normalizeUsage(input.usage)
   })
 }

@@ -44,6 +44,23 @@ export type ProviderStreamEvent =
   | { type: 'tool_call', index: number, toolCall: AiToolCall }
   | { type: 'end', result: AiResult, usage?: AiUsage, reasoning?: AiReasoning[] }
 
+/** What an embedding model is asked: inputs already checked (non-empty, within the limits). */
+export interface ProviderEmbeddingInput {
+  /** Texts, or token arrays (OpenAI-format providers only). */
+  input: string[] | number[][]
+  /** Length of the vectors, when the caller asked for it. */
+  dimensions?: number
+  /** Gemini's `taskType`; OpenAI-format providers have no such field. */
+  taskType?: string
+}
+
+/** The vectors a provider answered, one per input in input order, as numbers. */
+export interface ProviderEmbeddings {
+  vectors: number[][]
+  /** Prompt tokens, when the provider reports them (`completionTokens` 0). */
+  usage?: AiUsage
+}
+
 export interface ProviderCallOptions {
   /** Aborts the upstream request (caller gone, or the chain gave up). */
   signal?: AbortSignal
@@ -65,6 +82,8 @@ export interface ProviderClient {
   complete (model: string, input: ProviderInput, options: ProviderCallOptions): Promise<ProviderAnswer>
   /** Stops upstream when the consumer stops iterating (return()) or the signal fires. */
   stream (model: string, input: ProviderInput, options: ProviderCallOptions): AsyncIterable<ProviderStreamEvent>
+  /** Embed with `model` through the provider's embeddings API (same errors as `complete`). */
+  embed (model: string, input: ProviderEmbeddingInput, options: ProviderCallOptions): Promise<ProviderEmbeddings>
   close (): Promise<void>
 }
 

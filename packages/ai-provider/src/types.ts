@@ -5,12 +5,14 @@ import type { AiCapabilities, AiCapability } from './conversation/capabilities.t
 import type { AiMessage, AiReasoning } from './conversation/messages.ts'
 import type { AiResponseFormat } from './conversation/response-format.ts'
 import type { AiTool, AiToolCall, AiToolChoice, AiToolResult } from './conversation/tools.ts'
+import type { AiEmbeddingRequest, AiEmbeddingResponse, AiModelType, EmbeddingOptions } from './embedding-types.ts'
 
 export type * from './conversation/content.ts'
 export type * from './conversation/messages.ts'
 export type * from './conversation/tools.ts'
 export type * from './conversation/response-format.ts'
 export type { AiCapability, AiCapabilities } from './conversation/capabilities.ts'
+export type * from './embedding-types.ts'
 
 /** Milliseconds, or a string `<n>ms|s|m|h|d` such as `'500ms'`, `'30s'`, `'1d'`. */
 export type TimeWindow = number | string
@@ -165,6 +167,11 @@ export interface ModelDefinition {
   provider: string
   /** The provider's model name (may contain `:`). */
   model: string
+  /**
+   * `chat` (default) or `embedding`: an embedding model serves `ai.embed()` only, in its own
+   * chain (the embedding models in config order), and a chat model never gets an embedding request.
+   */
+  type?: AiModelType
   /** Overrides of the global limits for this model. */
   limits?: ModelLimits
   /** Overrides of the global cool-down windows for this model. */
@@ -282,6 +289,8 @@ export interface AiOptions {
   callerBudget?: CallerBudgetOptions
   /** The usage kept per caller, model and day. Default: recorded, kept 90 days. */
   usage?: UsageOptions
+  /** Bounds of embedding requests (docs/embeddings.md). */
+  embeddings?: EmbeddingOptions
 }
 
 /** How an answer ended: `TOOL_CALLS` when the model stopped to have its tool calls run. */
@@ -453,6 +462,8 @@ export interface AiModelStatus {
   name: string
   provider: string
   model: string
+  /** `chat` or `embedding`. */
+  type: AiModelType
   state: 'ready' | 'cooling-down'
   /** What the model serves beyond text (its provider's defaults and its own overrides). */
   capabilities: AiCapabilities
@@ -562,7 +573,12 @@ export interface Ai {
    * one. AiSessionNotFoundError when the session is unknown (or another owner's).
    */
   cancelStream (sessionId: string, owner?: string): Promise<boolean>
-  /** Configured models, in chain order, with their state. */
+  /**
+   * Embed texts (or token arrays) with the embedding models' chain (models of `type:
+   * 'embedding'`): fallback, rate limits, cool-downs and usage as for a prompt.
+   */
+  embed (request: AiEmbeddingRequest): Promise<AiEmbeddingResponse>
+  /** Configured models (chat models, then embedding models), each chain in its order, with their state. */
   models (): Promise<AiModelStatus[]>
   /**
    * The usage recorded per day, caller and model (`usage.record`); AiBadRequestError for a bad

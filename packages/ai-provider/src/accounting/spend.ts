@@ -49,6 +49,8 @@ export interface RequestSpend {
   readonly reserves: boolean
   /** The messages a provider is sent: their estimate is what is reserved, and recorded when a provider reports no usage. */
   estimate (messages: readonly AiMessage[]): void
+  /** The prompt's tokens, counted or estimated by the caller (an embedding request's inputs): what is reserved, and recorded when a provider reports no usage. */
+  estimateTokens (tokens: number): void
   /** Reserve the estimate in the caller's budget window; AiBudgetExceededError (429) when it is spent. */
   reserveCaller (): Promise<void>
   /** Reserve in `model`'s token window: undefined when admitted (or the model has none), else milliseconds until it ends. */
@@ -81,6 +83,7 @@ async function nothing (): Promise<void> {}
 const NO_SPEND: RequestSpend = Object.freeze({
   reserves: false,
   estimate () {},
+  estimateTokens () {},
   reserveCaller: nothing,
   async reserveModel () { return undefined },
   releaseModel: nothing,
@@ -182,6 +185,9 @@ export function createAccounting ({ config, store, clock, logger }: AccountingOp
       reserves,
       estimate (messages: readonly AiMessage[]): void {
         promptTokens = estimatePromptTokens(messages)
+      },
+      estimateTokens (tokens: number): void {
+        promptTokens = tokens
       },
       async reserveCaller (): Promise<void> {
         if (callerBudget === undefined) return

@@ -57,7 +57,7 @@ export async function listModelStatuses (store: AiStore, clock: Clock, models: r
   }))
   return models.map(function toStatus (model, index): AiModelStatus {
     const state = states[index]
-    const status: AiModelStatus = { name: model.name, provider: model.provider, model: model.model, state: 'ready', capabilities: model.capabilities }
+    const status: AiModelStatus = { name: model.name, provider: model.provider, model: model.model, type: model.type, state: 'ready', capabilities: model.capabilities }
     if (state !== undefined) {
       status.state = 'cooling-down'
       status.until = new Date(state.until).toISOString()

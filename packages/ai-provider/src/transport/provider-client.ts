@@ -9,6 +9,8 @@ import type { Dispatcher } from 'undici'
 import type { Logger } from '../types.ts'
 import type { NormalizedProviderOptions, ProviderClient } from '../provider.ts'
 import { registry } from '../providers/registry.ts'
+import { embeddingAdapters } from '../providers/embedding-adapters.ts'
+import { AiProviderRequestRejectedError } from '../errors.ts'
 import { createTransport } from './transport.ts'
 
 /** What a provider client can be given instead of building it. */
@@ -50,6 +52,13 @@ export function createProviderClient (options: NormalizedProviderOptions, deps: 
     name: options.name,
     complete: transport.complete,
     stream: transport.stream,
+    embed: async function embed (model, input, callOptions) {
+      const embeddings = embeddingAdapters[options.type]
+      // Options refuse an embedding model on such a provider: this is for a caller of the client alone.
+      if (embeddings === undefined) throw new AiProviderRequestRejectedError(options.name + ':' + model, 404, `a provider of type ${options.type} has no embeddings API`)
+      const json = await transport.postJson(model, embeddings.path(basePath, model, input), embeddings.buildBody(model, input), callOptions)
+      return embeddings.readAnswer(json, options.name + ':' + model, input.input.length)
+    },
     close: async function close (): Promise<void> {
       transport.shutdown()
       if (ownPool) await dispatcher.close()

@@ -1,7 +1,6 @@
 // Layer openai/ (the OpenAI-compatible routes and their wire format). May import sse/ and the base
 // files; see docs/architecture.md.
 
-import { AiBadRequestError } from '@platformatic/ai-provider'
 import type { FastifyReply } from 'fastify'
 import type { OpenAiErrorBody, OpenAiErrorType } from './types.ts'
 
@@ -19,14 +18,6 @@ interface ErrorFields {
   message?: unknown
   param?: unknown
   retryAfter?: unknown
-}
-
-/**
- * An AI_BAD_REQUEST naming the request parameter at fault, so the answer's `param` says which
- * one it is (`code` is what OpenAI would answer: `unsupported_parameter`, `invalid_value`…).
- */
-export function invalidParameter (param: string, message: string, code = 'invalid_value'): Error {
-  return Object.assign(new AiBadRequestError(message), { param, openaiCode: code })
 }
 
 // AI_* codes whose OpenAI answer differs from "the error's status, type by status class".

@@ -2,6 +2,8 @@ import { createServer } from 'node:http'
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { buildAnswer, geminiMessages, openAiMessages } from './answer.ts'
+import { anthropicFormat, anthropicMessages } from './anthropic-format.ts'
+import { thinkingSignatureError } from './anthropic-thinking.ts'
 import { createExchange, cut, pause, untilClosed } from './exchange.ts'
 import type { Exchange } from './exchange.ts'
 import { geminiFormat } from './gemini-format.ts'
@@ -37,6 +39,7 @@ function matchRoute (url: string): Route | undefined {
   const query = mark === -1 ? '' : url.slice(mark + 1)
   if (path === '/v1/chat/completions') return { provider: 'openai', format: openAiFormat, model: '', stream: false, query }
   if (path === '/chat/completions') return { provider: 'deepseek', format: openAiFormat, model: '', stream: false, query }
+  if (path === '/v1/messages') return { provider: 'anthropic', format: anthropicFormat, model: '', stream: false, query }
   if (path === '/v1/embeddings') return { provider: 'openai', format: openAiFormat, model: '', stream: false, query, embedding: 'openai' }
   const gemini = GEMINI_PATH.exec(path)
   if (gemini === null) return undefined
@@ -44,6 +47,10 @@ function matchRoute (url: string): Route | undefined {
 }
 
 function isAuthorized (route: Route, request: IncomingMessage): boolean {
+  if (route.provider === 'anthropic') {
+    const key = request.headers['x-api-key']
+    return typeof key === 'string' && key !== ''
+  }
   if (route.provider !== 'gemini') {
     const authorization = request.headers.authorization
     return authorization !== undefined && authorization.startsWith('Bearer ') && authorization.length > 7
@@ -139,6 +146,11 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       sendJson(response, 400, format.jsonContentType, invalidRequestBody(route, body === undefined))
       return
     }
+    const refusal = route.provider === 'anthropic' ? anthropicRequestError(request, body) : undefined
+    if (refusal !== undefined) {
+      sendJson(response, 400, format.jsonContentType, refusal)
+      return
+    }
 
     const behaviour = behaviourFor(route.model)
     if (behaviour.headersDelayMs !== undefined) {
@@ -146,7 +158,7 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       if (exchange.over) return
     }
     if (behaviour.status !== undefined) {
-      const extra = behaviour.retryAfter === undefined ? undefined : { 'retry-after': behaviour.retryAfter }
+      const extra = { ...format.errorHeaders?.(behaviour.status, behaviour.retryAfter), ...(behaviour.retryAfter === undefined ? undefined : { 'retry-after': behaviour.retryAfter }) }
       const errorBody = behaviour.errorBody ?? format.errorBody(behaviour.status, route.model, behaviour.retryAfter)
       sendJson(response, behaviour.status, format.jsonContentType, errorBody, extra)
       return
@@ -166,7 +178,15 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       }
     }
 
-    const messages = route.provider === 'gemini' ? geminiMessages(body) : openAiMessages(body)
+    if (route.provider === 'anthropic') {
+      const rejection = thinkingSignatureError(body, signatures)
+      if (rejection !== undefined) {
+        sendJson(response, 400, format.jsonContentType, rejection)
+        return
+      }
+    }
+
+    const messages = route.provider === 'gemini' ? geminiMessages(body) : route.provider === 'anthropic' ? anthropicMessages(body) : openAiMessages(body)
     const answer = buildAnswer(route.model, messages, behaviour, { demo, json: asksForJson(route, body) })
     for (const call of answer.toolCalls) {
       if (call.thoughtSignature !== undefined) signatures.add(call.thoughtSignature)
@@ -174,10 +194,14 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
     answerCount++
     const context: FormatContext = {
       provider: route.provider,
-      id: route.provider === 'gemini' ? `mock${answerCount.toString(36)}` : `chatcmpl-mock${answerCount.toString(36)}`,
+      id: `${ID_PREFIXES[route.provider]}mock${answerCount.toString(36)}`,
       created: Math.floor(Date.now() / 1000),
       includeUsage: body.stream_options?.include_usage === true,
       emptyChoicesChunk: behaviour.emptyChoicesChunk === true
+    }
+    if (route.provider === 'anthropic' && behaviour.thinking !== undefined) {
+      context.thinking = { text: behaviour.thinking, signature: `sig_${context.id}_${Buffer.from(behaviour.thinking).toString('base64url').slice(0, 16)}` }
+      signatures.add(context.thinking.signature)
     }
 
     if (!route.stream) return answerJson(exchange, format.jsonContentType, JSON.stringify(format.completion(answer, context)), behaviour)
@@ -185,7 +209,7 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
     response.writeHead(200, { 'content-type': format.streamContentType, 'cache-control': 'no-cache' })
     response.flushHeaders()
     const eol = (behaviour.crlf ?? format.crlf) ? '\r\n' : '\n'
-    await playStream(exchange, { script: format.streamScript(answer, context), eol, inBandError: format.inBandError() }, behaviour)
+    await playStream(exchange, { script: format.streamScript(answer, context), eol, inBandError: format.inBandError(), eventName: format.eventName }, behaviour)
   }
 
   function onRequest (request: IncomingMessage, response: ServerResponse): void {
@@ -239,9 +263,20 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
   }
 }
 
-/** OpenAI `response_format` json_object / json_schema; Gemini `generationConfig.responseMimeType` application/json. */
+/** Answer ids by provider: `chatcmpl-…`, Gemini's bare `responseId`, Anthropic's `msg_…`. */
+const ID_PREFIXES: Record<MockProviderName, string> = { openai: 'chatcmpl-', deepseek: 'chatcmpl-', gemini: '', anthropic: 'msg_' }
+
+/** What the Messages API refuses before anything else: no `anthropic-version` header, no `max_tokens`. */
+function anthropicRequestError (request: IncomingMessage, body: any): unknown {
+  if (typeof request.headers['anthropic-version'] !== 'string') return { type: 'error', error: { type: 'invalid_request_error', message: 'anthropic-version: header is required' } }
+  if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1) return { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } }
+  return undefined
+}
+
+/** OpenAI `response_format` json_object / json_schema; Gemini `generationConfig.responseMimeType` application/json; Anthropic `output_config.format`. */
 function asksForJson (route: Route, body: any): boolean {
   if (route.provider === 'gemini') return body.generationConfig?.responseMimeType === 'application/json'
+  if (route.provider === 'anthropic') return body.output_config?.format?.type === 'json_schema'
   const type = body.response_format?.type
   return type === 'json_object' || type === 'json_schema'
 }
@@ -249,6 +284,7 @@ function asksForJson (route: Route, body: any): boolean {
 function invalidRequestBody (route: Route, notJson: boolean): unknown {
   const message = notJson ? 'We could not parse the JSON body of your request.' : 'you must provide a model parameter'
   if (route.provider === 'gemini') return { error: { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT' } }
+  if (route.provider === 'anthropic') return { type: 'error', error: { type: 'invalid_request_error', message: notJson ? 'There was an issue with the format of your request: invalid JSON' : 'model: Field required' } }
   return { error: { message, type: 'invalid_request_error', param: null, code: null } }
 }
 

@@ -14,6 +14,8 @@ export interface StreamPlan {
   eol: string
   /** Object sent as in-band error frame. */
   inBandError: unknown
+  /** The `event:` line's name of a frame, for formats that name their events. */
+  eventName?: (payload: string) => string | undefined
 }
 
 /**
@@ -28,7 +30,8 @@ export async function playStream (exchange: Exchange, plan: StreamPlan, behaviou
   async function send (payload: string): Promise<void> {
     if (written > 0 && delay > 0) await pause(exchange, delay)
     if (exchange.over) return
-    const frame = 'data: ' + payload + eol + eol
+    const name = plan.eventName?.(payload)
+    const frame = (name === undefined ? '' : 'event: ' + name + eol) + 'data: ' + payload + eol + eol
     if (behaviour.splitFrames === true) await writeSplit(exchange, frame)
     else exchange.response.write(frame)
     written++

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 
 /** Which provider's wire format a request was spoken in, decided by its path. */
-export type MockProviderName = 'openai' | 'deepseek' | 'gemini'
+export type MockProviderName = 'openai' | 'deepseek' | 'gemini' | 'anthropic'
 
 /** Token counts the mock reports, in the provider's own usage fields. */
 export interface MockUsage {
@@ -12,9 +12,11 @@ export interface MockUsage {
   /**
    * Prompt tokens read from the provider's cache: OpenAI `prompt_tokens_details.cached_tokens`,
    * DeepSeek `prompt_cache_hit_tokens` (and the same `prompt_tokens_details` field), Gemini
-   * `cachedContentTokenCount`. Default 0 (Gemini: omitted).
+   * `cachedContentTokenCount`, Anthropic `cache_read_input_tokens`. Default 0 (Gemini: omitted).
    */
   cachedTokens?: number
+  /** Anthropic: prompt tokens written to the cache (`cache_creation_input_tokens`). Default 0. */
+  cacheCreationTokens?: number
   /**
    * Tokens the model spent thinking: OpenAI and DeepSeek `completion_tokens_details.reasoning_tokens`,
    * Gemini `thoughtsTokenCount`. Default 0 (DeepSeek and Gemini: omitted).
@@ -99,6 +101,14 @@ export interface MockBehaviour {
    * signatures of any `toolCalls` this mock answered with.
    */
   requireThoughtSignatures?: boolean
+  /**
+   * Anthropic: a thinking block with this text before the answer, signed with a signature the
+   * mock issues (a stream sends it as thinking_delta fragments and a signature_delta). Whatever
+   * the behaviour, a request with `thinking` enabled is refused (400) when the assistant message
+   * its tool results answer does not start with a thinking block, or carries a signature the mock
+   * never issued, as the API does.
+   */
+  thinking?: string
 }
 
 /** One request the mock received (kept only when recording). */

@@ -13,6 +13,8 @@ export interface FormatContext {
   includeUsage: boolean
   /** OpenAI: add a chunk with `"choices": []` before the deltas. */
   emptyChoicesChunk: boolean
+  /** Anthropic: the thinking block to answer with, and its signature. */
+  thinking?: { text: string, signature: string }
 }
 
 /** The data payloads of a stream, in order; the writer adds `data: ` and line endings. */
@@ -41,4 +43,8 @@ export interface WireFormat {
   errorBody (status: number, model: string, retryAfter: string | undefined): unknown
   /** The object sent in-band in a stream when it fails midway. */
   inBandError (): unknown
+  /** Headers sent with an error status besides `retry-after` (Anthropic's rate-limit headers). */
+  errorHeaders? (status: number, retryAfter: string | undefined): Record<string, string> | undefined
+  /** The SSE `event:` name of a frame, for formats that name their events (Anthropic). */
+  eventName? (payload: string): string | undefined
 }

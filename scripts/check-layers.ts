@@ -38,7 +38,7 @@ export const repositoryLayers: PackageLayers[] = [
   },
   {
     root: join(here, 'packages/fastify-ai/src'),
-    ranks: { 'index.ts': 3, 'plugin.ts': 3, 'error-answers.ts': 3, 'server-options.ts': 3, routes: 2, openai: 2, anthropic: 2, embeddings: 2, sse: 1, observability: 1 },
+    ranks: { 'index.ts': 3, 'plugin.ts': 3, 'error-answers.ts': 3, 'server-options.ts': 3, routes: 2, openai: 2, responses: 2, anthropic: 2, embeddings: 2, sse: 1, observability: 1 },
     baseRank: 0
   }
 ]

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Ai } from '@platformatic/ai-provider'
-import { createAi } from '@platformatic/ai-provider'
+import { createAi, parseTimeWindow } from '@platformatic/ai-provider'
 import type { FastifyAiOptions, HttpOptions } from './options.ts'
 import { normalizeHttpOptions, pickAiOptions } from './options.ts'
 import type { AiErrorAnswers } from './error-answers.ts'
@@ -13,9 +13,13 @@ import { streamRoute } from './routes/stream.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { modelsRoute } from './routes/models.ts'
 import { usageRoute } from './routes/usage.ts'
+import { errorResponses } from './routes/schemas.ts'
+import { embeddingsRoute } from './embeddings/native-embeddings.ts'
+import { openaiEmbeddingsRoutes } from './embeddings/openai-embeddings.ts'
 import { openaiRoutes } from './openai/index.ts'
 import { anthropicRoutes } from './anthropic/index.ts'
 import { createModelCatalog } from './openai/model-catalog.ts'
+import { responsesRoutes } from './responses/index.ts'
 import type { Observability } from './observability/observability.ts'
 import { createObservability, normalizeObservability } from './observability/observability.ts'
 
@@ -40,18 +44,21 @@ async function apiRoutes (fastify: FastifyInstance, { ai, http, live }: ApiRoute
   if (http.routes.sessions) sessionRoutes(fastify, ai, http)
   if (http.routes.models) modelsRoute(fastify, ai, http)
   if (http.routes.usage) usageRoute(fastify, ai, http)
+  if (http.routes.embeddings) embeddingsRoute(fastify, ai, http, errorResponses)
 }
 
 interface GatewayRoutesOptions extends ApiRoutesOptions {
   answers: AiErrorAnswers
   observability: Observability
+  /** `limits.historyExpiration` in ms: how long a stored response (of /v1/responses) is kept. */
+  historyExpirationMs: number
 }
 
 /**
  * Every route of the plugin, in one context with the gateway's error handler (one for both API
  * shapes) and the body deadline, so neither reaches the application's own routes.
  */
-async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answers, observability }: GatewayRoutesOptions): Promise<void> {
+async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answers, observability, historyExpirationMs }: GatewayRoutesOptions): Promise<void> {
   // First: its onRoute hook sees every route registered below.
   observability.install(fastify)
   fastify.setErrorHandler(answers.errorHandler)
@@ -61,8 +68,8 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
   const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig
   fastify.removeAllContentTypeParsers()
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error'))
-  const { prompt, stream, sessions, models, usage, openai } = http.routes
-  if (prompt || stream || sessions || models || usage) {
+  const { prompt, stream, sessions, models, usage, openai, embeddings } = http.routes
+  if (prompt || stream || sessions || models || usage || embeddings) {
     await fastify.register(apiRoutes, { ai, http, live })
   }
   if (openai) {
@@ -81,6 +88,24 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
         getOwner: http.getOwner,
         getCaller: http.getCaller,
         requestLimits: http.limits
+      })
+      // POST /embeddings: the same model names and aliases; `default` is the embedding chain.
+      const embeddingNames = (await ai.models()).map(function nameOf (model) { return model.name })
+      await scope.register(openaiEmbeddingsRoutes, {
+        prefix: http.openai.prefix,
+        resolveModel: createModelCatalog(embeddingNames, http.openai.aliases).resolve,
+        getCaller: http.getCaller
+      })
+      // The Responses API: same prefix, models and aliases; a response lives as long as its session.
+      const catalog = createModelCatalog((await ai.models()).map(function nameOf (model) { return model.name }), http.openai.aliases)
+      await scope.register(responsesRoutes, {
+        prefix: http.openai.prefix,
+        resolveModel: catalog.resolve,
+        ttlMs: historyExpirationMs,
+        headerSessionIdName: http.headerSessionIdName,
+        heartbeatInterval: http.heartbeatInterval,
+        getOwner: http.getOwner,
+        getCaller: http.getCaller
       })
     })
   }
@@ -133,7 +158,8 @@ async function fastifyAi (fastify: FastifyInstance, options: FastifyAiOptions): 
   // `routes: false` asks for the decorator alone: no route, and the application's 404 untouched.
   if (!Object.values(http.routes).some(Boolean)) return
   const answers = errorAnswersFor(http, observability.recordFailure)
-  await fastify.register(gatewayRoutes, { ai, http, live, answers, observability })
+  const historyExpirationMs = parseTimeWindow(options.limits?.historyExpiration ?? '1d', 'limits.historyExpiration')
+  await fastify.register(gatewayRoutes, { ai, http, live, answers, observability, historyExpirationMs })
   if (http.notFoundHandler) await fastify.register(answers.unknownRoutes)
 }
 

@@ -1,0 +1,28 @@
+// Layer responses/ (the OpenAI Responses API routes: HTTP, sessions, SSE). May import sse/ and
+// the base files; see docs/architecture.md.
+//
+// A streamed response whose client left before its end was stored `in_progress`; the generation
+// went on (or stopped) without it and left its turn in the session. The turn is the response.
+
+import type { AiSession, ResponsesResponse } from '@platformatic/ai-provider'
+import { toOpenAiResponsesAnswer } from '@platformatic/ai-provider'
+import type { ResponseRecord } from './response-records.ts'
+
+/**
+ * The response of `record` as its session's turn says it ended: the first turn started at or
+ * after the record's request (the response is its session's latest, so it is that turn); the
+ * record as it is while no such turn exists (still being generated).
+ */
+export function rebuildFromTurn (record: ResponseRecord, session: AiSession): ResponsesResponse {
+  const turn = session.turns.find(function startedWithIt (each) { return each.createdAt >= record.startedAt })
+  if (turn === undefined) return record.response
+  if (turn.result === 'INTERRUPTED' || turn.result === 'FAILED') {
+    return {
+      ...record.response,
+      status: 'failed',
+      error: { code: turn.errorCode ?? (turn.result === 'INTERRUPTED' ? 'AI_STREAM_INTERRUPTED' : 'AI_PROVIDER_STREAM_ERROR'), message: `The answer ${turn.result === 'INTERRUPTED' ? 'was interrupted' : 'failed'} before its end` }
+    }
+  }
+  const answer = { text: turn.response, result: turn.result, model: turn.model ?? record.response.model, toolCalls: turn.toolCalls, usage: turn.usage }
+  return toOpenAiResponsesAnswer(record.response, answer)
+}

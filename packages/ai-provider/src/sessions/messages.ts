@@ -8,7 +8,7 @@ import type { AiContent, AiMessage, AiRequest, AiTurn } from '../types.ts'
 import type { ProviderInput } from '../provider.ts'
 import type { NormalizedModel } from '../options.ts'
 import type { TurnInput } from './turn-input.ts'
-import { fieldError } from './turn-input.ts'
+import { fieldError, requestField } from './turn-input.ts'
 import { messagesProblem } from '../conversation/validate.ts'
 
 /** Only real answers are replayed; failed or interrupted turns never reach a provider. */
@@ -53,7 +53,10 @@ export function buildMessages (context: string | undefined, turns: readonly AiTu
   }
   if (!input.plain) {
     const problem = messagesProblem(input.messages, calls)
-    if (problem !== undefined) throw fieldError(problem.field, problem.message)
+    if (problem !== undefined) {
+      const field = requestField(input, problem.field)
+      throw fieldError(field, problem.message.replace(problem.field, field))
+    }
   }
   messages.push(...input.messages)
   // A text-only conversation (the common case) has no call to pair: nothing more to look at.

@@ -20,6 +20,8 @@ export interface TurnInput {
   plain: boolean
   /** A digest of the input: a resend of it resumes the stream it started (SPEC §5). */
   digest: string
+  /** How many of `messages` came from the request's `messages` and `prompt`: the rest are its `toolResults`, in order. */
+  ownMessages: number
 }
 
 /**
@@ -103,10 +105,11 @@ export function readTurnInput (request: AiRequest): TurnInput {
   for (const problem of [toolChoiceProblem(request.toolChoice, request.tools), responseFormatProblem(request.responseFormat)]) {
     if (problem !== undefined) throw fieldError(problem.field, problem.message)
   }
-  if (prompt !== undefined && toolResults === undefined) return { messages: [{ role: 'user', content: prompt }], prompt, plain: true, digest: promptHash(prompt) }
+  if (prompt !== undefined && toolResults === undefined) return { messages: [{ role: 'user', content: prompt }], prompt, plain: true, digest: promptHash(prompt), ownMessages: 1 }
 
   const added: AiMessage[] = messages === undefined ? [] : messages.slice()
   if (prompt !== undefined) added.push({ role: 'user', content: prompt })
+  const ownMessages = added.length
   toolResults?.forEach(function addResult (result, index) {
     const at = `toolResults[${index}]`
     if (!isRecord(result) || typeof result.toolCallId !== 'string' || result.toolCallId === '') throw fieldError(`${at}.toolCallId`, `${at}.toolCallId must be a non-empty string`)
@@ -121,6 +124,14 @@ export function readTurnInput (request: AiRequest): TurnInput {
     messages: added,
     prompt: lastUser === undefined ? '' : contentText(lastUser.content),
     plain: false,
-    digest: promptHash(JSON.stringify(added))
+    digest: promptHash(JSON.stringify(added)),
+    ownMessages
   }
+}
+
+/** The field of the request that `field` (in `messages[i]…` terms of `input.messages`) came from. */
+export function requestField (input: TurnInput, field: string): string {
+  const match = /^messages\[(\d+)\](.*)$/.exec(field)
+  if (match === null || Number(match[1]) < input.ownMessages) return field
+  return `toolResults[${Number(match[1]) - input.ownMessages}]${match[2]}`
 }

@@ -48,7 +48,8 @@ test('tool results continue the last answer; one that answers no call is a 400 n
   const wrong = readTurnInput({ sessionId: 's', toolResults: [{ toolCallId: 'call_2', content: 'sunny' }] })
   assert.throws(() => buildMessages(undefined, [toolTurn()], wrong), (error: Error & { code?: string, field?: string }) => {
     assert.equal(error.code, 'AI_BAD_REQUEST')
-    assert.equal(error.field, 'messages[0].toolCallId')
+    assert.equal(error.field, 'toolResults[0].toolCallId')
+    assert.match(error.message, /^toolResults\[0\]\.toolCallId "call_2" matches no tool call/)
     return true
   })
 })

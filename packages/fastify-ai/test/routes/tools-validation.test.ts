@@ -70,9 +70,7 @@ test('an image within limits passes the checks (the same body with an http: URL 
   assert.equal(mock.requests.length, 1)
 })
 
-// todo: the core names the tool result by its place among the turn's messages
-// (`messages[0].toolCallId`, ai-provider/src/sessions/messages.ts) instead of `toolResults[0]`.
-test('a tool result whose id matches no call of its session is 400 naming it', { todo: 'the core names toolResults[n] as messages[n]' }, async (t) => {
+test('a tool result whose id matches no call of its session is 400 naming it', async (t) => {
   const { url, mock } = await startGateway(t)
   const first = await postJson(`${url}/api/v1/prompt`, { prompt: 'hi' })
   const { sessionId } = await first.json()

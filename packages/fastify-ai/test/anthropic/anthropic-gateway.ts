@@ -23,7 +23,8 @@ export interface AnthropicGateway {
 }
 
 export interface AnthropicGatewayOptions {
-  plugin?: Partial<FastifyAiOptions>
+  /** Plugin options over the defaults, or a function of the mock's URL giving them. */
+  plugin?: Partial<FastifyAiOptions> | ((mockUrl: string) => Partial<FastifyAiOptions>)
   /** Runs before the plugin is registered (e.g. a hook standing for ai-warp's auth). */
   setup?: (app: FastifyInstance) => void
 }
@@ -45,7 +46,7 @@ export async function startAnthropicGateway (t: TestContext, options: AnthropicG
     models: [OPENAI_MODEL, GEMINI_MODEL],
     limits: { retry: { max: 0, interval: 0 } },
     openai: { aliases: { 'claude-sonnet': [GEMINI_MODEL, OPENAI_MODEL] } },
-    ...options.plugin
+    ...(typeof options.plugin === 'function' ? options.plugin(mock.url) : options.plugin)
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()

@@ -1,6 +1,7 @@
-// JWT authentication of the AI routes (SPEC §7). The token comes from `Authorization: Bearer`,
-// is verified with fast-jwt against a secret or the issuer's JWKS (get-jwks), and its user id
-// claim becomes the owner of the sessions the request creates or reads.
+// JWT authentication of the AI routes (SPEC §7). The token comes from `Authorization: Bearer`, or
+// from `x-api-key` (where Anthropic's SDKs and Claude Code put an API key), is verified with
+// fast-jwt against a secret or the issuer's JWKS (get-jwks), and its user id claim becomes the
+// owner of the sessions the request creates or reads.
 
 import type { FastifyRequest } from 'fastify'
 import { createVerifier } from 'fast-jwt'
@@ -95,9 +96,18 @@ function buildKeyResolver (jwt: AuthOptions['jwt']): KeyResolver {
   }
 }
 
-function readBearerToken (request: FastifyRequest): string | undefined {
+/**
+ * The request's token: `Authorization: Bearer <token>`, else the `x-api-key` header (Claude Code
+ * sends `ANTHROPIC_AUTH_TOKEN` as a bearer token and `ANTHROPIC_API_KEY` as `x-api-key`). Either
+ * one is the same token, verified alike and giving the same caller.
+ */
+function readToken (request: FastifyRequest): string | undefined {
   const header = request.headers.authorization
-  if (header === undefined) return undefined
+  if (header === undefined) {
+    const apiKey = request.headers['x-api-key']
+    const value = Array.isArray(apiKey) ? apiKey[0] : apiKey
+    return value === undefined || value.trim() === '' ? undefined : value.trim()
+  }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
   if (match === null) throw new AiUnauthorizedError('The Authorization header must be "Bearer <token>"')
   return match[1]
@@ -130,9 +140,9 @@ export function createAuthenticator (options: AuthOptions): Authenticator {
   const rolesClaim = options.rolesClaim ?? 'roles'
 
   async function authenticate (request: FastifyRequest): Promise<void> {
-    const token = readBearerToken(request)
-    // A bearer value that is not even shaped like a JWT (no dot: `unused`, `sk-…`) is the
-    // placeholder an OpenAI SDK must send as its apiKey, not an attempt at a token: it counts as
+    const token = readToken(request)
+    // A value that is not even shaped like a JWT (no dot: `unused`, `sk-…`) is the placeholder an
+    // OpenAI or Anthropic SDK must send as its apiKey, not an attempt at a token: it counts as
     // no token. Anything shaped like a JWT is verified, and refused when it does not verify.
     if (token === undefined || !token.includes('.')) {
       if (required) throw new AiUnauthorizedError('A valid bearer token is required')

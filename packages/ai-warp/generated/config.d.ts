@@ -1270,6 +1270,10 @@ export interface Ai {
            */
           model: string;
           /**
+           * `chat` (default) or `embedding`: an embedding model serves only embedding requests (POST /v1/embeddings, /api/v1/embeddings), in its own chain (the embedding models in config order), and a chat model never gets one (docs/embeddings.md). openai, gemini and openai-compatible providers have embeddings; deepseek has none.
+           */
+          type?: "chat" | "embedding";
+          /**
            * Overrides of the global limits for this model, field by field.
            */
           limits?: {
@@ -1413,6 +1417,10 @@ export interface Ai {
            * The provider's model name (may contain `:`).
            */
           model: string;
+          /**
+           * `chat` (default) or `embedding`: an embedding model serves only embedding requests (POST /v1/embeddings, /api/v1/embeddings), in its own chain (the embedding models in config order), and a chat model never gets one (docs/embeddings.md). openai, gemini and openai-compatible providers have embeddings; deepseek has none.
+           */
+          type?: "chat" | "embedding";
           /**
            * Overrides of the global limits for this model, field by field.
            */
@@ -1863,6 +1871,27 @@ export interface Ai {
    */
   usagePath?: string;
   /**
+   * Path of the native embeddings route. Default `/api/v1/embeddings`.
+   */
+  embeddingsPath?: string;
+  /**
+   * Bounds of an embedding request, checked before any call (400 AI_BAD_REQUEST naming `input`).
+   */
+  embeddings?: {
+    /**
+     * Most inputs in one request. Default 2048.
+     */
+    maxInputs?: number;
+    /**
+     * Most characters in one text input. Default 32768.
+     */
+    maxInputCharacters?: number;
+    /**
+     * Most tokens in one token-array input. Default 8192.
+     */
+    maxInputTokens?: number;
+  };
+  /**
    * Bearer token that opens the usage report (at least 16 characters; use a placeholder such as `{PLT_AI_ADMIN_TOKEN}`). Without it, only tokens with `auth.adminRole` may read the report; with neither, nobody.
    */
   adminToken?: string;
@@ -1933,6 +1962,10 @@ export interface Ai {
          * The OpenAI-compatible API under `openai.prefix`.
          */
         openai?: boolean;
+        /**
+         * POST embeddingsPath (the OpenAI API's `POST <prefix>/embeddings` belongs to `openai`).
+         */
+        embeddings?: boolean;
       };
   /**
    * The OpenAI-compatible API (`POST <prefix>/chat/completions`, `GET <prefix>/models`).

@@ -18,6 +18,8 @@ export interface FastifyAiRoutesOptions {
   usage?: boolean
   /** The OpenAI-compatible API (`openai.prefix`). */
   openai?: boolean
+  /** `POST embeddingsPath` (the OpenAI API's `POST {openai.prefix}/embeddings` belongs to `openai`). */
+  embeddings?: boolean
   /** The Anthropic Messages API (`POST {anthropic.prefix}/messages` and `/messages/count_tokens`). */
   anthropic?: boolean
 }
@@ -64,6 +66,8 @@ export interface FastifyAiOptions extends Partial<AiOptions> {
   modelsPath?: string
   /** Path of the usage report (admins only). Default `/api/v1/usage`. */
   usagePath?: string
+  /** Path of the native embeddings route. Default `/api/v1/embeddings`. */
+  embeddingsPath?: string
   /**
    * A token that opens the usage report: sent as `Authorization: Bearer <adminToken>`. Without it
    * and without `isAdmin` the report answers nobody (403).
@@ -154,6 +158,7 @@ export interface HttpOptions {
   readonly sessionsPath: string
   readonly modelsPath: string
   readonly usagePath: string
+  readonly embeddingsPath: string
   /** The usage report's token, when configured. */
   readonly adminToken: string | undefined
   readonly isAdmin: (request: FastifyRequest) => boolean
@@ -203,15 +208,15 @@ function checkMilliseconds (name: string, value: unknown, fallback: number): num
 
 function checkRoutes (value: unknown): Required<FastifyAiRoutesOptions> {
   if (value === undefined || value === true) {
-    return { prompt: true, stream: true, sessions: true, models: true, usage: true, openai: true, anthropic: true }
+    return { prompt: true, stream: true, sessions: true, models: true, usage: true, openai: true, anthropic: true, embeddings: true }
   }
   if (value === false) {
-    return { prompt: false, stream: false, sessions: false, models: false, usage: false, openai: false, anthropic: false }
+    return { prompt: false, stream: false, sessions: false, models: false, usage: false, openai: false, anthropic: false, embeddings: false }
   }
   if (typeof value !== 'object' || value === null) {
     throw new AiOptionsError(`routes must be a boolean or an object, got ${JSON.stringify(value)}`)
   }
-  const routes = { prompt: true, stream: true, sessions: true, models: true, usage: true, openai: true, anthropic: true }
+  const routes = { prompt: true, stream: true, sessions: true, models: true, usage: true, openai: true, anthropic: true, embeddings: true }
   for (const [key, enabled] of Object.entries(value)) {
     if (!(key in routes)) throw new AiOptionsError(`routes.${key} is not a route group`)
     if (typeof enabled !== 'boolean') {
@@ -303,6 +308,7 @@ export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
     sessionsPath: checkPath('sessionsPath', options.sessionsPath, '/api/v1/sessions'),
     modelsPath: checkPath('modelsPath', options.modelsPath, '/api/v1/models'),
     usagePath: checkPath('usagePath', options.usagePath, '/api/v1/usage'),
+    embeddingsPath: checkPath('embeddingsPath', options.embeddingsPath, '/api/v1/embeddings'),
     adminToken: options.adminToken,
     isAdmin: options.isAdmin ?? notAdmin,
     getCaller: options.getCaller ?? callerFrom(getOwner),
@@ -330,5 +336,6 @@ export function pickAiOptions (options: FastifyAiOptions): AiOptions {
   if (options.storage !== undefined) aiOptions.storage = options.storage
   if (options.callerBudget !== undefined) aiOptions.callerBudget = options.callerBudget
   if (options.usage !== undefined) aiOptions.usage = options.usage
+  if (options.embeddings !== undefined) aiOptions.embeddings = options.embeddings
   return aiOptions
 }

@@ -13,6 +13,7 @@ import { streamRoute } from './routes/stream.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { modelsRoute } from './routes/models.ts'
 import { usageRoute } from './routes/usage.ts'
+import type { ModelCatalog } from './openai/model-catalog.ts'
 import { errorResponses } from './routes/schemas.ts'
 import { embeddingsRoute } from './embeddings/native-embeddings.ts'
 import { openaiEmbeddingsRoutes } from './embeddings/openai-embeddings.ts'
@@ -89,11 +90,20 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
         getCaller: http.getCaller,
         requestLimits: http.limits
       })
-      // POST /embeddings: the same model names and aliases; `default` is the embedding chain.
-      const embeddingNames = (await ai.models()).map(function nameOf (model) { return model.name })
+      // POST /embeddings: the same model names and aliases (`default` is the embedding chain),
+      // the catalog built at the first request (the chat route checks the aliases at start-up).
+      let embeddingCatalog: Promise<ModelCatalog> | undefined
       await scope.register(openaiEmbeddingsRoutes, {
         prefix: http.openai.prefix,
-        resolveModel: createModelCatalog(embeddingNames, http.openai.aliases).resolve,
+        resolveModel: async function resolveEmbeddingModel (model: string) {
+          embeddingCatalog ??= ai.models().then(function buildCatalog (list) {
+            return createModelCatalog(list.map(function nameOf (each) { return each.name }), http.openai.aliases)
+          }, function retryLater (error: unknown): never {
+            embeddingCatalog = undefined
+            throw error
+          })
+          return (await embeddingCatalog).resolve(model)
+        },
         getCaller: http.getCaller
       })
       // The Responses API: same prefix, models and aliases; a response lives as long as its session.

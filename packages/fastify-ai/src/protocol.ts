@@ -266,6 +266,8 @@ export interface ModelStatusBody {
   name: string
   provider: string
   model: string
+  /** `chat`, or `embedding` for a model of the embedding chain (docs/embeddings.md). */
+  type: 'chat' | 'embedding'
   state: 'ready' | 'cooling-down'
   /** What the model serves beyond text: its provider's defaults and its own overrides. */
   capabilities: ModelCapabilities
@@ -287,6 +289,36 @@ export interface ModelCapabilities {
   jsonSchema: boolean
   /** `responseFormat` `json_object`. */
   jsonObject: boolean
+}
+
+/** Body of `POST /api/v1/embeddings` (docs/embeddings.md). */
+export interface EmbeddingsRequestBody {
+  /** A text, texts, or token arrays (OpenAI-format models only). */
+  input: string | string[] | number[][]
+  /** Embedding models to try, in order. Default: every model of `type: "embedding"`, in config order. */
+  models?: Array<string | { provider: string, model: string }>
+  /** Length of the vectors (a positive integer), for models that can shorten theirs. */
+  dimensions?: number
+  /** `float` (default) or `base64` (little-endian float32 values). */
+  encodingFormat?: 'float' | 'base64'
+  /** Gemini's `taskType` (`RETRIEVAL_QUERY`, `RETRIEVAL_DOCUMENT`…); ignored by OpenAI-format models. */
+  taskType?: 'RETRIEVAL_QUERY' | 'RETRIEVAL_DOCUMENT' | 'SEMANTIC_SIMILARITY' | 'CLASSIFICATION' | 'CLUSTERING' | 'QUESTION_ANSWERING' | 'FACT_VERIFICATION' | 'CODE_RETRIEVAL_QUERY'
+}
+
+/** 200 answer of `POST /api/v1/embeddings`. */
+export interface EmbeddingsResponseBody {
+  /** `provider:model` that answered. */
+  model: string
+  /** One vector per input, in input order: numbers, or a base64 string with `encodingFormat: "base64"`. */
+  embeddings: Array<{ index: number, embedding: number[] | string }>
+  usage: {
+    promptTokens: number
+    totalTokens: number
+    /** True when the provider reported no usage (Gemini) and the tokens are estimated. */
+    estimated?: boolean
+    /** From the model's `price.input`, when it has one. */
+    cost?: number
+  }
 }
 
 /** 200 answer of `GET /api/v1/models`. */

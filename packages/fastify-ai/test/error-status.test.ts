@@ -29,6 +29,7 @@ function failingAi (error: () => Error, events?: () => AsyncIterable<AiStreamEve
     async deleteSession () { throw error() },
     async cancelStream () { throw error() },
     async models () { throw error() },
+    async embed () { throw error() },
     async usage () { throw error() },
     observe () { return function unsubscribe () {} },
     get store (): never { throw new Error('no store') },

@@ -121,6 +121,7 @@ const modelDefinition = {
   properties: {
     provider: { type: 'string', minLength: 1, description: 'A key of `providers`.' },
     model: { type: 'string', minLength: 1, description: 'The provider\'s model name (may contain `:`).' },
+    type: { type: 'string', enum: ['chat', 'embedding'], default: 'chat', description: '`chat` (default) or `embedding`: an embedding model serves only embedding requests (POST /v1/embeddings, /api/v1/embeddings), in its own chain (the embedding models in config order), and a chat model never gets one (docs/embeddings.md). openai, gemini and openai-compatible providers have embeddings; deepseek has none.' },
     limits: {
       type: 'object',
       description: 'Overrides of the global limits for this model, field by field.',
@@ -203,7 +204,8 @@ const routes = {
         sessions: { type: 'boolean', description: 'GET and DELETE sessionsPath/:sessionId.' },
         models: { type: 'boolean', description: 'GET modelsPath.' },
         usage: { type: 'boolean', description: 'GET usagePath (admins only).' },
-        openai: { type: 'boolean', description: 'The OpenAI-compatible API under `openai.prefix`.' }
+        openai: { type: 'boolean', description: 'The OpenAI-compatible API under `openai.prefix`.' },
+        embeddings: { type: 'boolean', description: 'POST embeddingsPath (the OpenAI API\'s `POST <prefix>/embeddings` belongs to `openai`).' }
       }
     }
   ]
@@ -272,6 +274,17 @@ export const ai = {
     sessionsPath: { type: 'string', description: 'Prefix of the sessions routes. Default `/api/v1/sessions`.' },
     modelsPath: { type: 'string', description: 'Path of the models route. Default `/api/v1/models`.' },
     usagePath: { type: 'string', description: 'Path of the usage report (admins only). Default `/api/v1/usage`.' },
+    embeddingsPath: { type: 'string', description: 'Path of the native embeddings route. Default `/api/v1/embeddings`.' },
+    embeddings: {
+      type: 'object',
+      description: 'Bounds of an embedding request, checked before any call (400 AI_BAD_REQUEST naming `input`).',
+      additionalProperties: false,
+      properties: {
+        maxInputs: { type: 'integer', minimum: 1, description: 'Most inputs in one request. Default 2048.' },
+        maxInputCharacters: { type: 'integer', minimum: 1, description: 'Most characters in one text input. Default 32768.' },
+        maxInputTokens: { type: 'integer', minimum: 1, description: 'Most tokens in one token-array input. Default 8192.' }
+      }
+    },
     adminToken: { type: 'string', minLength: 16, description: 'Bearer token that opens the usage report (at least 16 characters; use a placeholder such as `{PLT_AI_ADMIN_TOKEN}`). Without it, only tokens with `auth.adminRole` may read the report; with neither, nobody.' },
     headerSessionIdName: { type: 'string', description: 'Header carrying the session id in answers. Default `x-session-id`.' },
     heartbeatInterval: { type: 'integer', minimum: 1, description: 'Milliseconds between `: ping` comments on an idle stream. Default 15000.' },

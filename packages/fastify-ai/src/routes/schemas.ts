@@ -196,6 +196,7 @@ export const modelsResponseSchema = Type.Object({
     name: Type.String(),
     provider: Type.String(),
     model: Type.String(),
+    type: Type.String(),
     state: Type.String(),
     capabilities: Type.Object({
       tools: Type.Boolean(),

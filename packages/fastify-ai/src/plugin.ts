@@ -128,11 +128,15 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
           route.bodyLimit ??= bodyLimit
         })
       }
-      // The same model names and aliases as the OpenAI API.
-      const catalog = createModelCatalog((await ai.models()).map(function nameOf (model) { return model.name }), http.openai.aliases)
+      // The same model names and aliases as the OpenAI API (whose routes check the aliases at
+      // start-up), built at the first request: the routes do not need the core to start.
+      let catalog: ReturnType<typeof createModelCatalog> | undefined
       await scope.register(anthropicRoutes, {
         prefix: http.anthropic.prefix,
-        resolveModel: catalog.resolve,
+        resolveModel: async function resolveAnthropicModel (model) {
+          catalog ??= createModelCatalog((await ai.models()).map(function nameOf (entry) { return entry.name }), http.openai.aliases)
+          return catalog.resolve(model)
+        },
         headerSessionIdName: http.headerSessionIdName,
         getOwner: http.getOwner,
         getCaller: http.getCaller,

@@ -20,7 +20,7 @@ export interface AnthropicRoutesOptions {
    * name (`claude-sonnet-4-5`), or undefined for `default` (every model). Throws
    * AI_MODEL_NOT_CONFIGURED for anything else (Anthropic's 404 not_found_error).
    */
-  resolveModel: (model: string) => string[] | undefined
+  resolveModel: (model: string) => string[] | undefined | Promise<string[] | undefined>
   /** The header that carries a session id, both ways. Default `x-session-id`. */
   headerSessionIdName?: string
   /** Who owns the sessions a request creates or continues. */
@@ -58,10 +58,10 @@ function turnStart (messages: readonly AiMessage[], sessionId: string | undefine
   return messages.findLastIndex(function isAssistant (message) { return message.role === 'assistant' }) + 1
 }
 
-function buildAiRequest (input: AnthropicMessagesInput, resolveModel: AnthropicRoutesOptions['resolveModel'], sessionId: string | undefined): AiRequest {
+async function buildAiRequest (input: AnthropicMessagesInput, resolveModel: AnthropicRoutesOptions['resolveModel'], sessionId: string | undefined): Promise<AiRequest> {
   const start = turnStart(input.messages, sessionId)
   const aiRequest: AiRequest = { messages: start === 0 ? input.messages : input.messages.slice(start) }
-  const models = resolveModel(input.model)
+  const models = await resolveModel(input.model)
   if (models !== undefined) aiRequest.models = models
   if (sessionId !== undefined) aiRequest.sessionId = sessionId
   if (input.maxTokens !== undefined) aiRequest.maxTokens = input.maxTokens
@@ -110,7 +110,7 @@ export async function anthropicRoutes (fastify: FastifyInstance, options: Anthro
     checkLimits(limits, input)
     // The caller continues a server-side session by sending its id back in the header.
     const sessionId = readSessionHeader(request, headerName)
-    const aiRequest = buildAiRequest(input, options.resolveModel, sessionId)
+    const aiRequest = await buildAiRequest(input, options.resolveModel, sessionId)
     const owner = options.getOwner?.(request)
     if (owner !== undefined) aiRequest.owner = owner
     const caller = options.getCaller?.(request)
@@ -141,7 +141,7 @@ export async function anthropicRoutes (fastify: FastifyInstance, options: Anthro
   fastify.post('/messages/count_tokens', async function countTokens (request): Promise<AnthropicCountTokensResponse> {
     const input = fromAnthropicCountTokensRequest(request.body)
     // An unknown model is refused here as on /messages.
-    options.resolveModel(input.model)
+    await options.resolveModel(input.model)
     return { input_tokens: estimateInputTokens(input) }
   })
 }

@@ -13,6 +13,8 @@ import type {
   AskStreamResponse,
   Client,
   ClientOptions,
+  EmbedOptions,
+  EmbedResponse,
   ModelStatus,
   ModelsResponseBody,
   Session,
@@ -124,5 +126,18 @@ export function buildClient (clientOptions: ClientOptions): Client {
     return report as UsageReport
   }
 
-  return { ask, getSession, deleteSession, models, usage }
+  async function embed (embedOptions: EmbedOptions): Promise<EmbedResponse> {
+    const { signal, ...fields } = embedOptions ?? {}
+    if (fields.input === undefined) throw new AiClientOptionsError('input', 'expected a text, texts or token arrays')
+    const body: Record<string, unknown> = {}
+    for (const field of ['input', 'models', 'dimensions', 'encodingFormat', 'taskType'] as const) {
+      if (fields[field] !== undefined) body[field] = fields[field]
+    }
+    const { body: answer } = await requestJson(options, { url: options.embeddingsUrl, method: 'POST', headers: { ...jsonHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body), signal })
+    const response = answer as Partial<EmbedResponse> | undefined
+    if (!Array.isArray(response?.embeddings) || typeof response.model !== 'string') throw new AiClientResponseError(`Unexpected answer from ${options.embeddingsUrl}`)
+    return response as EmbedResponse
+  }
+
+  return { ask, getSession, deleteSession, models, usage, embed }
 }

@@ -20,6 +20,7 @@ export interface NormalizedClientOptions {
   sessionsUrl: string
   modelsUrl: string
   usageUrl: string
+  embeddingsUrl: string
   /** Lower-case name of the response header carrying the session id. */
   headerSessionIdName: string
   headers: Readonly<Record<string, string>>
@@ -104,6 +105,7 @@ export function normalizeClientOptions (options: ClientOptions): NormalizedClien
     sessionsUrl: root + checkPath('sessionsPath', options.sessionsPath ?? '/api/v1/sessions').replace(/\/+$/, ''),
     modelsUrl: root + checkPath('modelsPath', options.modelsPath ?? '/api/v1/models'),
     usageUrl: root + checkPath('usagePath', options.usagePath ?? '/api/v1/usage'),
+    embeddingsUrl: root + checkPath('embeddingsPath', options.embeddingsPath ?? '/api/v1/embeddings'),
     headerSessionIdName: checkHeaderName('headerSessionIdName', options.headerSessionIdName ?? 'x-session-id'),
     headers: Object.freeze({ ...options.headers }),
     timeout,

@@ -13,7 +13,9 @@ import type {
   ToolResult,
   SessionResponseBody,
   UsageQuery,
-  UsageResponseBody
+  UsageResponseBody,
+  EmbeddingsRequestBody,
+  EmbeddingsResponseBody
 } from './protocol.ts'
 import type { AiClientStreamError } from './errors.ts'
 
@@ -43,7 +45,9 @@ export type {
   ToolResult,
   UserMessage,
   UsageRow,
-  UsageTotals
+  UsageTotals,
+  EmbeddingsRequestBody,
+  EmbeddingsResponseBody
 } from './protocol.ts'
 
 /** A model to try: `provider:model` or `{ provider, model }`. */
@@ -103,6 +107,8 @@ export interface ClientOptions {
   modelsPath?: string
   /** Path of the usage report (default `/api/v1/usage`). */
   usagePath?: string
+  /** Path of the embeddings route (default `/api/v1/embeddings`). */
+  embeddingsPath?: string
   /**
    * Response header carrying the session id (default `x-session-id`); set it when the server's
    * `headerSessionIdName` is another one, or dropped streams of a new session cannot be resumed.
@@ -261,6 +267,15 @@ export interface UsageOptions extends UsageQuery {
   signal?: AbortSignal
 }
 
+/** Options of `client.embed()`: the route's body (docs/embeddings.md), and a signal. */
+export interface EmbedOptions extends EmbeddingsRequestBody {
+  /** Cancels the request. */
+  signal?: AbortSignal
+}
+
+/** What `client.embed()` resolves to: the model that answered, one vector per input, usage. */
+export type EmbedResponse = EmbeddingsResponseBody
+
 /** The usage report, as returned by `client.usage()`. */
 export type UsageReport = UsageResponseBody
 
@@ -284,4 +299,10 @@ export interface Client {
    * the admin role; otherwise it is an AiClientHttpError (401 or 403).
    */
   usage (options?: UsageOptions): Promise<UsageReport>
+  /**
+   * Embeds texts (or token arrays) with the gateway's embedding models (`POST /api/v1/embeddings`):
+   * one vector per input, in input order, as numbers or (`encodingFormat: 'base64'`) base64 of
+   * little-endian float32 values.
+   */
+  embed (options: EmbedOptions): Promise<EmbedResponse>
 }

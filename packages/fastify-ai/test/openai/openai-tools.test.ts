@@ -83,6 +83,7 @@ test('runTools, the openai SDK\'s own tool loop, runs a tool through the gateway
       type: 'function',
       function: {
         name: 'get_weather',
+        description: 'The weather of a city',
         parameters: { type: 'object', properties: { city: { type: 'string' } } },
         parse: JSON.parse,
         function: async function getWeather (args: { city: string }) {

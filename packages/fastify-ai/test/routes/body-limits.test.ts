@@ -40,7 +40,7 @@ test('each route group has its own body limit over the server one', async (t) =>
 test('a bad bodyLimit option fails at registration, naming it', async () => {
   for (const [bodyLimit, named] of [[{ prompt: 0 }, 'bodyLimit.prompt'], [{ images: 10 }, 'bodyLimit.images'], [1024, 'bodyLimit']] as const) {
     const app = Fastify()
-    await assert.rejects(app.register(fastifyAi, { providers: { openai: { apiKey: 'k' } }, models: ['openai:a'], bodyLimit: bodyLimit as never }).ready(), new RegExp(named.replace('.', '\\.')))
+    await assert.rejects(async () => { await app.register(fastifyAi, { providers: { openai: { apiKey: 'k' } }, models: ['openai:a'], bodyLimit: bodyLimit as never }).ready() }, new RegExp(named.replace('.', '\\.')))
     await app.close()
   }
 })

@@ -89,6 +89,8 @@ function toolResultBlock (message: AiToolMessage): AnthropicToolResultBlock {
       return part.type === 'text' || part.type === 'image' ? part : textBlock(part.type === 'document' && part.source.type === 'text' ? part.source.data : '[document]')
     })
   }
+  // A failed tool run, as the client said (`is_error`), goes back as one.
+  if (message.providerData?.anthropic?.isError === true) block.is_error = true
   return withCacheControl(block, message.providerData)
 }
 

@@ -3,7 +3,7 @@
 
 import type {
   Ai, AiCapability, AiDependencies, AiMessage, AiModelSelector, AiOptions, AiRequest, AiResponse, AiStreamRequest,
-  AiStreamResponse, AiUsageQuery
+  AiStreamResponse, AiTokenCount, AiUsageQuery
 } from './types.ts'
 import type { ProviderAnswer, ProviderClient } from './provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from './options.ts'
@@ -30,7 +30,7 @@ import { sessionKeys } from './sessions/sessions.ts'
 import { createStreamTurns } from './streaming/turns.ts'
 import { createAccounting } from './accounting/spend.ts'
 import { pricedUsage } from './accounting/prices.ts'
-import { answerText } from './accounting/token-estimate.ts'
+import { answerText, estimateRequestTokens } from './accounting/token-estimate.ts'
 import { createEmbeddings } from './embeddings/embed.ts'
 
 /** Build the gateway core: validates options (AiOptionsError), builds the store and one client per provider. */
@@ -208,6 +208,22 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     return turns.start(turn, session)
   }
 
+  async function countTokens (request: AiRequest): Promise<AiTokenCount> {
+    const { input, needs } = checkRequest(request, false)
+    const model = candidatesFor(request, needs)[0]
+    const session = request.sessionId === undefined ? sessions.create(request) : await sessions.open(request)
+    const messages = buildMessages(session.context, session.turns, input)
+    try {
+      const counted = await client(model).countTokens(model.model, buildProviderInput(request, messages, model), { signal: request.signal, timeout: model.limits.requestTimeout })
+      if (counted !== undefined) return { inputTokens: counted, model: model.name, estimated: false }
+    } catch (error) {
+      if (request.signal?.aborted === true) throw error
+      // A count is an aid, not an answer: the estimate stands in for a provider that failed.
+      logger.warn({ err: error, model: model.name }, 'the provider could not count tokens: estimated')
+    }
+    return { inputTokens: estimateRequestTokens(messages, request.tools), model: model.name, estimated: true }
+  }
+
   let closed: Promise<void> | undefined
   function close (): Promise<void> {
     closed ??= shutdown()
@@ -224,6 +240,7 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   return {
     request,
     stream,
+    countTokens,
     getSession (sessionId: string, owner?: string) {
       return sessions.get(sessionId, owner)
     },

@@ -55,4 +55,4 @@ export type { AnthropicErrorAnswer } from './wire/anthropic/to-anthropic-error.t
 export { TOOL_USE_ID_MARKER, decodeToolUseId, encodeToolUseId } from './wire/anthropic/anthropic-tool-use-id.ts'
 export { anthropicRequestError } from './wire/anthropic/anthropic-request-error.ts'
 export type { AnthropicCountTokensResponse, AnthropicErrorBody, AnthropicResponse, AnthropicStreamEvent } from './wire/anthropic/types.ts'
-export { estimatePromptTokens, estimateTextTokens } from './accounting/token-estimate.ts'
+export { estimatePromptTokens, estimateRequestTokens, estimateTextTokens } from './accounting/token-estimate.ts'

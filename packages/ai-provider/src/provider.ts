@@ -84,6 +84,8 @@ export interface ProviderClient {
   stream (model: string, input: ProviderInput, options: ProviderCallOptions): AsyncIterable<ProviderStreamEvent>
   /** Embed with `model` through the provider's embeddings API (same errors as `complete`). */
   embed (model: string, input: ProviderEmbeddingInput, options: ProviderCallOptions): Promise<ProviderEmbeddings>
+  /** The input tokens of a conversation by the provider's own counter; undefined when its API has none. */
+  countTokens (model: string, input: ProviderInput, options: ProviderCallOptions): Promise<number | undefined>
   close (): Promise<void>
 }
 

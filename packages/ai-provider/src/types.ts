@@ -378,6 +378,16 @@ export interface AiRequest {
   signal?: AbortSignal
 }
 
+/** What `ai.countTokens()` answers. */
+export interface AiTokenCount {
+  /** The input tokens of the request's conversation (history, tools and system included). */
+  inputTokens: number
+  /** `provider:model` the count is for: the request's first candidate. */
+  model: string
+  /** True when no provider counted them: the core's estimate (about four characters a token). */
+  estimated: boolean
+}
+
 /** A stream request adds resume. */
 export interface AiStreamRequest extends AiRequest {
   /** Default true: with `sessionId`, attach to an answer still being generated or replay after `lastEventId`. */
@@ -563,6 +573,12 @@ export interface Ai {
    * produced its first event (fallback happens before that), or with a replay for a resume.
    */
   stream (request: AiStreamRequest): Promise<AiStreamResponse>
+  /**
+   * The input tokens of a request (its session's history included) for its first candidate model:
+   * counted by the provider where its API can (Anthropic's count_tokens), else (or when that call
+   * fails) estimated. Nothing is stored and no rate unit is taken.
+   */
+  countTokens (request: AiRequest): Promise<AiTokenCount>
   /** A session and its turns; AiSessionNotFoundError when unknown, expired or owned by another owner. */
   getSession (sessionId: string, owner?: string): Promise<AiSession>
   /** Forget a session; AiSessionNotFoundError when unknown (or another owner's). */

@@ -30,6 +30,7 @@ function failingAi (error: () => Error, events?: () => AsyncIterable<AiStreamEve
     async cancelStream () { throw error() },
     async models () { throw error() },
     async embed () { throw error() },
+    async countTokens () { throw error() },
     async usage () { throw error() },
     observe () { return function unsubscribe () {} },
     get store (): never { throw new Error('no store') },

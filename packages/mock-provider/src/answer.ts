@@ -88,9 +88,14 @@ export function splitAfterSpaces (text: string): string[] {
 
 function usageOf (behaviour: MockBehaviour, messages: PromptMessage[], completionTokens: number): MockUsage | false {
   if (behaviour.usage !== undefined) return behaviour.usage
+  return { promptTokens: promptTokensOf(messages), completionTokens }
+}
+
+/** The prompt tokens the mock counts for a conversation: its words (at least 1). */
+export function promptTokensOf (messages: PromptMessage[]): number {
   let promptTokens = 0
   for (const message of messages) promptTokens += countWords(message.text)
-  return { promptTokens: Math.max(promptTokens, 1), completionTokens }
+  return Math.max(promptTokens, 1)
 }
 
 function countWords (text: string): number {

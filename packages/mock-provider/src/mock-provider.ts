@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { buildAnswer, geminiMessages, openAiMessages } from './answer.ts'
+import { buildAnswer, geminiMessages, openAiMessages, promptTokensOf } from './answer.ts'
 import { anthropicFormat, anthropicMessages } from './anthropic-format.ts'
 import { thinkingSignatureError } from './anthropic-thinking.ts'
 import { createExchange, cut, pause, untilClosed } from './exchange.ts'
@@ -31,6 +31,8 @@ interface Route {
   query: string
   /** An embedding call (embeddings-format.ts), not a chat one. */
   embedding?: EmbeddingDialect
+  /** Anthropic `POST /v1/messages/count_tokens`: answered `{input_tokens}`, the words of the conversation. */
+  countTokens?: true
 }
 
 function matchRoute (url: string): Route | undefined {
@@ -40,6 +42,7 @@ function matchRoute (url: string): Route | undefined {
   if (path === '/v1/chat/completions') return { provider: 'openai', format: openAiFormat, model: '', stream: false, query }
   if (path === '/chat/completions') return { provider: 'deepseek', format: openAiFormat, model: '', stream: false, query }
   if (path === '/v1/messages') return { provider: 'anthropic', format: anthropicFormat, model: '', stream: false, query }
+  if (path === '/v1/messages/count_tokens') return { provider: 'anthropic', format: anthropicFormat, model: '', stream: false, query, countTokens: true }
   if (path === '/v1/embeddings') return { provider: 'openai', format: openAiFormat, model: '', stream: false, query, embedding: 'openai' }
   const gemini = GEMINI_PATH.exec(path)
   if (gemini === null) return undefined
@@ -146,7 +149,7 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       sendJson(response, 400, format.jsonContentType, invalidRequestBody(route, body === undefined))
       return
     }
-    const refusal = route.provider === 'anthropic' ? anthropicRequestError(request, body) : undefined
+    const refusal = route.provider === 'anthropic' ? anthropicRequestError(request, body, route.countTokens === true) : undefined
     if (refusal !== undefined) {
       sendJson(response, 400, format.jsonContentType, refusal)
       return
@@ -163,6 +166,8 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       sendJson(response, behaviour.status, format.jsonContentType, errorBody, extra)
       return
     }
+
+    if (route.countTokens === true) return answerJson(exchange, format.jsonContentType, JSON.stringify({ input_tokens: promptTokensOf(anthropicMessages(body)) }), behaviour)
 
     if (route.embedding !== undefined) {
       const reply = embeddingAnswer(route.embedding, route.model, body)
@@ -266,9 +271,10 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
 /** Answer ids by provider: `chatcmpl-…`, Gemini's bare `responseId`, Anthropic's `msg_…`. */
 const ID_PREFIXES: Record<MockProviderName, string> = { openai: 'chatcmpl-', deepseek: 'chatcmpl-', gemini: '', anthropic: 'msg_' }
 
-/** What the Messages API refuses before anything else: no `anthropic-version` header, no `max_tokens`. */
-function anthropicRequestError (request: IncomingMessage, body: any): unknown {
+/** What the Messages API refuses before anything else: no `anthropic-version` header, no `max_tokens` (but count_tokens takes none). */
+function anthropicRequestError (request: IncomingMessage, body: any, countTokens: boolean): unknown {
   if (typeof request.headers['anthropic-version'] !== 'string') return { type: 'error', error: { type: 'invalid_request_error', message: 'anthropic-version: header is required' } }
+  if (countTokens) return body.max_tokens === undefined ? undefined : { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Extra inputs are not permitted' } }
   if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1) return { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } }
   return undefined
 }

@@ -6,7 +6,7 @@
 // would be exact, but it is a dependency per provider and a cost per request; an estimate is
 // enough for a reservation, which is settled to the provider's count after the call.
 
-import type { AiMessage, AiToolCall } from '../types.ts'
+import type { AiMessage, AiTool, AiToolCall } from '../types.ts'
 
 /** About four characters per token, OpenAI's rule of thumb for English text. */
 const CHARACTERS_PER_TOKEN = 4
@@ -46,4 +46,11 @@ export function answerText (text: string, toolCalls: readonly AiToolCall[] | und
   let all = text
   for (const call of toolCalls) all += call.name + call.arguments
   return all
+}
+
+/** Estimated input tokens of a request: its messages and its tools' definitions. */
+export function estimateRequestTokens (messages: readonly AiMessage[], tools: readonly AiTool[] | undefined): number {
+  let tokens = estimatePromptTokens(messages)
+  for (const tool of tools ?? []) tokens += estimateTextTokens(tool.name + (tool.description ?? '') + JSON.stringify(tool.parameters ?? {}))
+  return tokens
 }

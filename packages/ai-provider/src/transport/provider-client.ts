@@ -10,6 +10,7 @@ import type { Logger } from '../types.ts'
 import type { NormalizedProviderOptions, ProviderClient } from '../provider.ts'
 import { registry } from '../providers/registry.ts'
 import { embeddingAdapters } from '../providers/embedding-adapters.ts'
+import { tokenCounters } from '../providers/token-counters.ts'
 import { AiProviderRequestRejectedError } from '../errors.ts'
 import { createTransport } from './transport.ts'
 
@@ -58,6 +59,12 @@ export function createProviderClient (options: NormalizedProviderOptions, deps: 
       if (embeddings === undefined) throw new AiProviderRequestRejectedError(options.name + ':' + model, 404, `a provider of type ${options.type} has no embeddings API`)
       const json = await transport.postJson(model, embeddings.path(basePath, model, input), embeddings.buildBody(model, input), callOptions)
       return embeddings.readAnswer(json, options.name + ':' + model, input.input.length)
+    },
+    countTokens: async function countTokens (model, input, callOptions) {
+      const counter = tokenCounters[options.type]
+      if (counter === undefined) return undefined
+      const json = await transport.postJson(model, counter.path(basePath, model), counter.buildBody(model, input), callOptions)
+      return counter.readAnswer(json, options.name + ':' + model)
     },
     close: async function close (): Promise<void> {
       transport.shutdown()

@@ -185,3 +185,27 @@ test('anthropic: a tool loop whose thinking block is left out is refused by the 
   assert.equal(answer.model, 'openai:b')
   assert.equal((await ai.models())[0].state, 'ready')
 })
+
+test('anthropic: countTokens asks the provider\'s count_tokens (no max_tokens, nothing generated); the others, or a failure, estimate', async (t) => {
+  const { ai, mock, logger } = await setup(t, anthropicFirst)
+  const counted = await ai.countTokens({ prompt: 'What is the weather in Rome?', context: 'Be brief.', tools: [weather] })
+  assert.deepEqual(counted, { inputTokens: 8, model: 'anthropic:claude', estimated: false })
+  const request = sent(mock)
+  assert.equal(request.path, '/v1/messages/count_tokens')
+  assert.equal(request.body.max_tokens, undefined)
+  assert.equal(request.body.system, 'Be brief.')
+  assert.equal(request.body.tools[0].name, 'get_weather')
+
+  const estimated = await ai.countTokens({ prompt: 'What is the weather in Rome?', models: ['openai:b'] })
+  assert.equal(estimated.estimated, true)
+  assert.equal(estimated.model, 'openai:b')
+  assert.ok(estimated.inputTokens > 0)
+  assert.equal(mock.requests.length, 1, 'an estimate asks nobody')
+
+  mock.enqueue('claude', { status: 500 })
+  const fallback = await ai.countTokens({ prompt: 'What is the weather in Rome?' })
+  assert.equal(fallback.estimated, true)
+  assert.ok(logger.entries.some((entry) => entry.msg === 'the provider could not count tokens: estimated'))
+  // No turn, no rate unit, no cool-down: the model still answers.
+  assert.equal((await ai.models())[0].state, 'ready')
+})

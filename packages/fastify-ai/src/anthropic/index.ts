@@ -2,7 +2,7 @@
 // wire/anthropic translators). May import sse/ and the base files; see docs/architecture.md.
 
 import { randomBytes } from 'node:crypto'
-import { contentText, fromAnthropicCountTokensRequest, fromAnthropicRequest, toAnthropicAnswer } from '@platformatic/ai-provider'
+import { contentText, estimateRequestTokens, fromAnthropicCountTokensRequest, fromAnthropicRequest, toAnthropicAnswer } from '@platformatic/ai-provider'
 import type { AiMessage, AiRequest, AnthropicCountTokensResponse, AnthropicMessagesInput } from '@platformatic/ai-provider'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
@@ -10,7 +10,6 @@ import type { RequestLimits } from '../request-limits.ts'
 import { readSessionHeader, setSessionHeader } from '../session-header.ts'
 import { REQUEST_ID_HEADER, createRequestId } from './anthropic-error.ts'
 import { sendAnthropicStream } from './anthropic-stream.ts'
-import { estimateInputTokens } from './count-tokens.ts'
 
 /** Options of `anthropicRoutes`. */
 export interface AnthropicRoutesOptions {
@@ -130,7 +129,7 @@ export async function anthropicRoutes (fastify: FastifyInstance, options: Anthro
     setSessionHeader(reply, headerName, stream.sessionId)
     await sendAnthropicStream(reply, stream, {
       header: { id, model: stream.model },
-      inputTokens: estimateInputTokens(input),
+      inputTokens: estimateRequestTokens(input.messages, input.tools),
       heartbeatInterval,
       log: request.log,
       shutdown: shutdown.signal,
@@ -140,8 +139,12 @@ export async function anthropicRoutes (fastify: FastifyInstance, options: Anthro
 
   fastify.post('/messages/count_tokens', async function countTokens (request): Promise<AnthropicCountTokensResponse> {
     const input = fromAnthropicCountTokensRequest(request.body)
-    // An unknown model is refused here as on /messages.
-    await options.resolveModel(input.model)
-    return { input_tokens: estimateInputTokens(input) }
+    // Counted by the target's provider when it can (a Claude model: Anthropic's own count_tokens),
+    // else the core's estimate; a session's history counts as on /messages.
+    const aiRequest = await buildAiRequest(input, options.resolveModel, readSessionHeader(request, headerName))
+    const owner = options.getOwner?.(request)
+    if (owner !== undefined) aiRequest.owner = owner
+    const count = await fastify.ai.countTokens(aiRequest)
+    return { input_tokens: count.inputTokens }
   })
 }

@@ -178,6 +178,37 @@ test('countTokens answers an estimate for a configured model and 404 not_found_e
   })
 })
 
+test('countTokens for a Claude model is Anthropic\'s own count, forwarded; its history counts with the session header', async (t) => {
+  const { client, mock } = await startAnthropicGateway(t, {
+    plugin: (mockUrl) => ({
+      providers: { anthropic: { apiKey: 'sk-ant', baseUrl: mockUrl }, openai: { apiKey: 'test-key', baseUrl: mockUrl } },
+      models: ['anthropic:claude-sonnet-4-5', OPENAI_MODEL],
+      openai: { aliases: {} }
+    })
+  })
+  const counted = await client.messages.countTokens({
+    model: 'claude-sonnet-4-5',
+    system: 'Be brief.',
+    tools: [WEATHER_TOOL],
+    messages: [{ role: 'user', content: 'What is the weather like in Rome today?' }]
+  })
+  const forwarded = mock.requests.find((request) => request.path === '/v1/messages/count_tokens')
+  assert.ok(forwarded !== undefined, 'asked of the upstream')
+  // The mock counts words: 2 (system) + 8 (the question).
+  assert.equal(counted.input_tokens, 10)
+  assert.equal(forwarded.body.max_tokens, undefined)
+  assert.equal(forwarded.body.tools[0].name, WEATHER_TOOL.name)
+  assert.equal(forwarded.headers['x-api-key'], 'sk-ant')
+  assert.equal(mock.requests.filter((request) => request.path === '/v1/messages').length, 0, 'nothing generated')
+
+  const { response } = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'My name is Ada.' }] }).withResponse()
+  const sessionId = response.headers.get('x-session-id') ?? ''
+  const withHistory = await client.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'What is my name?' }] }, { headers: { 'x-session-id': sessionId } })
+  const alone = await client.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'What is my name?' }] })
+  assert.equal(alone.input_tokens, 4)
+  assert.ok(withHistory.input_tokens > alone.input_tokens + 4, `${withHistory.input_tokens} counts the first turn`)
+})
+
 test('a session continues with only the new message', async (t) => {
   const { client, mock } = await startAnthropicGateway(t)
   const { response } = await client.messages.create({ model: OPENAI_MODEL, max_tokens: 50, messages: [{ role: 'user', content: 'My name is Ada.' }] }).withResponse()

@@ -191,11 +191,15 @@ export function createTransport (options: TransportOptions): Transport {
 
       const state = adapter.createStreamState()
       const frames: string[] = []
+      /** An `event: error` frame: the frames before it in its chunk still go out, then it ends the stream. */
+      let eventError: Error | undefined
       const parser = createSseParser(function collectFrame (event) {
+        if (eventError !== undefined) return
         // Some servers report a failure as `event: error`; it ends the stream like an in-band error object.
         if (event.event === 'error') {
           const error = errorObject(parseErrorBody(event.data))
-          throw new AiProviderStreamError(call.label, shortMessage(typeof error?.message === 'string' ? error.message : event.data))
+          eventError = new AiProviderStreamError(call.label, shortMessage(typeof error?.message === 'string' ? error.message : event.data))
+          return
         }
         frames.push(event.data)
       })
@@ -234,6 +238,10 @@ export function createTransport (options: TransportOptions): Transport {
           parseError = error
         }
         frames.length = 0
+        if (!failed && eventError !== undefined) {
+          failed = true
+          parseError = eventError
+        }
         // A tool call is an answer as much as text is.
         if (batch.length > 0) sawText = true
         if (ending !== undefined && !sawText) throw new AiProviderEmptyResponseError(call.label)
@@ -251,6 +259,7 @@ export function createTransport (options: TransportOptions): Transport {
       if (ending !== undefined) return
 
       parser.end()
+      if (eventError !== undefined) throw eventError
       const rest = adapter.readStreamEnd(state, call.label)
       const last = Array.isArray(rest) ? rest.at(-1) : rest
       if (last?.type !== 'end') throw new AiProviderNetworkError(call.label, 'the stream ended before its terminator')

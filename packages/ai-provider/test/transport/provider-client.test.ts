@@ -138,7 +138,12 @@ test('an `event: error` frame is AI_PROVIDER_STREAM_ERROR; a huge error body is 
   const { server, url } = await startServer(function answer (_request, response) { answers.shift()?.(response) })
   const client = createProviderClient(providerOptions('openai-compatible', url + '/api'), { logger: silentLogger })
   t.after(async () => { await client.close(); await stopServer(server) })
-  await assert.rejects(collect(client.stream('m', input, { timeout: 5000 })), { code: 'AI_PROVIDER_STREAM_ERROR', message: /upstream exploded/ })
+  // The frame before the error, in the same network chunk, is not lost: it comes, then the failure.
+  const seen: string[] = []
+  await assert.rejects(async () => {
+    for await (const event of client.stream('m', input, { timeout: 5000 })) seen.push(event.type === 'delta' ? event.text : event.type)
+  }, { code: 'AI_PROVIDER_STREAM_ERROR', message: /upstream exploded/ })
+  assert.deepEqual(seen, ['a'])
   const error = await readError(() => client.complete('m', input, { timeout: 5000 }))
   assert.equal(error.code, 'AI_PROVIDER_RESPONSE_ERROR')
   assert.ok(error.message.length < 1000)

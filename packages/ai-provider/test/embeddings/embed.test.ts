@@ -197,3 +197,16 @@ test('options: type is chat or embedding, on a provider with embeddings; embeddi
   assert.deepEqual(config.embeddings, { maxInputs: 2048, maxInputCharacters: 32768, maxInputTokens: 8192 })
   assert.equal(config.embeddingModels[0].capabilities.tools, false)
 })
+
+test('an embedding model has its own rate limit: once spent, the chain goes on to the next embedding model', async (t) => {
+  const { ai, mock } = await setup(t, (m) => {
+    const options = mixed(m)
+    options.models = ['openai:a', { provider: 'openai', model: 'e1', type: 'embedding', limits: { rate: { max: 1, timeWindow: '1m' } } }, { provider: 'gemini', model: 'ge', type: 'embedding' }]
+    return options
+  })
+  assert.equal((await ai.embed({ input: 'x' })).model, 'openai:e1')
+  assert.equal((await ai.embed({ input: 'y' })).model, 'gemini:ge')
+  // The chat model's window is its own: untouched by embedding requests.
+  assert.equal((await ai.request({ prompt: 'hi' })).model, 'openai:a')
+  assert.deepEqual(mock.requests.map((each) => each.model), ['e1', 'ge', 'a'])
+})

@@ -1931,6 +1931,10 @@ export interface Ai {
      * Every route of the OpenAI-compatible API. Default: `server.bodyLimit`.
      */
     openai?: number;
+    /**
+     * Every route of the Anthropic Messages API. Default: `server.bodyLimit`.
+     */
+    anthropic?: number;
   };
   /**
    * Which routes to register: `true` (default) all of them, `false` none (only `fastify.ai`), or one boolean per route.
@@ -1959,9 +1963,13 @@ export interface Ai {
          */
         usage?: boolean;
         /**
-         * The OpenAI-compatible API under `openai.prefix`.
+         * The OpenAI-compatible API under `openai.prefix` (chat completions, Responses, embeddings, models).
          */
         openai?: boolean;
+        /**
+         * The Anthropic Messages API under `anthropic.prefix` (`POST <prefix>/messages`, `POST <prefix>/messages/count_tokens`).
+         */
+        anthropic?: boolean;
         /**
          * POST embeddingsPath (the OpenAI API's `POST <prefix>/embeddings` belongs to `openai`).
          */
@@ -1983,6 +1991,15 @@ export interface Ai {
     };
   };
   /**
+   * The Anthropic Messages API (`POST <prefix>/messages`, `POST <prefix>/messages/count_tokens`): Claude Code and the Anthropic SDKs point their base URL here (docs/anthropic.md). Model names and aliases are those of `openai`.
+   */
+  anthropic?: {
+    /**
+     * Path prefix. Default `/v1`.
+     */
+    prefix?: string;
+  };
+  /**
    * OpenTelemetry spans of the AI requests, recorded by the service's `telemetry` (docs/observability.md).
    */
   tracing?: {
@@ -1993,7 +2010,7 @@ export interface Ai {
   };
 }
 /**
- * Who may call the AI routes: JSON Web Tokens in `Authorization: Bearer <token>`, checked with a secret or a JWKS. Health routes are never behind auth.
+ * Who may call the AI routes: JSON Web Tokens in `Authorization: Bearer <token>` or in `x-api-key` (as Claude Code and the Anthropic SDKs send their key), checked with a secret or a JWKS. Health routes are never behind auth.
  */
 export interface Auth {
   /**

@@ -57,3 +57,20 @@ test('an Anthropic SDK\'s placeholder key is no token when auth is not required'
   const placeholder = await ask(url, { 'x-api-key': 'unused' })
   assert.strictEqual(placeholder.status, 200)
 })
+
+test('the service config places the Messages API (anthropic.prefix) and limits its bodies (bodyLimit.anthropic)', async (t) => {
+  const { url } = await startAiWarp(t, (mock) => ({
+    ai: { ...mockAiSection(mock), anthropic: { prefix: '/anthropic/v1' }, bodyLimit: { anthropic: 2048 } },
+    server: { hostname: '127.0.0.1', port: 0, logger: { level: 'silent' }, healthCheck: { interval: 100000 } }
+  }), { listen: true })
+  const client = new Anthropic({ apiKey: 'unused', baseURL: `${url}/anthropic`, maxRetries: 0 })
+  const message = await client.messages.create({ model: 'default', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })
+  assert.deepStrictEqual(message.content, [{ type: 'text', text: 'Echo: hi' }])
+  const large = await fetch(`${url}/anthropic/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model: 'default', max_tokens: 50, messages: [{ role: 'user', content: 'x'.repeat(4096) }] })
+  })
+  assert.strictEqual(large.status, 413)
+  assert.strictEqual((await large.json()).error.type, 'request_too_large')
+})

@@ -204,7 +204,8 @@ const routes = {
         sessions: { type: 'boolean', description: 'GET and DELETE sessionsPath/:sessionId.' },
         models: { type: 'boolean', description: 'GET modelsPath.' },
         usage: { type: 'boolean', description: 'GET usagePath (admins only).' },
-        openai: { type: 'boolean', description: 'The OpenAI-compatible API under `openai.prefix`.' },
+        openai: { type: 'boolean', description: 'The OpenAI-compatible API under `openai.prefix` (chat completions, Responses, embeddings, models).' },
+        anthropic: { type: 'boolean', description: 'The Anthropic Messages API under `anthropic.prefix` (`POST <prefix>/messages`, `POST <prefix>/messages/count_tokens`).' },
         embeddings: { type: 'boolean', description: 'POST embeddingsPath (the OpenAI API\'s `POST <prefix>/embeddings` belongs to `openai`).' }
       }
     }
@@ -298,7 +299,8 @@ export const ai = {
       properties: {
         prompt: { type: 'integer', minimum: 1, description: 'POST promptPath. Default: `server.bodyLimit`.' },
         stream: { type: 'integer', minimum: 1, description: 'POST streamPath. Default: `server.bodyLimit`.' },
-        openai: { type: 'integer', minimum: 1, description: 'Every route of the OpenAI-compatible API. Default: `server.bodyLimit`.' }
+        openai: { type: 'integer', minimum: 1, description: 'Every route of the OpenAI-compatible API. Default: `server.bodyLimit`.' },
+        anthropic: { type: 'integer', minimum: 1, description: 'Every route of the Anthropic Messages API. Default: `server.bodyLimit`.' }
       }
     },
     routes,
@@ -313,6 +315,14 @@ export const ai = {
           description: 'Model names clients may send, each mapped to a list of configured models (`provider:model`) to try in order.',
           additionalProperties: { type: 'array', items: { type: 'string' } }
         }
+      }
+    },
+    anthropic: {
+      type: 'object',
+      description: 'The Anthropic Messages API (`POST <prefix>/messages`, `POST <prefix>/messages/count_tokens`): Claude Code and the Anthropic SDKs point their base URL here (docs/anthropic.md). Model names and aliases are those of `openai`.',
+      additionalProperties: false,
+      properties: {
+        prefix: { type: 'string', description: 'Path prefix. Default `/v1`.' }
       }
     },
     tracing: {

@@ -9,7 +9,7 @@ const stringOrList = {
 export const auth = {
   $id: '#auth',
   type: 'object',
-  description: 'Who may call the AI routes: JSON Web Tokens in `Authorization: Bearer <token>`, checked with a secret or a JWKS. Health routes are never behind auth.',
+  description: 'Who may call the AI routes: JSON Web Tokens in `Authorization: Bearer <token>` or in `x-api-key` (as Claude Code and the Anthropic SDKs send their key), checked with a secret or a JWKS. Health routes are never behind auth.',
   additionalProperties: false,
   required: ['jwt'],
   properties: {

@@ -99,3 +99,17 @@ test('inside a Watt project env names carry the application prefix', async (t) =
   assert.strictEqual(env.PLT_AI_DEEPSEEK_API_KEY, 'sk-2')
   assert.strictEqual(generator.config.defaultEnv.PLT_AI_OPENAI_API_KEY, 'your-openai-api-key')
 })
+
+test('Anthropic can be chosen: its key asked, hidden in .env, Claude in the chain', async (t) => {
+  const dir = await tempDir(t)
+  const generator = new Generator({ inquirer: scriptedInquirer({ anthropicApiKey: 'sk-ant-real-9999', providers: ['anthropic', 'openai'], openaiApiKey: 'sk-1' }) })
+  generator.setConfig({ targetDirectory: dir })
+  await generator.ask()
+  const { env } = await generator.prepare()
+  await generator.writeFiles()
+  const config = JSON.parse(await readFile(join(dir, 'platformatic.json'), 'utf8'))
+  assert.deepStrictEqual(config.ai.providers.anthropic, { apiKey: '{PLT_ANTHROPIC_API_KEY}', baseUrl: '{PLT_ANTHROPIC_BASE_URL}' })
+  assert.ok(config.ai.models.includes('anthropic:claude-sonnet-4-5'), JSON.stringify(config.ai.models))
+  assert.strictEqual(env.PLT_ANTHROPIC_API_KEY, 'sk-ant-real-9999')
+  assert.ok(!(await readFile(join(dir, '.env.sample'), 'utf8')).includes('sk-ant-real-9999'))
+})

@@ -9,7 +9,7 @@ import { packageJson, version } from './schema.ts'
 import { generatedReadme } from './generator-readme.ts'
 
 /** The providers a generated project can use. */
-export type GeneratedProvider = 'openai' | 'deepseek' | 'gemini' | 'openai-compatible'
+export type GeneratedProvider = 'openai' | 'deepseek' | 'gemini' | 'anthropic' | 'openai-compatible'
 
 interface ProviderTemplate {
   label: string
@@ -25,6 +25,7 @@ const PROVIDERS: Record<GeneratedProvider, ProviderTemplate> = {
   openai: { label: 'OpenAI', env: 'PLT_OPENAI', key: 'openai', defaultBaseUrl: 'https://api.openai.com', models: ['gpt-4o-mini', 'gpt-4o'] },
   deepseek: { label: 'DeepSeek', env: 'PLT_DEEPSEEK', key: 'deepseek', defaultBaseUrl: 'https://api.deepseek.com', models: ['deepseek-chat'] },
   gemini: { label: 'Gemini', env: 'PLT_GEMINI', key: 'gemini', defaultBaseUrl: 'https://generativelanguage.googleapis.com', models: ['gemini-2.5-flash'] },
+  anthropic: { label: 'Anthropic (Claude)', env: 'PLT_ANTHROPIC', key: 'anthropic', defaultBaseUrl: 'https://api.anthropic.com', models: ['claude-sonnet-4-5'] },
   'openai-compatible': { label: 'OpenAI-compatible (Ollama, vLLM, OpenRouter…)', env: 'PLT_OPENAI_COMPATIBLE', key: 'compatible', defaultBaseUrl: 'http://127.0.0.1:11434/v1', models: [] }
 }
 

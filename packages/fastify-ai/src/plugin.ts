@@ -88,7 +88,8 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
         headerSessionIdName: http.headerSessionIdName,
         getOwner: http.getOwner,
         getCaller: http.getCaller,
-        requestLimits: http.limits
+        requestLimits: http.limits,
+        heartbeatInterval: http.heartbeatInterval
       })
       // POST /embeddings: the same model names and aliases (`default` is the embedding chain),
       // the catalog built at the first request (the chat route checks the aliases at start-up).

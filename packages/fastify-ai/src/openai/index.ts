@@ -85,6 +85,7 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
   const catalog = createModelCatalog(configured, options.aliases)
 
   // preClose, not onClose: the HTTP server's close waits for open streams, so they must end first.
+  const heartbeatInterval = options.heartbeatInterval ?? 15000
   const shutdown = new AbortController()
   fastify.addHook('preClose', async function endOpenAiStreams () {
     shutdown.abort()
@@ -127,6 +128,7 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
     setSessionHeader(reply, headerName, stream.sessionId)
     await sendChatStream(reply, stream, {
       header: { id, created: unixSeconds(), model: stream.model, includeUsage: chat.includeUsage },
+      heartbeatInterval,
       log: request.log,
       shutdown: shutdown.signal,
       abortRequest: function abortRequest () { requestController.abort() }

@@ -26,6 +26,8 @@ export interface OpenAiRoutesOptions {
   getCaller?: (request: FastifyRequest) => string | undefined
   /** `maxPromptLength` and `maxMessages`, as on the /api/v1 routes. Default 100000 and 1000. */
   requestLimits?: RequestLimits
+  /** Milliseconds without a chunk before a `: ping` comment on a stream. Default 15000. */
+  heartbeatInterval?: number
 }
 
 /** One entry of `GET /v1/models`. */

@@ -72,10 +72,10 @@ function flushHeadersIfIdle (raw: ServerResponse): void {
 
 /**
  * Send the SSE headers and return a writer. `onClose` runs once when the client goes away
- * before `end()`.
+ * before `end()`. `ping` is the heartbeat frame (default the comment `: ping`).
  */
-export function openSse (raw: ServerResponse, headers: Record<string, string | string[] | number>, heartbeatInterval: number, onClose: () => void): SseWriter {
-  return new SseAnswer(raw, headers, heartbeatInterval, onClose)
+export function openSse (raw: ServerResponse, headers: Record<string, string | string[] | number>, heartbeatInterval: number, onClose: () => void, ping: string = PING): SseWriter {
+  return new SseAnswer(raw, headers, heartbeatInterval, onClose, ping)
 }
 
 // A class, not a closure returning an object literal: the `closed` getter then lives on the
@@ -83,13 +83,15 @@ export function openSse (raw: ServerResponse, headers: Record<string, string | s
 class SseAnswer implements SseWriter {
   readonly #raw: ServerResponse
   readonly #onClose: () => void
+  readonly #ping: string
   readonly #heartbeat: NodeJS.Timeout
   #closed = false
   #waiting: Array<() => void> = []
 
-  constructor (raw: ServerResponse, headers: Record<string, string | string[] | number>, heartbeatInterval: number, onClose: () => void) {
+  constructor (raw: ServerResponse, headers: Record<string, string | string[] | number>, heartbeatInterval: number, onClose: () => void, pingFrame: string) {
     this.#raw = raw
     this.#onClose = onClose
+    this.#ping = pingFrame
     this.#heartbeat = setTimeout(ping, heartbeatInterval, this)
     this.#heartbeat.unref()
     raw.on('close', this.#onSocketClose)
@@ -136,7 +138,7 @@ class SseAnswer implements SseWriter {
   ping (): void {
     if (this.#closed) return
     // A full socket is not idle: the client is just slow. Pinging would only grow the buffer.
-    if (this.#waiting.length === 0) this.#raw.write(PING)
+    if (this.#waiting.length === 0) this.#raw.write(this.#ping)
     this.#heartbeat.refresh()
   }
 

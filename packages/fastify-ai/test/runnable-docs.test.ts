@@ -82,7 +82,7 @@ test('every example that talks to a server is run, or says why not', () => {
     assert.ok(['sh', 'js'].includes(example.run.lang), `${where(example.run)}: ${example.run.lang} examples cannot be run`)
   }
   // The pages this issue is about have their examples run.
-  for (const page of ['README.md', 'docs/openai-compatibility.md', 'packages/ai-client/README.md', 'examples/client-stream/README.md', 'examples/fastify-app/README.md', 'examples/watt-project/README.md']) {
+  for (const page of ['README.md', 'docs/openai-compatibility.md', 'docs/anthropic.md', 'docs/tools.md', 'packages/ai-client/README.md', 'examples/client-stream/README.md', 'examples/fastify-app/README.md', 'examples/watt-project/README.md']) {
     assert.ok(examples.some((example) => example.run.file === page), `${page} has runnable examples`)
   }
 })

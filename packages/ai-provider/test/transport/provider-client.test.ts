@@ -170,6 +170,18 @@ test('retryAfterMs reads seconds, HTTP dates and retry-after-ms', function () {
   assert.equal(retryAfterMs({ 'retry-after': '30' }, now), 30_000)
   assert.equal(retryAfterMs({ 'retry-after': '1.5' }, now), 1500)
   assert.equal(retryAfterMs({ 'retry-after': 'Wed, 01 Jan 2025 00:01:00 GMT' }, now), 60_000)
+  // Anthropic's rate-limit headers stand in for a missing Retry-After: the latest reset of a spent limit.
+  const anthropic = {
+    'anthropic-ratelimit-requests-remaining': '0',
+    'anthropic-ratelimit-requests-reset': '2025-01-01T00:00:20Z',
+    'anthropic-ratelimit-tokens-remaining': '0',
+    'anthropic-ratelimit-tokens-reset': '2025-01-01T00:00:45Z',
+    'anthropic-ratelimit-output-tokens-remaining': '12000',
+    'anthropic-ratelimit-output-tokens-reset': '2025-01-01T00:05:00Z'
+  }
+  assert.equal(retryAfterMs(anthropic, now), 45_000)
+  assert.equal(retryAfterMs({ ...anthropic, 'retry-after': '5' }, now), 5_000)
+  assert.equal(retryAfterMs({ 'anthropic-ratelimit-tokens-remaining': '10', 'anthropic-ratelimit-tokens-reset': '2025-01-01T00:00:45Z' }, now), undefined)
   assert.equal(retryAfterMs({ 'retry-after': 'Tue, 31 Dec 2024 00:00:00 GMT' }, now), 0)
   assert.equal(retryAfterMs({ 'retry-after-ms': '250', 'retry-after': '9' }, now), 250)
   assert.equal(retryAfterMs({ 'retry-after': 'soon' }, now), undefined)

@@ -132,13 +132,13 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     const startedAt = clock.now()
     let chosen: { model: NormalizedModel, value: ProviderAnswer }
     try {
-      chosen = await walkChain(context, candidates, async function completeWith (model, signal) {
+      chosen = await walkChain(context, candidates, async function completeWith (model, signal, attempt) {
         if (messages === undefined) {
           const session = await opening
           messages = buildMessages(session.context, session.turns, input)
           spend.estimate(messages)
         }
-        return await client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
+        return await client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout, headers: attempt?.upstreamHeaders })
       }, request.signal, observed, spend, needs)
     } catch (error) {
       const [session] = await Promise.all([opening, spend.release()])

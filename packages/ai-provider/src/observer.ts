@@ -70,6 +70,11 @@ export interface ObservedAttempt {
   readonly startedAt: number
   /** `'OK'` or the AI_* code, set at the end. A stream's attempt ends with its first event. */
   code?: string
+  /**
+   * Set by an observer (in `attemptStart`) to send headers with this call to the provider: the
+   * W3C trace context of its span, when tracing propagates upstream.
+   */
+  upstreamHeaders?: Record<string, string>
   endedAt?: number
 }
 

@@ -66,6 +66,8 @@ export interface ProviderCallOptions {
   signal?: AbortSignal
   /** Milliseconds for the call; for streams, until headers and between two chunks. */
   timeout: number
+  /** Headers of this call over the provider's (W3C trace context, when propagated upstream). */
+  headers?: Readonly<Record<string, string>>
 }
 
 /**

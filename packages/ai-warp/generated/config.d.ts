@@ -2007,6 +2007,10 @@ export interface Ai {
      * Record prompts, system instructions and answers on the spans (`gen_ai.input.messages`, `gen_ai.output.messages`): only where traces may hold what users wrote. Default false.
      */
     recordContent?: boolean;
+    /**
+     * Send the W3C trace context of each provider call (`traceparent`, `tracestate`) with the call, so a provider or a proxy that traces joins the trace. Default false: a public API has no use for it.
+     */
+    propagateUpstream?: boolean;
   };
 }
 /**

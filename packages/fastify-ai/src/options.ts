@@ -149,6 +149,12 @@ export interface FastifyAiTracingOptions {
    * what users wrote: turn this on only where traces may hold them. Default false.
    */
   recordContent?: boolean
+  /**
+   * Send each provider call's W3C trace context (`traceparent`, and `tracestate` when set) with
+   * the call: through the globally registered propagator when there is one, else as W3C Trace
+   * Context. Only calls whose span records carry it. Default false.
+   */
+  propagateUpstream?: boolean
 }
 
 /** The HTTP options, validated and with their defaults. */

@@ -8,7 +8,7 @@
 import type { AiStore, ConsumeResult } from '../store.ts'
 import type { AiCapability, Clock, Logger } from '../types.ts'
 import type { NormalizedModel } from '../options.ts'
-import type { AiObservers, ObservedRequest } from '../observer.ts'
+import type { AiObservers, ObservedAttempt, ObservedRequest } from '../observer.ts'
 import type { RequestSpend } from '../accounting/spend.ts'
 import { codeOf } from '../observer.ts'
 import { AiAbortedError, AiNoModelsAvailableError } from '../errors.ts'
@@ -35,8 +35,11 @@ export interface ChainAttempt {
   code: string
 }
 
-/** Calls one model; rejects with an AI_* error. */
-export type ModelCall<T> = (model: NormalizedModel, signal: AbortSignal | undefined) => Promise<T>
+/**
+ * Calls one model; rejects with an AI_* error. `attempt` is the call as observers see it (its
+ * `upstreamHeaders` go with the call), when the request is observed.
+ */
+export type ModelCall<T> = (model: NormalizedModel, signal: AbortSignal | undefined, attempt: ObservedAttempt | undefined) => Promise<T>
 
 interface FailedCall {
   code?: unknown
@@ -88,7 +91,7 @@ async function callWithRetries<T> (context: ChainContext, model: NormalizedModel
     // Each call is an attempt its observers see (written out: no extra async frame per call).
     const seen = observed === undefined ? undefined : context.observers.attemptStart(observed, model, attempt)
     try {
-      const value = await call(model, signal)
+      const value = await call(model, signal, seen)
       if (seen !== undefined) context.observers.attemptEnd(seen, 'OK')
       return value
     } catch (error) {

@@ -101,8 +101,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   /** Generations going on without their client, oldest first, with their session. */
   const detached = new Map<Producer, string>()
 
-  async function openStream (model: NormalizedModel, messages: AiMessage[], request: AiStreamRequest, signal: AbortSignal | undefined): Promise<OpenedStream> {
-    const events = client(model).stream(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout })
+  async function openStream (model: NormalizedModel, messages: AiMessage[], request: AiStreamRequest, signal: AbortSignal | undefined, headers: Record<string, string> | undefined): Promise<OpenedStream> {
+    const events = client(model).stream(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout, headers })
     const iterator = events[Symbol.asyncIterator]()
     const first = await iterator.next()
     if (first.done === true) throw new AiProviderEmptyResponseError(model.name)
@@ -123,8 +123,8 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     let opened: { model: NormalizedModel, value: OpenedStream }
     const triedAt = context.clock.now()
     try {
-      opened = await walkChain(context, candidates, function streamFrom (model, signal) {
-        return openStream(model, messages, request, signal)
+      opened = await walkChain(context, candidates, function streamFrom (model, signal, attempt) {
+        return openStream(model, messages, request, signal, attempt?.upstreamHeaders)
       }, controller.signal, observed, spend, turn.needs)
     } catch (error) {
       await spend.release()

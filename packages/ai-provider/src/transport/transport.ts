@@ -110,13 +110,13 @@ export function createTransport (options: TransportOptions): Transport {
     return result
   }
 
-  /** The POST of one call, to a stream or a complete path. */
-  function post (path: string, body: string): Dispatcher.DispatchOptions {
+  /** The POST of one call, to a stream or a complete path, with the call's own headers if any. */
+  function post (path: string, body: string, extra: ProviderCallOptions['headers']): Dispatcher.DispatchOptions {
     return {
       origin,
       path,
       method: 'POST',
-      headers,
+      headers: extra === undefined ? headers : { ...headers, ...extra },
       body,
       // The call's own deadline bounds the wait; undici's timers would only duplicate it.
       headersTimeout: 0,
@@ -124,8 +124,8 @@ export function createTransport (options: TransportOptions): Transport {
     }
   }
 
-  function send (call: UpstreamCall, path: string, body: string): Promise<Dispatcher.ResponseData> {
-    const options: Dispatcher.RequestOptions = post(path, body)
+  function send (call: UpstreamCall, path: string, body: string, extra: ProviderCallOptions['headers']): Promise<Dispatcher.ResponseData> {
+    const options: Dispatcher.RequestOptions = post(path, body, extra)
     // An EventEmitter-shaped signal, which undici takes (see UpstreamCall).
     options.signal = call as unknown as EventEmitter
     return dispatcher.request(options)
@@ -134,7 +134,7 @@ export function createTransport (options: TransportOptions): Transport {
   async function complete (model: string, input: ProviderInput, callOptions: ProviderCallOptions): Promise<ProviderAnswer> {
     const call = start(model, callOptions)
     try {
-      const options = post(adapter.completePath(basePath, model), adapter.buildBody(model, input, false, bodyOptions))
+      const options = post(adapter.completePath(basePath, model), adapter.buildBody(model, input, false, bodyOptions), callOptions.headers)
       const response = await requestWhole(dispatcher, options, call, MAX_ERROR_BODY_BYTES)
       if (response.statusCode < 200 || response.statusCode > 299) throw upstreamError(adapter, call, response.statusCode, response.text, response.headers)
       let json: unknown
@@ -157,7 +157,7 @@ export function createTransport (options: TransportOptions): Transport {
   async function postJson (model: string, path: string, body: string, callOptions: ProviderCallOptions): Promise<unknown> {
     const call = start(model, callOptions)
     try {
-      const response = await requestWhole(dispatcher, post(path, body), call, MAX_ERROR_BODY_BYTES)
+      const response = await requestWhole(dispatcher, post(path, body, callOptions.headers), call, MAX_ERROR_BODY_BYTES)
       if (response.statusCode < 200 || response.statusCode > 299) throw upstreamError(adapter, call, response.statusCode, response.text, response.headers)
       try {
         return JSON.parse(response.text)
@@ -182,7 +182,7 @@ export function createTransport (options: TransportOptions): Transport {
     const call = start(model, callOptions)
     let bodyComplete = false
     try {
-      const response = await send(call, adapter.streamPath(basePath, model), adapter.buildBody(model, input, true, bodyOptions))
+      const response = await send(call, adapter.streamPath(basePath, model), adapter.buildBody(model, input, true, bodyOptions), callOptions.headers)
       if (response.statusCode < 200 || response.statusCode > 299) throw await readFailure(adapter, call, response)
       const contentType = response.headers['content-type']
       if (typeof contentType !== 'string' || !contentType.includes('text/event-stream')) {

@@ -330,7 +330,8 @@ export const ai = {
       description: 'OpenTelemetry spans of the AI requests, recorded by the service\'s `telemetry` (docs/observability.md).',
       additionalProperties: false,
       properties: {
-        recordContent: { type: 'boolean', description: 'Record prompts, system instructions and answers on the spans (`gen_ai.input.messages`, `gen_ai.output.messages`): only where traces may hold what users wrote. Default false.' }
+        recordContent: { type: 'boolean', description: 'Record prompts, system instructions and answers on the spans (`gen_ai.input.messages`, `gen_ai.output.messages`): only where traces may hold what users wrote. Default false.' },
+        propagateUpstream: { type: 'boolean', description: 'Send the W3C trace context of each provider call (`traceparent`, `tracestate`) with the call, so a provider or a proxy that traces joins the trace. Default false: a public API has no use for it.' }
       }
     }
   }

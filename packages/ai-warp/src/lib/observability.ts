@@ -10,6 +10,8 @@ import type { FastifyAiMetricsOptions, FastifyAiTracingOptions } from '@platform
 export interface AiTracingSection {
   /** Record prompts, instructions and answers on the spans. Default false. */
   recordContent?: boolean
+  /** Send each provider call's trace context (`traceparent`) to the provider. Default false. */
+  propagateUpstream?: boolean
 }
 
 type Registry = FastifyAiMetricsOptions['registry']
@@ -60,9 +62,10 @@ function requestSpan (request: FastifyRequest): Context | undefined {
 /** Spans through the service's telemetry, when it is on; else through @opentelemetry/api's global tracer. */
 export function wattTracing (app: FastifyInstance, section: AiTracingSection | undefined): FastifyAiTracingOptions {
   const recordContent = section?.recordContent ?? false
+  const propagateUpstream = section?.propagateUpstream ?? false
   const telemetry = (app as Telemetry).openTelemetry
-  if (telemetry?.tracer !== undefined) return { tracer: telemetry.tracer, parentContext: requestSpan, recordContent }
+  if (telemetry?.tracer !== undefined) return { tracer: telemetry.tracer, parentContext: requestSpan, recordContent, propagateUpstream }
   const provider = platformaticGlobals()?.tracerProvider
-  if (provider !== undefined) return { tracer: provider.getTracer('@platformatic/ai-warp'), recordContent }
-  return { recordContent }
+  if (provider !== undefined) return { tracer: provider.getTracer('@platformatic/ai-warp'), recordContent, propagateUpstream }
+  return { recordContent, propagateUpstream }
 }

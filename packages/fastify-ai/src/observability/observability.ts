@@ -33,7 +33,7 @@ export function recordStreamFailure (request: FastifyRequest, failure: RequestFa
 export interface ObservabilitySettings {
   metrics: FastifyAiMetricsOptions | undefined
   /** Undefined: no spans. */
-  tracing: (FastifyAiTracingOptions & { recordContent: boolean }) | undefined
+  tracing: (FastifyAiTracingOptions & { recordContent: boolean, propagateUpstream: boolean }) | undefined
 }
 
 /** Validate `metrics` and `tracing` (guard clauses naming the option). */
@@ -47,10 +47,10 @@ export function normalizeObservability (metrics: unknown, tracing: unknown): Obs
   if (typeof options !== 'object' || options === null) throw new AiOptionsError(`tracing must be false or an object, got ${JSON.stringify(tracing)}`)
   if (options.tracer !== undefined && typeof options.tracer?.startSpan !== 'function') throw new AiOptionsError('tracing.tracer must be an OpenTelemetry Tracer')
   if (options.parentContext !== undefined && typeof options.parentContext !== 'function') throw new AiOptionsError('tracing.parentContext must be a function')
-  if (options.recordContent !== undefined && typeof options.recordContent !== 'boolean') {
-    throw new AiOptionsError(`tracing.recordContent must be a boolean, got ${JSON.stringify(options.recordContent)}`)
+  for (const name of ['recordContent', 'propagateUpstream'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new AiOptionsError(`tracing.${name} must be a boolean, got ${JSON.stringify(options[name])}`)
   }
-  return { metrics: metrics as FastifyAiMetricsOptions | undefined, tracing: { ...options, recordContent: options.recordContent ?? false } }
+  return { metrics: metrics as FastifyAiMetricsOptions | undefined, tracing: { ...options, recordContent: options.recordContent ?? false, propagateUpstream: options.propagateUpstream ?? false } }
 }
 
 /** What is known of one HTTP request of a gateway route, until its line is logged. */
@@ -114,7 +114,8 @@ export function createObservability (ai: Ai, http: HttpOptions, settings: Observ
     const tracing = createGatewayTracing({
       tracer: settings.tracing.tracer,
       parentContext: settings.tracing.parentContext,
-      recordContent: settings.tracing.recordContent
+      recordContent: settings.tracing.recordContent,
+      propagateUpstream: settings.tracing.propagateUpstream
     }, function currentRequest () { return current?.request })
     unsubscribe.push(ai.observe(tracing))
   }

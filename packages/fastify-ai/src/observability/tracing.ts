@@ -22,6 +22,8 @@ export interface TracingSettings {
   parentContext: ((request: FastifyRequest) => Context | undefined) | undefined
   /** Record prompt, system instructions and answer on the request span. */
   recordContent: boolean
+  /** Send each attempt's trace context to its provider (the attempt's `upstreamHeaders`). */
+  propagateUpstream: boolean
 }
 
 const OPERATION = 'chat'
@@ -57,6 +59,21 @@ export function remoteParent (traceparent: string | undefined, tracestate: strin
   })
 }
 
+/** The headers that carry `spanContext` on to a provider: the global propagator's, else W3C Trace Context. */
+function traceHeaders (spanContext: Context): Record<string, string> {
+  const carrier: Record<string, string> = {}
+  if (propagation.fields().length > 0) {
+    propagation.inject(spanContext, carrier)
+    return carrier
+  }
+  const span = trace.getSpanContext(spanContext)
+  if (span === undefined) return carrier
+  carrier.traceparent = `00-${span.traceId}-${span.spanId}-0${span.traceFlags & 1}`
+  const state = span.traceState?.serialize()
+  if (state !== undefined && state !== '') carrier.tracestate = state
+  return carrier
+}
+
 /** A request's span, and the context its children start in. */
 interface RequestSpan {
   span: Span
@@ -73,7 +90,7 @@ type SpannedAttempt = ObservedAttempt & { [kAttemptSpan]?: Span }
 
 /** The spans of one gateway; `requestOf` finds the HTTP request behind a core request. */
 export function createGatewayTracing (settings: TracingSettings, requestOf: (aiRequest: AiRequest) => FastifyRequest | undefined): AiObserver {
-  const { parentContext, recordContent } = settings
+  const { parentContext, recordContent, propagateUpstream } = settings
   /** What is the same for every span of a model: its name and its first attributes, built once. */
   const perModel = new Map<NormalizedModel, { name: string, attributes: Attributes }>()
 
@@ -160,6 +177,7 @@ export function createGatewayTracing (settings: TracingSettings, requestOf: (aiR
       const span = parent.tracer.startSpan(model.name, { kind: SpanKind.CLIENT, attributes: model.attributes }, parent.context)
       span.setAttribute('ai_warp.retry', attempt.retry)
       attempt[kAttemptSpan] = span
+      if (propagateUpstream) attempt.upstreamHeaders = traceHeaders(trace.setSpan(parent.context, span))
     },
     attemptEnd (attempt: SpannedAttempt): void {
       const span = attempt[kAttemptSpan]

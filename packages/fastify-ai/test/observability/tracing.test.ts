@@ -194,3 +194,19 @@ test('the store calls of a request are children of its span, a stream\'s until i
   assert.ok(streamStores.some((span) => span.name === 'store appendEvents' || span.name === 'store appendEvent'), streamStores.map((span) => span.name).join(', '))
   for (const store of streamStores) assert.equal(parentOf(store), streamRequest.spanContext().spanId, store.name)
 })
+
+test('propagateUpstream sends each attempt\'s trace context to its provider; by default nothing is sent', async (t) => {
+  const { exporter, tracer } = memoryTracer(t)
+  const { url, mock } = await startGateway(t, { plugin: { tracing: { tracer, propagateUpstream: true } } })
+  mock.enqueue('model-a', { status: 500 })
+  const headers = { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` }
+  await (await postJson(`${url}/api/v1/prompt`, { prompt: 'x' }, { headers })).json()
+  const attempts = chatSpans(exporter).filter((span) => parentOf(span) !== CALLER_SPAN_ID)
+  assert.equal(attempts.length, 2)
+  assert.deepEqual(mock.requests.map((request) => request.headers.traceparent), attempts.map((span) => `00-${TRACE_ID}-${span.spanContext().spanId}-01`))
+
+  const plain = await traced(t)
+  await (await postJson(`${plain.url}/api/v1/prompt`, { prompt: 'x' }, { headers })).json()
+  assert.equal(plain.mock.requests[0].headers.traceparent, undefined, 'not sent on unless asked')
+  await assert.rejects(startGateway(t, { mock, plugin: { tracing: { propagateUpstream: 'yes' as never } } }), { code: 'AI_OPTIONS_INVALID', message: /tracing\.propagateUpstream/ })
+})

@@ -48,5 +48,5 @@ test('the command exits 1 and names the file when the real tree has a wrong-way 
   const failure = await run(process.execPath, [resolve(import.meta.dirname, '../check-layers.ts')]).then(() => undefined, (error) => error)
   assert.ok(failure, 'the check passed with a wrong-way import')
   assert.equal(failure.code, 1)
-  assert.match(failure.stderr, /packages\/ai-provider\/src\/stores\/planted-wrong-way\.ts: import '\.\.\/ai\.ts': stores\/ \(layer 1\) may not import ai\.ts \(layer 5\)/)
+  assert.match(failure.stderr, /packages\/ai-provider\/src\/stores\/planted-wrong-way\.ts: import '\.\.\/ai\.ts': stores\/ \(layer 3\) may not import ai\.ts \(layer 7\)/)
 })

@@ -13,6 +13,10 @@
 //   never appended); a call that never got one gets a generated id;
 // - arguments sent as an object (some compatible servers) are turned into JSON text;
 // - a delta without `index` belongs to the open call, or starts the next one when its id differs;
+// - a delta whose id differs from the open call's id at its index closes that call and starts the
+//   next one: Ollama, LiteLLM and SGLang send every parallel call with `index: 0`, told apart by
+//   their ids only (OpenAI sends the id in a call's first delta only, some servers in every delta:
+//   neither changes the id within a call);
 // - fragments are never parsed: malformed arguments are passed on as the text they were.
 // A fragment for a call already completed (a server interleaving calls) cannot be taken back and
 // is dropped; no known server does this.
@@ -81,15 +85,22 @@ export function createToolCallDeltas (): ToolCallDeltas {
 
   function readOne (delta: Record<string, unknown>, done: AssembledToolCall[]): void {
     const wireIndex = wireIndexOf(delta)
-    if (wireIndex <= closedBelow) return
+    const id = typeof delta.id === 'string' && delta.id !== '' ? delta.id : undefined
     let call = open.get(wireIndex)
+    if (call !== undefined && id !== undefined && call.id !== '' && id !== call.id) {
+      // Another call at the same index (Ollama, LiteLLM, SGLang): the open one is complete.
+      closeBelow(wireIndex + 1, done)
+      call = undefined
+    } else if (call === undefined && wireIndex <= closedBelow) {
+      return
+    }
     if (call === undefined) {
       closeBelow(wireIndex, done)
       call = { wireIndex, id: '', name: '', arguments: '' }
       open.set(wireIndex, call)
     }
     last = call
-    if (call.id === '' && typeof delta.id === 'string') call.id = delta.id
+    if (call.id === '' && id !== undefined) call.id = id
     const fn = delta.function
     if (fn === null || typeof fn !== 'object') return
     const { name, arguments: fragment } = fn as { name?: unknown, arguments?: unknown }

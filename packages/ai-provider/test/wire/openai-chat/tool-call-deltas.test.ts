@@ -59,3 +59,26 @@ test('tool-call-deltas: wire indexes need not start at 0; a fragment for a compl
   assert.deepEqual(deltas.read([{ index: 3, function: { arguments: '}' } }]), [])
   assert.deepEqual(deltas.finish(), [{ index: 1, toolCall: { id: 'b', name: 'g', arguments: '{}' } }])
 })
+
+test('tool-call-deltas: parallel calls all at index 0 with their own ids (Ollama, LiteLLM, SGLang) are not merged', function () {
+  const deltas = createToolCallDeltas()
+  assert.deepEqual(deltas.read([{ index: 0, id: 'call_a', type: 'function', function: { name: 'file_write', arguments: '{"filePath":"hello.py"}' } }]), [])
+  assert.deepEqual(deltas.read([{ index: 0, id: 'call_b', type: 'function', function: { name: 'file_write', arguments: '{"filePath":' } }]), [
+    { index: 0, toolCall: { id: 'call_a', name: 'file_write', arguments: '{"filePath":"hello.py"}' } }
+  ])
+  // A later fragment without id, or with the same id repeated, still belongs to the second call.
+  deltas.read([{ index: 0, function: { arguments: '"world' } }])
+  deltas.read([{ index: 0, id: 'call_b', function: { arguments: '.py"}' } }])
+  assert.deepEqual(deltas.read([{ index: 0, id: 'call_c', type: 'function', function: { name: 'now', arguments: '{}' } }]), [
+    { index: 1, toolCall: { id: 'call_b', name: 'file_write', arguments: '{"filePath":"world.py"}' } }
+  ])
+  assert.deepEqual(deltas.finish(), [{ index: 2, toolCall: { id: 'call_c', name: 'now', arguments: '{}' } }])
+  assert.equal(deltas.completed, 3)
+})
+
+test('tool-call-deltas: a call whose first delta had no id takes the next id at its index instead of closing', function () {
+  const deltas = createToolCallDeltas()
+  deltas.read([{ index: 0, id: '', function: { name: 'f', arguments: '{' } }])
+  assert.deepEqual(deltas.read([{ index: 0, id: 'late', function: { arguments: '}' } }]), [])
+  assert.deepEqual(deltas.finish(), [{ index: 0, toolCall: { id: 'late', name: 'f', arguments: '{}' } }])
+})

@@ -78,8 +78,13 @@ export function toolCallFromGemini (part: UncheckedGeminiPart, index: number, re
   return toolCall
 }
 
-/** `args` of a call going back to Gemini: its arguments when they are a JSON object, else `{ value }`. */
+/**
+ * `args` of a call going back to Gemini: its arguments when they are a JSON object, `{}` when
+ * blank (a call to a tool without parameters, as vLLM, Ollama and OpenRouter answer it), else
+ * `{ value }`.
+ */
 export function geminiArguments (argumentsText: string): Record<string, unknown> {
+  if (argumentsText.trim() === '') return {}
   let value: unknown
   try {
     value = JSON.parse(argumentsText)

@@ -6,14 +6,15 @@
 // A refusal (`message.refusal`, with `content` null) is the answer's text: it is what the model
 // says to the user, and a client of AI Warp has no other field to see it in. DeepSeek's
 // `reasoning_content` is thinking, never text. Tool-call arguments are passed on as the text
-// they were, never parsed.
+// they were, never parsed; blank or missing ones (vLLM, Ollama and OpenRouter for a tool without
+// parameters) are `{}`, which clients can parse.
 
 import type { AiToolCall } from '../../conversation/index.ts'
 import { AiProviderEmptyResponseError, AiProviderMalformedResponseError } from '../../errors.ts'
 import type { ProviderAnswer } from '../../provider.ts'
 import { openAiChatResult } from './openai-chat-finish-reasons.ts'
 import { fromOpenAiChatUsage } from './from-openai-chat-usage.ts'
-import { generatedToolCallId } from './tool-call-deltas.ts'
+import { generatedToolCallId, nonBlankArguments } from './tool-call-deltas.ts'
 
 /**
  * Reads a parsed answer. `label` (`provider:model`) names the provider in errors: malformed
@@ -67,7 +68,7 @@ function fromOpenAiChatToolCalls (calls: unknown, label: string): AiToolCall[] {
       id: typeof call.id === 'string' && call.id !== '' ? call.id : generatedToolCallId(),
       name: fn.name,
       // Some compatible servers send the arguments as an object.
-      arguments: typeof args === 'string' ? args : args === undefined || args === null ? '' : JSON.stringify(args)
+      arguments: typeof args === 'string' ? nonBlankArguments(args) : args === undefined || args === null ? '{}' : JSON.stringify(args)
     })
   }
   return toolCalls

@@ -17,6 +17,8 @@
 //   next one: Ollama, LiteLLM and SGLang send every parallel call with `index: 0`, told apart by
 //   their ids only (OpenAI sends the id in a call's first delta only, some servers in every delta:
 //   neither changes the id within a call);
+// - blank arguments (empty or whitespace: vLLM, Ollama and OpenRouter for a tool without
+//   parameters) become `{}`, the object they stand for, so clients can parse them;
 // - fragments are never parsed: malformed arguments are passed on as the text they were.
 // A fragment for a call already completed (a server interleaving calls) cannot be taken back and
 // is dropped; no known server does this.
@@ -65,7 +67,7 @@ export function createToolCallDeltas (): ToolCallDeltas {
   function close (call: OpenCall): AssembledToolCall {
     open.delete(call.wireIndex)
     if (call.wireIndex > closedBelow) closedBelow = call.wireIndex
-    const toolCall: AiToolCall = { id: call.id === '' ? generatedToolCallId() : call.id, name: call.name, arguments: call.arguments }
+    const toolCall: AiToolCall = { id: call.id === '' ? generatedToolCallId() : call.id, name: call.name, arguments: nonBlankArguments(call.arguments) }
     return { index: completed++, toolCall }
   }
 
@@ -126,6 +128,11 @@ export function createToolCallDeltas (): ToolCallDeltas {
     },
     get completed () { return completed }
   }
+}
+
+/** Arguments as a call gives them, `{}` when blank (a tool without parameters on some servers). */
+export function nonBlankArguments (text: string): string {
+  return text.trim() === '' ? '{}' : text
 }
 
 function byWireIndex (a: OpenCall, b: OpenCall): number {

@@ -94,6 +94,19 @@ test('to-gemini-request: arguments that are not a JSON object go as { value }; r
   assert.deepEqual(contents[2].parts.map((part) => part.functionResponse?.response), [{ output: 42 }, { ok: true }])
 })
 
+test('to-gemini-request: blank arguments (a parameterless call from vLLM, Ollama, OpenRouter) go as {}, not { value: "" }', function () {
+  const contents = toGeminiRequest({
+    messages: [
+      user,
+      { role: 'assistant', content: '', toolCalls: [{ id: 'x', name: 'now', arguments: '' }, { id: 'y', name: 'now', arguments: ' \n' }] },
+      { role: 'tool', toolCallId: 'x', content: '12:00' },
+      { role: 'tool', toolCallId: 'y', content: '12:00' }
+    ],
+    tools: [{ name: 'now', parameters: { type: 'object', properties: {} } }]
+  }).contents
+  assert.deepEqual(contents[1].parts.map((part) => part.functionCall?.args), [{}, {}])
+})
+
 test('to-gemini-request: a schema keeps its own anyOf over a oneOf; boolean and schema additionalProperties', function () {
   const request = toGeminiRequest({
     messages: [user],

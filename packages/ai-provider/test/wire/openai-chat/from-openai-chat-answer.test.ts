@@ -49,7 +49,24 @@ test('from-openai-chat-answer: calls without id get one, object arguments become
   }, 'ollama:m')
   assert.equal(answer.result, 'TOOL_CALLS')
   assert.match(answer.toolCalls?.[0].id ?? '', /^call_[0-9a-f]{24}$/)
-  assert.deepEqual(answer.toolCalls?.map(({ name, arguments: args }) => ({ name, args })), [{ name: 'f', args: '{"a":1}' }, { name: 'h', args: '' }])
+  assert.deepEqual(answer.toolCalls?.map(({ name, arguments: args }) => ({ name, args })), [{ name: 'f', args: '{"a":1}' }, { name: 'h', args: '{}' }])
+})
+
+test('from-openai-chat-answer: blank arguments of a parameterless call (vLLM, Ollama, OpenRouter) are {}; malformed ones stay as they were', function () {
+  const answer = fromOpenAiChatAnswer({
+    choices: [{
+      message: {
+        content: null,
+        tool_calls: [
+          { id: 'a', type: 'function', function: { name: 'now', arguments: '' } },
+          { id: 'b', type: 'function', function: { name: 'now', arguments: '  ' } },
+          { id: 'c', type: 'function', function: { name: 'f', arguments: '{"x":' } }
+        ]
+      },
+      finish_reason: 'tool_calls'
+    }]
+  }, 'vllm:m')
+  assert.deepEqual(answer.toolCalls?.map((call) => call.arguments), ['{}', '{}', '{"x":'])
 })
 
 test('from-openai-chat-answer: empty and malformed answers', function () {

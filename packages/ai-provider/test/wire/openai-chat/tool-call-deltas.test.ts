@@ -82,3 +82,15 @@ test('tool-call-deltas: a call whose first delta had no id takes the next id at 
   assert.deepEqual(deltas.read([{ index: 0, id: 'late', function: { arguments: '}' } }]), [])
   assert.deepEqual(deltas.finish(), [{ index: 0, toolCall: { id: 'late', name: 'f', arguments: '{}' } }])
 })
+
+test('tool-call-deltas: blank arguments of a parameterless call (vLLM, Ollama, OpenRouter) are {}; malformed ones stay', function () {
+  const deltas = createToolCallDeltas()
+  const done = [
+    ...deltas.read([{ index: 0, id: 'a', type: 'function', function: { name: 'now', arguments: '' } }]),
+    ...deltas.read([{ index: 1, id: 'b', type: 'function', function: { name: 'now' } }]),
+    ...deltas.read([{ index: 1, function: { arguments: ' ' } }]),
+    ...deltas.read([{ index: 2, id: 'c', type: 'function', function: { name: 'f', arguments: '{"x":' } }]),
+    ...deltas.finish()
+  ]
+  assert.deepEqual(done.map(({ toolCall }) => toolCall.arguments), ['{}', '{}', '{"x":'])
+})

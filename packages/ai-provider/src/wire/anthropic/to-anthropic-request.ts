@@ -10,6 +10,8 @@
 //   other providers is left out), then its text, then a `tool_use` block per call;
 // - tool messages -> `tool_result` blocks in the next `user` message, grouped, in the order of
 //   the calls they answer; a user message right after them joins the same message, after them;
+// - call ids Anthropic's pattern refuses (other providers' ids, like Kimi's `functions.Bash:0`)
+//   go in a safe form, the same in a `tool_use` and its `tool_result` (anthropic-tool-use-id.ts);
 // - consecutive messages of one role are merged into one, as the API requires alternation;
 // - tools -> `tools` (name, description, input_schema, cache_control), toolChoice ->
 //   `tool_choice` (TOOL_CHOICE_TYPES), parallelToolCalls false -> `disable_parallel_tool_use`;
@@ -27,6 +29,7 @@ import type {
   AnthropicToolResultBlock, AnthropicToolUseBlock
 } from './types.ts'
 import { cacheControlOf, contentBlocks, reasoningBlock, textBlock, withCacheControl } from './anthropic-content.ts'
+import { anthropicToolUseId } from './anthropic-tool-use-id.ts'
 
 /** `max_tokens` when neither the request nor the model's `limits.maxTokens` gives one. */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096
@@ -70,7 +73,7 @@ function assistantBlocks (message: AiAssistantMessage): AnthropicContentBlock[] 
   }
   if (message.content !== '') blocks.push(textBlock(message.content))
   for (const call of message.toolCalls ?? []) {
-    const block: AnthropicToolUseBlock = { type: 'tool_use', id: call.id, name: call.name, input: toolInput(call.arguments) }
+    const block: AnthropicToolUseBlock = { type: 'tool_use', id: anthropicToolUseId(call.id), name: call.name, input: toolInput(call.arguments) }
     blocks.push(withCacheControl(block, call.providerData))
   }
   // A breakpoint on the message applies to its last block.
@@ -80,7 +83,7 @@ function assistantBlocks (message: AiAssistantMessage): AnthropicContentBlock[] 
 }
 
 function toolResultBlock (message: AiToolMessage): AnthropicToolResultBlock {
-  const block: AnthropicToolResultBlock = { type: 'tool_result', tool_use_id: message.toolCallId }
+  const block: AnthropicToolResultBlock = { type: 'tool_result', tool_use_id: anthropicToolUseId(message.toolCallId) }
   if (typeof message.content === 'string') {
     block.content = message.content
   } else {

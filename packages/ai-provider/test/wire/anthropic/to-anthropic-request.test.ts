@@ -3,6 +3,8 @@ import assert from 'node:assert/strict'
 import { toAnthropicRequest } from '../../../src/wire/anthropic/to-anthropic-request.ts'
 import { fromAnthropicRequest } from '../../../src/wire/anthropic/from-anthropic-request.ts'
 import type { AiMessage } from '../../../src/types.ts'
+import { ANTHROPIC_TOOL_USE_ID_PATTERN } from '../../../src/wire/anthropic/anthropic-tool-use-id.ts'
+import type { AnthropicContentBlock } from '../../../src/wire/anthropic/types.ts'
 
 const call = { id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Rome"}' }
 
@@ -35,4 +37,23 @@ test('an Anthropic client\'s failed tool result reaches an Anthropic upstream as
   })
   const body = toAnthropicRequest('claude-sonnet-4-5', { messages: read.messages, maxTokens: 50 }, false)
   assert.deepEqual(body.messages.at(-1)?.content, [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'timeout', is_error: true }])
+})
+
+test('ids of other providers\' calls Anthropic would refuse (Kimi\'s functions.Bash:0) go in a safe form, the same in tool_use and tool_result', function () {
+  const ids = ['functions.Bash:0', 'functions.Bash_0', 'functions:Bash:0', 'toolu_ok-1']
+  const messages: AiMessage[] = [
+    { role: 'user', content: 'run it' },
+    { role: 'assistant', content: '', toolCalls: ids.map((id) => ({ ...call, id })) },
+    ...ids.map((id): AiMessage => ({ role: 'tool', toolCallId: id, content: 'done' }))
+  ]
+  const body = toAnthropicRequest('claude-sonnet-4-5', { messages }, false)
+  const uses = (body.messages[1].content as AnthropicContentBlock[]).map((block) => block.type === 'tool_use' ? block.id : '')
+  const results = (body.messages[2].content as AnthropicContentBlock[]).map((block) => block.type === 'tool_result' ? block.tool_use_id : '')
+  assert.deepEqual(results, uses, 'each result names its call')
+  for (const id of uses) assert.match(id, ANTHROPIC_TOOL_USE_ID_PATTERN)
+  assert.equal(new Set(uses).size, ids.length, 'distinct ids stay distinct')
+  for (const id of uses.slice(0, 3)) assert.match(id, /^functions_Bash_0_[0-9a-f]{12}$/, 'replaced characters and a hash')
+  assert.equal(uses[3], 'toolu_ok-1', 'a valid id is sent as it is')
+  // The same conversation gives the same ids (a session's next turn).
+  assert.deepEqual(toAnthropicRequest('claude-sonnet-4-5', { messages }, false).messages, body.messages)
 })

@@ -15,6 +15,10 @@
 // - consecutive messages of one role are merged into one, as the API requires alternation;
 // - tools -> `tools` (name, description, input_schema, cache_control), toolChoice ->
 //   `tool_choice` (TOOL_CHOICE_TYPES), parallelToolCalls false -> `disable_parallel_tool_use`;
+// - no tools but tool calls in the history (a plain follow-up prompt in a session that used
+//   tools): the API refuses `tool_use`/`tool_result` blocks in a request without `tools` (400
+//   "Requests which include tool_use or tool_result blocks must define tools"), so the names the
+//   calls used go as minimal tools (historyTools) with `tool_choice: none`: the model answers in text;
 // - responseFormat json_schema -> structured outputs' `output_config.format`; json_object has
 //   no Anthropic counterpart (the provider's jsonObject capability is off) and is not sent;
 // - thinking -> `thinking: {type: 'enabled', budget_tokens}`;
@@ -153,6 +157,16 @@ function toolOf (tool: AiTool): AnthropicTool {
   return withCacheControl(wire, tool.providerData)
 }
 
+/** Minimal tools for the names the history's calls used, so the API accepts their blocks; none without calls. */
+function historyTools (messages: readonly AiMessage[]): AnthropicTool[] {
+  const names = new Set<string>()
+  for (const message of messages) {
+    if (message.role !== 'assistant') continue
+    for (const call of message.toolCalls ?? []) names.add(call.name)
+  }
+  return [...names].map(function historyTool (name): AnthropicTool { return { name, input_schema: { type: 'object' } } })
+}
+
 function toolChoiceOf (choice: AiToolChoice | undefined, parallel: boolean | undefined): AnthropicToolChoice | undefined {
   if (choice === undefined && parallel !== false) return undefined
   const type = choice === undefined ? 'auto' : typeof choice === 'string' ? TOOL_CHOICE_TYPES[choice] : 'tool'
@@ -179,6 +193,12 @@ export function toAnthropicRequest (model: string, input: ProviderInput, stream:
     body.tools = input.tools.map(toolOf)
     const choice = toolChoiceOf(input.toolChoice, input.parallelToolCalls)
     if (choice !== undefined) body.tool_choice = choice
+  } else {
+    const tools = historyTools(input.messages)
+    if (tools.length > 0) {
+      body.tools = tools
+      body.tool_choice = { type: 'none' }
+    }
   }
   if (input.responseFormat?.type === 'json_schema') body.output_config = { format: { type: 'json_schema', schema: input.responseFormat.schema } }
   if (input.thinking !== undefined) body.thinking = { type: 'enabled', budget_tokens: input.thinking.budgetTokens }

@@ -57,3 +57,28 @@ test('ids of other providers\' calls Anthropic would refuse (Kimi\'s functions.B
   // The same conversation gives the same ids (a session's next turn).
   assert.deepEqual(toAnthropicRequest('claude-sonnet-4-5', { messages }, false).messages, body.messages)
 })
+
+test('a request without tools whose history holds tool calls (a follow-up prompt in a session) defines the names used, with tool_choice none', function () {
+  const messages: AiMessage[] = [
+    { role: 'user', content: 'weather in Rome and the time?' },
+    { role: 'assistant', content: '', toolCalls: [call, { ...call, id: 'toolu_2' }, { id: 'toolu_3', name: 'now', arguments: '' }] },
+    { role: 'tool', toolCallId: 'toolu_1', content: 'sun' },
+    { role: 'tool', toolCallId: 'toolu_2', content: 'sun' },
+    { role: 'tool', toolCallId: 'toolu_3', content: '12:00' },
+    { role: 'assistant', content: 'Sunny, noon.' },
+    { role: 'user', content: 'thanks, and tomorrow?' }
+  ]
+  const body = toAnthropicRequest('claude-sonnet-4-5', { messages }, false)
+  assert.deepEqual(body.tools, [
+    { name: 'get_weather', input_schema: { type: 'object' } },
+    { name: 'now', input_schema: { type: 'object' } }
+  ])
+  assert.deepEqual(body.tool_choice, { type: 'none' })
+  // The request's own tools win; without calls in the history nothing is added.
+  const own = toAnthropicRequest('claude-sonnet-4-5', { messages, tools: [{ name: 'get_weather' }] }, false)
+  assert.deepEqual(own.tools, [{ name: 'get_weather', input_schema: { type: 'object', properties: {} } }])
+  assert.equal(own.tool_choice, undefined)
+  const plain = toAnthropicRequest('claude-sonnet-4-5', { messages: [{ role: 'user', content: 'hi' }] }, false)
+  assert.equal(plain.tools, undefined)
+  assert.equal(plain.tool_choice, undefined)
+})

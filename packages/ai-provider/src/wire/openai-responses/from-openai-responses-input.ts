@@ -3,11 +3,15 @@
 // The `input` of a Responses request -> the messages it adds to the conversation. A string is one
 // user message; items are messages (their parts by a table), `function_call` items (joined to the
 // assistant message before them, as one answer's calls) and `function_call_output` items (tool
-// messages). Every other item type is refused, naming it.
+// messages). Every other item type is refused, naming it. A `call_id` is decoded by the tool-call
+// id codec (openai-chat-tool-call-id.ts): the call gets back its own id and the provider data the
+// answer put in it (a Gemini thought signature), its output the call's own id.
 
 import type { AiContentPart } from '../../conversation/content.ts'
 import type { AiAssistantMessage, AiMessage } from '../../conversation/messages.ts'
+import type { AiToolCall } from '../../conversation/tools.ts'
 import { dataUrlMediaType, fileMediaTypeProblem, imageUrlProblem } from '../../conversation/validate.ts'
+import { decodeToolCallId } from '../openai-chat/openai-chat-tool-call-id.ts'
 import { responsesParameterError, responsesUnsupportedError } from './openai-responses-request-error.ts'
 
 type Record_ = Record<string, unknown>
@@ -95,7 +99,9 @@ function readCallId (item: Record_, param: string): string {
 }
 
 function addFunctionCall (messages: AiMessage[], item: Record_, param: string): void {
-  const call = { id: readCallId(item, param), name: readString(item.name, `${param}.name`), arguments: readString(item.arguments, `${param}.arguments`) }
+  const decoded = decodeToolCallId(readCallId(item, param))
+  const call: AiToolCall = { id: decoded.id, name: readString(item.name, `${param}.name`), arguments: readString(item.arguments, `${param}.arguments`) }
+  if (decoded.providerData !== undefined) call.providerData = decoded.providerData
   const last = messages.at(-1)
   // Calls following an assistant message (or each other) are that answer's calls.
   if (last?.role === 'assistant') {
@@ -118,7 +124,7 @@ function addItem (messages: AiMessage[], item: unknown, param: string): void {
   } else if (type === 'function_call_output') {
     const output = item.output
     const content = typeof output === 'string' ? output : userContent(output, `${param}.output`)
-    messages.push({ role: 'tool', toolCallId: readCallId(item, param), content })
+    messages.push({ role: 'tool', toolCallId: decodeToolCallId(readCallId(item, param)).id, content })
   } else {
     throw responsesUnsupportedError(`${param}.type`, `input items of type ${JSON.stringify(type)}`)
   }

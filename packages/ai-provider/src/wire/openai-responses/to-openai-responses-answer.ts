@@ -1,12 +1,15 @@
 // Layer wire/ (wire formats, both directions, pure). May import conversation/ and the base files.
 //
 // An answer -> the Responses API's response object: the request's settings echoed, the output
-// items (the message's `output_text`, then one `function_call` per call, with the call's id as
-// `call_id`), the status by the result, and the usage with cached and reasoning tokens.
+// items (the message's `output_text`, then one `function_call` per call), the status by the
+// result, and the usage with cached and reasoning tokens. A call's `call_id` is its id with its
+// provider data (a Gemini thought signature), by the tool-call id codec of the chat route
+// (openai-chat-tool-call-id.ts): a stateless client (`store: false`) replays the item as it got it.
 
 import type { AiResponseFormat } from '../../conversation/response-format.ts'
 import type { AiToolCall, AiToolChoice } from '../../conversation/tools.ts'
 import type { AiResponse, AiResult, AiUsage } from '../../types.ts'
+import { encodeToolCallId } from '../openai-chat/openai-chat-tool-call-id.ts'
 import type { OpenAiResponsesInput } from './from-openai-responses-request.ts'
 import { RESPONSES_ENDS, functionCallItemId, messageItemId } from './openai-responses-status.ts'
 import type { ResponsesOutputItem, ResponsesResponse, ResponsesTextFormat, ResponsesToolChoice, ResponsesUsage } from './types.ts'
@@ -83,7 +86,7 @@ export function toOpenAiResponsesOutput (responseId: string, text: string, toolC
     output.push({ type: 'message', id: messageItemId(responseId), status: itemStatus, role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] })
   }
   toolCalls?.forEach(function callItem (call, index) {
-    output.push({ type: 'function_call', id: functionCallItemId(responseId, index), call_id: call.id, name: call.name, arguments: call.arguments, status: 'completed' })
+    output.push({ type: 'function_call', id: functionCallItemId(responseId, index), call_id: encodeToolCallId(call.id, call.providerData), name: call.name, arguments: call.arguments, status: 'completed' })
   })
   return output
 }

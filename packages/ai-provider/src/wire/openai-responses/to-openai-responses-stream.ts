@@ -3,9 +3,11 @@
 // The core's stream events -> the Responses API's typed events, each with its `sequence_number`.
 // A named state machine: the events it gives are a pure function of the events it read, so
 // reading a response's logged events again from its first one numbers every event the same way
-// (what `starting_after` resumes from).
+// (what `starting_after` resumes from). A call's `call_id` carries its provider data as in the
+// JSON answer (openai-chat-tool-call-id.ts).
 
 import type { AiStreamEvent, AiToolCall } from '../../types.ts'
+import { encodeToolCallId } from '../openai-chat/openai-chat-tool-call-id.ts'
 import { RESPONSES_ENDS, functionCallItemId, messageItemId } from './openai-responses-status.ts'
 import { toOpenAiResponsesUsage } from './to-openai-responses-answer.ts'
 import type { ResponsesOutputItem, ResponsesOutputMessage, ResponsesResponse, ResponsesStreamEvent } from './types.ts'
@@ -75,7 +77,7 @@ export function createOpenAiResponsesStreamWriter (shell: ResponsesResponse): Op
     closeMessage(events, 'completed')
     const outputIndex = state.output.length
     const id = functionCallItemId(shell.id, index)
-    const item = { type: 'function_call' as const, id, call_id: call.id, name: call.name, arguments: call.arguments, status: 'completed' as const }
+    const item = { type: 'function_call' as const, id, call_id: encodeToolCallId(call.id, call.providerData), name: call.name, arguments: call.arguments, status: 'completed' as const }
     state.output.push(item)
     events.push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, arguments: '', status: 'in_progress' } })
     // The core gives a call whole: its arguments are one delta.

@@ -11,7 +11,7 @@ import type { ChainContext } from './chain/fallback-chain.ts'
 import type { OpenSession } from './sessions/sessions.ts'
 import type { ObservedRequest } from './observer.ts'
 import type { TurnInput } from './sessions/turn-input.ts'
-import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiModelTypeMismatchError, AiNoModelOfTypeError, AiSessionNotFoundError, AiShuttingDownError, AiUnsupportedFeatureError } from './errors.ts'
+import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiModelTypeMismatchError, AiNoModelOfTypeError, AiSessionNotFoundError, AiShuttingDownError } from './errors.ts'
 import { normalizeOptions } from './options.ts'
 import { AiObservers } from './observer.ts'
 import { observeStore } from './stores/observed-store.ts'
@@ -21,7 +21,8 @@ import { createStore } from './stores/create-store.ts'
 import { createProviderClient } from './transport/provider-client.ts'
 import { createSessions, newTurn } from './sessions/sessions.ts'
 import { readTurnInput } from './sessions/turn-input.ts'
-import { missingCapability, requiredCapabilities } from './conversation/capabilities.ts'
+import { requiredCapabilities } from './conversation/capabilities.ts'
+import { addConversationNeeds, assertCapable, requireCapableCandidate, unsupportedOr } from './chain/capable-models.ts'
 import { walkChain } from './chain/fallback-chain.ts'
 import { listModelStatuses } from './chain/model-state.ts'
 import { buildMessages, buildProviderInput } from './sessions/messages.ts'
@@ -89,14 +90,8 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
   /** The candidates of a request, refused before any call when none serves what it needs. */
   function candidatesFor (request: AiRequest, needs: readonly AiCapability[]): readonly NormalizedModel[] {
     const candidates = candidatesOf(request.models)
-    if (needs.length === 0) return candidates
-    let lacking: AiCapability | undefined
-    for (const model of candidates) {
-      lacking = missingCapability(model.capabilities, needs)
-      if (lacking === undefined) return candidates
-    }
-    const names = candidates.map(function nameOf (model) { return model.name }).join(', ')
-    throw new AiUnsupportedFeatureError(lacking as string, `needed by this request; candidates: ${names}`)
+    requireCapableCandidate(candidates, needs)
+    return candidates
   }
 
   async function request (request: AiRequest): Promise<AiResponse> {
@@ -121,13 +116,18 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     const opening = request.sessionId === undefined ? Promise.resolve(sessions.create(request)) : sessions.open(request)
     opening.catch(function handledBelow () {})
     let messages: AiMessage[] | undefined
+    // What the conversation needs grows with its history once that is read.
+    const chainNeeds = needs.slice()
     const spend = accounting.begin(request, candidates)
-    if (spend.reserves) {
-      // A budget reserves the conversation's estimate before the chain: the session first.
+    if (spend.reserves || !input.plain) {
+      // A budget reserves the conversation's estimate before the chain, and tool results are
+      // checked against the calls they answer before any model is asked: the session first.
       const known = await opening
       messages = buildMessages(known.context, known.turns, input)
+      addConversationNeeds(chainNeeds, request, messages, false)
+      requireCapableCandidate(candidates, chainNeeds)
       spend.estimate(messages)
-      await spend.reserveCaller()
+      if (spend.reserves) await spend.reserveCaller()
     }
     const startedAt = clock.now()
     let chosen: { model: NormalizedModel, value: ProviderAnswer }
@@ -136,14 +136,18 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
         if (messages === undefined) {
           const session = await opening
           messages = buildMessages(session.context, session.turns, input)
+          addConversationNeeds(chainNeeds, request, messages, false)
           spend.estimate(messages)
         }
+        // The model the chain reached before the history was read may not serve it.
+        assertCapable(model, chainNeeds)
         return await client(model).complete(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout, headers: attempt?.upstreamHeaders })
-      }, request.signal, observed, spend, needs)
-    } catch (error) {
+      }, request.signal, observed, spend, chainNeeds)
+    } catch (failure) {
+      const error = unsupportedOr(failure, chainNeeds, candidates)
       const [session] = await Promise.all([opening, spend.release()])
-      // A request refused for what it is (a tool result answering no call) is not a turn.
-      if (request.sessionId !== undefined && (error as { code?: unknown }).code !== 'AI_BAD_REQUEST') await sessions.saveFailedTurn(session, input, error, startedAt)
+      // A request refused for what it is (a tool result answering no call, a feature no model serves) is not a turn.
+      if (request.sessionId !== undefined && (error as { statusCode?: unknown }).statusCode !== 400) await sessions.saveFailedTurn(session, input, error, startedAt)
       throw error
     }
     const session = await opening

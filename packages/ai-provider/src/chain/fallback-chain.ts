@@ -70,7 +70,8 @@ async function admit (context: ChainContext, model: NormalizedModel): Promise<Ad
  */
 export async function recordFailure (context: ChainContext, model: NormalizedModel, error: FailedCall): Promise<number> {
   const policy = policyFor(error.code)
-  if (policy === undefined) return 0
+  // A model that cannot serve the conversation did not fail: nothing to log or cool down.
+  if (policy === undefined || error.code === 'AI_MODEL_UNSUPPORTED') return 0
   const window = coolDownWindow(policy, model, error)
   const log = { model: model.name, code: error.code, coolDownMs: window, message: error.message }
   if (policy.alert) context.logger.error(log, 'provider rejected the credentials: check its apiKey')

@@ -24,7 +24,9 @@ const POLICIES: Readonly<Record<string, FailurePolicy>> = Object.freeze({
   AI_PROVIDER_STREAM_ERROR: { coolDown: 'providerCommunicationError', retry: false, alert: false },
   AI_PROVIDER_EXCEEDED: { coolDown: 'providerExceededError', retry: true, alert: false },
   AI_PROVIDER_AUTH_ERROR: { coolDown: 'providerCommunicationError', retry: false, alert: true },
-  AI_PROVIDER_REQUEST_REJECTED: { coolDown: null, retry: false, alert: false }
+  AI_PROVIDER_REQUEST_REJECTED: { coolDown: null, retry: false, alert: false },
+  // The conversation (its history) needs what the model lacks: the next model, no cool-down.
+  AI_MODEL_UNSUPPORTED: { coolDown: null, retry: false, alert: false }
 })
 
 /** The policy of an error code; undefined for codes that must not move the chain (abort, storage, bugs). */

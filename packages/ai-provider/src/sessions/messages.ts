@@ -28,11 +28,15 @@ function answerOf (turn: AiTurn): AiMessage {
   return answer
 }
 
+/** What stands in for the turns `historyLength` dropped, when what is left starts with the model's part. */
+export const TRIMMED_HISTORY_NOTE = '[The earlier part of this conversation is no longer kept.]'
+
 /**
  * The conversation for a turn: system(context), the replayable turns, then the turn's input.
- * A tool call is never split from its result: a turn whose tool results answer calls the
- * history no longer holds (trimmed by `historyLength`) is left out whole, and calls that no
- * later message answers (their results' turn failed) are left out of their message. A tool
+ * A tool call is never split from its result: a tool result whose call the history no longer
+ * holds (trimmed by `historyLength`) is left out, and so are calls that no later message
+ * answers (their results' turn failed). When trimming leaves the model speaking first, a short
+ * user note says the start is gone (some providers require a user message first). A tool
  * result of the new input that answers no call of the conversation is the request's fault
  * (AI_BAD_REQUEST naming it).
  */
@@ -41,14 +45,20 @@ export function buildMessages (context: string | undefined, turns: readonly AiTu
   if (context !== undefined && context.length > 0) messages.push({ role: 'system', content: context })
   const calls = new Set<string>()
   let plainSoFar = true
+  let trimmed = false
   for (const turn of turns) {
     if (!isReplayable(turn)) continue
-    const added = inputOf(turn)
-    if (added.some(function orphan (message) { return message.role === 'tool' && !calls.has(message.toolCallId) })) continue
     if (turn.input !== undefined || turn.toolCalls !== undefined) plainSoFar = false
-    messages.push(...added)
+    for (const message of inputOf(turn)) {
+      if (message.role === 'tool' && !calls.has(message.toolCallId)) {
+        trimmed = true
+        continue
+      }
+      addCalls(calls, message)
+      messages.push(message)
+    }
     const answer = answerOf(turn)
-    for (const call of answer.role === 'assistant' ? answer.toolCalls ?? [] : []) calls.add(call.id)
+    addCalls(calls, answer)
     messages.push(answer)
   }
   if (!input.plain) {
@@ -61,7 +71,17 @@ export function buildMessages (context: string | undefined, turns: readonly AiTu
   messages.push(...input.messages)
   // A text-only conversation (the common case) has no call to pair: nothing more to look at.
   if (plainSoFar && input.plain) return messages
-  return withoutUnansweredCalls(messages)
+  const paired = withoutUnansweredCalls(messages)
+  if (trimmed) {
+    const first = paired.findIndex(function spoken (message) { return message.role !== 'system' })
+    if (first !== -1 && paired[first].role !== 'user') paired.splice(first, 0, { role: 'user', content: TRIMMED_HISTORY_NOTE })
+  }
+  return paired
+}
+
+function addCalls (calls: Set<string>, message: AiMessage): void {
+  if (message.role !== 'assistant' || message.toolCalls === undefined) return
+  for (const call of message.toolCalls) calls.add(call.id)
 }
 
 /** Drop the tool calls no tool message answers (providers refuse them), and assistant messages left empty. */
@@ -131,9 +151,12 @@ export function buildProviderInput (request: AiRequest, messages: AiMessage[], m
     topP: request.topP,
     stop: request.stop
   }
-  if (request.tools !== undefined && request.tools.length > 0) input.tools = request.tools
-  if (request.toolChoice !== undefined) input.toolChoice = request.toolChoice
-  if (request.parallelToolCalls !== undefined) input.parallelToolCalls = request.parallelToolCalls
+  // Tool choice and parallel calls mean nothing without tools (and providers refuse them alone).
+  if (request.tools !== undefined && request.tools.length > 0) {
+    input.tools = request.tools
+    if (request.toolChoice !== undefined) input.toolChoice = request.toolChoice
+    if (request.parallelToolCalls !== undefined) input.parallelToolCalls = request.parallelToolCalls
+  }
   if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') input.responseFormat = request.responseFormat
   if (request.thinking !== undefined) input.thinking = request.thinking
   return input

@@ -81,6 +81,21 @@ function checkMessages (messages: unknown, field: string): asserts messages is A
   })
 }
 
+const TOOL_CHOICES = new Set(['auto', 'none', 'required'])
+const RESPONSE_FORMATS = new Set(['text', 'json_object', 'json_schema'])
+
+/** toolChoice, responseFormat and parallelToolCalls are of the shapes the model knows. */
+function checkOptionShapes (request: AiRequest): void {
+  const { toolChoice, responseFormat, parallelToolCalls } = request
+  if (toolChoice !== undefined && !TOOL_CHOICES.has(toolChoice as string) && !(isRecord(toolChoice) && typeof toolChoice.name === 'string')) {
+    throw fieldError('toolChoice', 'toolChoice must be "auto", "none", "required" or {"name": <a tool of the request>}')
+  }
+  if (responseFormat !== undefined && !(isRecord(responseFormat) && RESPONSE_FORMATS.has(responseFormat.type as string))) {
+    throw fieldError('responseFormat.type', 'responseFormat must be {"type": "text"}, {"type": "json_object"} or {"type": "json_schema", "name", "schema"}')
+  }
+  if (parallelToolCalls !== undefined && typeof parallelToolCalls !== 'boolean') throw fieldError('parallelToolCalls', 'parallelToolCalls must be a boolean')
+}
+
 /**
  * Read what a request adds to its conversation, and check everything that can be checked
  * without its session: shapes, tools, tool choice, response format, parts. Throws AI_BAD_REQUEST
@@ -102,6 +117,7 @@ export function readTurnInput (request: AiRequest): TurnInput {
   if (thinking !== undefined && (!isRecord(thinking) || !Number.isInteger(thinking.budgetTokens) || (thinking.budgetTokens as number) < 1)) {
     throw fieldError('thinking.budgetTokens', 'thinking.budgetTokens must be a positive integer')
   }
+  checkOptionShapes(request)
   for (const problem of [toolChoiceProblem(request.toolChoice, request.tools), responseFormatProblem(request.responseFormat)]) {
     if (problem !== undefined) throw fieldError(problem.field, problem.message)
   }

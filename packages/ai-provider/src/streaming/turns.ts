@@ -23,6 +23,7 @@ import {
 } from '../errors.ts'
 import { sessionExists, sessionKeys } from '../sessions/sessions.ts'
 import { walkChain } from '../chain/fallback-chain.ts'
+import { addConversationNeeds, requireCapableCandidate } from '../chain/capable-models.ts'
 import { buildMessages, buildProviderInput } from '../sessions/messages.ts'
 import { appendStreamEvent, cancelToken, holdsLease, isLive, readStreamState, writeStreamState } from './event-log.ts'
 import { startProducer } from './producer.ts'
@@ -113,6 +114,10 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     const { request, input, candidates, observed } = turn
     const isNew = request.sessionId === undefined
     const messages = buildMessages(session.context, session.turns, input)
+    // The session's history (its images, files, tool calls) may need more than the request itself.
+    const needs = turn.needs.slice()
+    addConversationNeeds(needs, request, messages, true)
+    requireCapableCandidate(candidates, needs)
     const spend = accounting.begin(request, candidates)
     spend.estimate(messages)
     await spend.reserveCaller()
@@ -125,7 +130,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
     try {
       opened = await walkChain(context, candidates, function streamFrom (model, signal, attempt) {
         return openStream(model, messages, request, signal, attempt?.upstreamHeaders)
-      }, controller.signal, observed, spend, turn.needs)
+      }, controller.signal, observed, spend, needs)
     } catch (error) {
       await spend.release()
       if (!isNew) await sessions.saveFailedTurn(session, input, error, triedAt)

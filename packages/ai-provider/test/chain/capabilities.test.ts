@@ -71,3 +71,22 @@ test('capabilities in the options are checked', function () {
   assert.equal(options.models[0].capabilities.tools, true)
   assert.equal(options.models[1].capabilities.vision, true)
 })
+
+test('a session\'s history counts: a plain follow-up of an image turn is not sent to a text-only model', async (t) => {
+  const { ai, mock } = await setup(t, localThenOpenAi())
+  const image = { type: 'image' as const, url: 'data:image/png;base64,iVBORw0KGgo=' }
+  const first = await ai.request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, image] }] })
+  assert.equal(first.model, 'openai:big')
+  const second = await ai.request({ prompt: 'and its colour?', sessionId: first.sessionId })
+  assert.equal(second.model, 'openai:big')
+  assert.deepEqual(mock.requests.map((request) => request.model), ['big', 'big'], 'the text-only model never got the image')
+  const streamed = await ai.stream({ prompt: 'and its size?', sessionId: first.sessionId })
+  assert.equal(streamed.model, 'openai:big')
+  for await (const event of streamed.events) if (event.type === 'end' || event.type === 'error') break
+  // Only the text-only model left: 400, the session's image needs vision.
+  await assert.rejects(ai.request({ prompt: 'again?', sessionId: first.sessionId, models: ['local:small'] }), { code: 'AI_UNSUPPORTED_FEATURE', statusCode: 400 })
+  await assert.rejects(ai.stream({ prompt: 'again?', sessionId: first.sessionId, models: ['local:small'] }), { code: 'AI_UNSUPPORTED_FEATURE' })
+  assert.equal(mock.requests.filter((request) => request.model === 'small').length, 0)
+  // A refused request is not a turn of the session.
+  assert.equal((await ai.getSession(first.sessionId)).turns.length, 3)
+})

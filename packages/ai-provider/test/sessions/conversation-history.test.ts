@@ -1,8 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildMessages, keptInput, MAX_KEPT_INLINE_BYTES } from '../../src/sessions/messages.ts'
+import { buildMessages, keptInput, MAX_KEPT_INLINE_BYTES, TRIMMED_HISTORY_NOTE } from '../../src/sessions/messages.ts'
 import { promptHash, readTurnInput } from '../../src/sessions/turn-input.ts'
-import type { AiTurn } from '../../src/types.ts'
+import type { AiMessage, AiTurn } from '../../src/types.ts'
 
 const at = '2026-01-01T00:00:00.000Z'
 const call = { id: 'call_1', name: 'get_weather', arguments: '{"city":"Rome"}', providerData: { gemini: { thoughtSignature: 'sig' } } }
@@ -55,9 +55,10 @@ test('tool results continue the last answer; one that answers no call is a 400 n
 })
 
 test('history trimmed past a call never leaves its result alone, and a call without a result is not sent', function () {
-  // historyLength dropped the turn with the call: the turn of its result goes too.
+  // historyLength dropped the turn with the call: its result goes, the answer after it stays,
+  // and a note stands in for the start (a user message first, as some providers require).
   const trimmed = buildMessages(undefined, [resultTurn()], readTurnInput({ prompt: 'next' }))
-  assert.deepEqual(trimmed, [{ role: 'user', content: 'next' }])
+  assert.deepEqual(trimmed, [{ role: 'user', content: TRIMMED_HISTORY_NOTE }, { role: 'assistant', content: 'Clear in Rome.' }, { role: 'user', content: 'next' }])
   // The results' turn failed (not replayed) and the user wrote instead: the unanswered call is left out.
   const failed: AiTurn = { ...resultTurn(), result: 'FAILED', response: '' }
   const unanswered = buildMessages(undefined, [toolTurn(), failed], readTurnInput({ prompt: 'never mind' }))
@@ -101,7 +102,12 @@ test('what a request adds is checked before anything is asked', function () {
     [{ prompt: 'a', responseFormat: { type: 'json_schema', name: '', schema: {} } }, 'responseFormat.name'],
     [{ messages: [{ role: 'user', content: [{ type: 'image', url: 'http://x/y.png' }] }] }, 'messages[0].content[0].url'],
     [{ messages: [{ role: 'user', content: [{ type: 'file', data: 'AA==', mediaType: 'application/zip' }] }] }, 'messages[0].content[0].mediaType'],
-    [{ toolResults: [{ toolCallId: 'c' }] }, 'toolResults[0].content']
+    [{ toolResults: [{ toolCallId: 'c' }] }, 'toolResults[0].content'],
+    [{ prompt: 'a', toolChoice: null }, 'toolChoice'],
+    [{ prompt: 'a', toolChoice: 'any' }, 'toolChoice'],
+    [{ prompt: 'a', responseFormat: { type: 'xml' } }, 'responseFormat.type'],
+    [{ prompt: 'a', responseFormat: null }, 'responseFormat.type'],
+    [{ prompt: 'a', tools: [{ name: 'f' }], parallelToolCalls: 'yes' }, 'parallelToolCalls']
   ]
   for (const [request, field] of problems) {
     assert.throws(() => readTurnInput(request), (error: Error & { code?: string, field?: string }) => {
@@ -119,4 +125,40 @@ test('the digest tells a resend from a new input', function () {
   assert.notEqual(first.digest, readTurnInput({ toolResults: [{ toolCallId: 'c', content: 'b' }] }).digest)
   // A prompt's digest is the one stream states of earlier versions hold.
   assert.equal(readTurnInput({ prompt: 'x' }).digest, promptHash('x'))
+})
+
+test('a tool loop longer than historyLength goes on: only the results whose calls were trimmed are left out', function () {
+  const step = (n: number): AiTurn => ({
+    prompt: '',
+    input: [{ role: 'tool', toolCallId: `c${n - 1}`, content: 'ok' }],
+    response: '',
+    toolCalls: [{ id: `c${n}`, name: 'f', arguments: '{}' }],
+    result: 'TOOL_CALLS',
+    model: 'openai:a',
+    createdAt: at
+  })
+  // The session keeps steps 3 to 5 of a loop whose prompt and first steps were trimmed.
+  const messages = buildMessages(undefined, [step(3), step(4), step(5)], readTurnInput({ sessionId: 's', toolResults: [{ toolCallId: 'c5', content: 'done' }] }))
+  assert.deepEqual(messages.map((message) => message.role === 'tool' ? `tool ${message.toolCallId}` : message.role), [
+    'user', 'assistant', 'tool c3', 'assistant', 'tool c4', 'assistant', 'tool c5'
+  ])
+  assert.equal(messages[0].content, TRIMMED_HISTORY_NOTE)
+})
+
+test('a turn whose own input holds a call and its result replays whole', function () {
+  const first: AiTurn = {
+    prompt: 'And should I bring an umbrella?',
+    input: [
+      { role: 'user', content: 'Weather in Rome?' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'weather', arguments: '{}' }] },
+      { role: 'tool', toolCallId: 'c1', content: 'clear' },
+      { role: 'user', content: 'And should I bring an umbrella?' }
+    ],
+    response: 'No.',
+    result: 'COMPLETE',
+    model: 'openai:a',
+    createdAt: at
+  }
+  const messages = buildMessages(undefined, [first], readTurnInput({ sessionId: 's', prompt: 'Tomorrow?' }))
+  assert.deepEqual(messages, [...(first.input as AiMessage[]), { role: 'assistant', content: 'No.' }, { role: 'user', content: 'Tomorrow?' }])
 })

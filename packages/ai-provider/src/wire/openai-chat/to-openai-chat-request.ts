@@ -57,10 +57,10 @@ export function toOpenAiChatRequest (model: string, input: ProviderInput, option
   if (input.maxTokens !== undefined) body[options.maxTokensField] = input.maxTokens
   if (input.tools !== undefined && input.tools.length > 0) {
     body.tools = input.tools.map(toOpenAiChatTool)
-    // OpenAI rejects parallel_tool_calls without tools.
+    // OpenAI rejects parallel_tool_calls and tool_choice without tools: they go with tools only.
     if (input.parallelToolCalls !== undefined) body.parallel_tool_calls = input.parallelToolCalls
+    if (input.toolChoice !== undefined) body.tool_choice = toOpenAiChatToolChoice(input.toolChoice)
   }
-  if (input.toolChoice !== undefined) body.tool_choice = toOpenAiChatToolChoice(input.toolChoice)
   if (input.responseFormat !== undefined) body.response_format = toOpenAiChatResponseFormat(input.responseFormat)
   return body
 }

@@ -28,6 +28,25 @@ test('to-openai-chat-request: stream options, the max tokens field, and nothing 
   assert.deepEqual(withTools.tools, [{ type: 'function', function: { name: 't' } }])
 })
 
+test('to-openai-chat-request: tool_choice and parallel_tool_calls without tools are not sent (OpenAI refuses tool_choice without tools)', function () {
+  const history: ProviderInput['messages'] = [
+    { role: 'user', content: 'time?' },
+    { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'now', arguments: '{}' }] },
+    { role: 'tool', toolCallId: 'c1', content: '12:00' },
+    { role: 'user', content: 'thanks' }
+  ]
+  for (const toolChoice of ['auto', 'none', 'required', { name: 'now' }] as const) {
+    for (const tools of [undefined, []]) {
+      const body = toOpenAiChatRequest('m', { messages: history, tools, toolChoice, parallelToolCalls: false }, NOT_STREAM)
+      assert.equal(body.tool_choice, undefined, `tool_choice ${JSON.stringify(toolChoice)} with tools ${JSON.stringify(tools)}`)
+      assert.equal(body.parallel_tool_calls, undefined)
+      assert.equal(body.tools, undefined)
+    }
+  }
+  const withTools = toOpenAiChatRequest('m', { messages: history, tools: [{ name: 'now' }], toolChoice: 'none' }, NOT_STREAM)
+  assert.equal(withTools.tool_choice, 'none')
+})
+
 test('to-openai-chat-request: every tool choice and response format', function () {
   assert.equal(toOpenAiChatToolChoice('auto'), 'auto')
   assert.equal(toOpenAiChatToolChoice('none'), 'none')

@@ -32,10 +32,12 @@ import type { BatchIterator } from './event-batches.ts'
 import { eventBatches } from './event-batches.ts'
 import { DeadlineQueues } from './deadlines.ts'
 import { UpstreamCall } from './upstream-call.ts'
-import { requestWhole } from './whole-response.ts'
+import { AnswerTooLargeError, requestWhole } from './whole-response.ts'
 
 /** Most bytes of an error body read to build the error message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
+/** Most bytes of one stream frame held while it is incomplete. */
+const MAX_FRAME_BYTES = 16 * 1024 * 1024
 
 /** What the transport needs to speak to one configured provider. */
 export interface TransportOptions {
@@ -103,6 +105,8 @@ export function createTransport (options: TransportOptions): Transport {
       result = withCause(new AiAbortedError(), error)
     } else if (isAiError(error)) {
       result = error
+    } else if (error instanceof AnswerTooLargeError) {
+      result = withCause(new AiProviderMalformedResponseError(call.label, error.message), error)
     } else {
       result = withCause(new AiProviderNetworkError(call.label, networkMessage(error)), error)
     }
@@ -205,12 +209,16 @@ export function createTransport (options: TransportOptions): Transport {
       })
       let sawText = false
       let ending: ProviderStreamEnd | undefined
+      /** Bytes received since a frame last ended: one frame is bounded, whatever an upstream sends. */
+      let sinceFrame = 0
 
       for await (const chunk of response.body) {
         call.touch()
         // After the terminator only the end of the body is awaited, so the socket can be reused.
         if (ending !== undefined) continue
         parser.push(chunk)
+        sinceFrame = frames.length > 0 || eventError !== undefined ? 0 : sinceFrame + chunk.length
+        if (sinceFrame > MAX_FRAME_BYTES) throw new AiProviderMalformedResponseError(call.label, `a stream frame is larger than ${MAX_FRAME_BYTES} bytes`)
         const batch: ProviderStreamEvent[] = []
         let failed = false
         let parseError: unknown

@@ -42,6 +42,17 @@ export class ResponseAbortedError extends Error {
   }
 }
 
+/** A 2xx answer over the size the transport accepts: internal, turned into AI_PROVIDER_MALFORMED_RESPONSE. */
+export class AnswerTooLargeError extends Error {
+  constructor (maxBytes: number) {
+    super(`the answer is larger than ${maxBytes} bytes`)
+    this.name = 'AnswerTooLargeError'
+  }
+}
+
+/** Most bytes of a 2xx answer kept in memory: an upstream that sends more is refused, not buffered. */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024
+
 /**
  * Sends `options` and reads the answer whole. The signal aborts the exchange at any point,
  * even while it waits for a connection in the pool; an error answer is read up to
@@ -171,6 +182,12 @@ class WholeResponseHandler implements Dispatcher.DispatchHandler {
     if (this.statusCode > 299 && this.size >= this.maxErrorBytes) {
       // Enough of an error body to say what it is: answer now and drop the rest with its socket.
       this.succeed()
+      return false
+    }
+    if (this.size > MAX_ANSWER_BYTES) {
+      // Memory is bounded by configuration, never by what an upstream sends.
+      this.fail(new AnswerTooLargeError(MAX_ANSWER_BYTES))
+      this.stopExchange()
       return false
     }
     return true

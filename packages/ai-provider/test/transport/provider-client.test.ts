@@ -381,3 +381,27 @@ test('a frame that gives several events (tool calls completed together, then the
   ])
   assert.equal(await stream.nextBatch(), undefined)
 })
+
+test('an upstream that sends an endless answer or stream frame is refused, not buffered', async function (t) {
+  const megabyte = 'x'.repeat(1024 * 1024)
+  const { server, url } = await startServer(function answer (request, response, body) {
+    const stream = JSON.parse(body).stream === true
+    response.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' })
+    // 40 MiB without a frame's end (stream) or of one JSON answer: more than the transport holds.
+    if (stream) response.write('data: {"choices":[{"delta":{"content":"')
+    else response.write('{"choices":[{"message":{"content":"')
+    let sent = 0
+    function more (): void {
+      while (sent < 40 && response.write(megabyte)) sent++
+      if (sent < 40 && !response.destroyed) response.once('drain', more)
+    }
+    response.on('close', () => { sent = 40 })
+    more()
+  })
+  const client = createProviderClient(providerOptions('openai', url), { logger: silentLogger })
+  t.after(async () => { await client.close(); await stopServer(server) })
+  const whole = await readError(() => client.complete('m', input, { timeout: 20_000 }))
+  assert.equal(whole.code, 'AI_PROVIDER_MALFORMED_RESPONSE')
+  assert.match(whole.message, /larger than 33554432 bytes/)
+  await assert.rejects(collect(client.stream('m', input, { timeout: 20_000 })), { code: 'AI_PROVIDER_MALFORMED_RESPONSE', message: /frame is larger than 16777216 bytes/ })
+})

@@ -148,7 +148,7 @@ const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'tokens', 'requestTimeout', 'retr
 const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout', 'streamLease', 'maxDetachedStreams']
 const RESTORE_KEYS = ['rateLimit', 'retry', 'timeout', 'providerCommunicationError', 'providerExceededError'] as const
 const TOP_KEYS = ['providers', 'models', 'limits', 'restore', 'storage', 'callerBudget', 'usage', 'embeddings']
-const MEMORY_STORAGE_KEYS = ['type', 'maxSessions']
+const MEMORY_STORAGE_KEYS = ['type', 'maxSessions', 'maxBytes']
 const VALKEY_STORAGE_KEYS = ['type', 'url', 'host', 'port', 'username', 'password', 'database', 'tls', 'keyPrefix', 'connectTimeout', 'commandTimeout', 'client', 'cluster', 'sentinels', 'name', 'sentinelUsername', 'sentinelPassword']
 
 const DEFAULT_LIMITS: NormalizedModelLimits = {
@@ -408,6 +408,7 @@ function normalizeStorage (value: unknown): StorageOptions {
   if (value.type === 'memory') {
     const input = objectAt(value, 'storage', MEMORY_STORAGE_KEYS)
     if (input.maxSessions !== undefined) positiveInteger(input.maxSessions, 'storage.maxSessions')
+    if (input.maxBytes !== undefined) positiveInteger(input.maxBytes, 'storage.maxBytes')
     return Object.freeze({ ...input }) as unknown as StorageOptions
   }
   if (value.type === 'valkey') return normalizeValkeyStorage(objectAt(value, 'storage', VALKEY_STORAGE_KEYS))

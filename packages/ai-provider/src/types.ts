@@ -190,6 +190,13 @@ export interface MemoryStorageOptions {
   type: 'memory'
   /** Most sessions kept at once; the least recently written is evicted beyond it. Default 100000. */
   maxSessions?: number
+  /**
+   * Most data kept at once, in characters of what is stored (about bytes for ASCII text; base64
+   * images are ASCII): turns, event logs and values, plus ~200 per key. Beyond it the least
+   * recently written keys are evicted, as beyond `maxSessions`: what bounds memory when sessions
+   * are large (whole conversations, images). Default 536870912 (512 Mi).
+   */
+  maxBytes?: number
 }
 
 /** Where a Valkey node (or a Sentinel) listens: `'host:port'` or `{ host, port }`. */

@@ -1673,6 +1673,10 @@ export interface Ai {
      */
     maxSessions?: number;
     /**
+     * memory: most data kept at once, in characters of what is stored (about bytes: turns, event logs, values, ~200 per key); the least recently written keys are evicted beyond it. Bounds memory when sessions are large (whole conversations, base64 images). Default 536870912.
+     */
+    maxBytes?: number;
+    /**
      * valkey: `redis://` or `rediss://` URL. Takes precedence over host/port/username/password/database.
      */
     url?: string;

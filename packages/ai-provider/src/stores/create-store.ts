@@ -13,6 +13,9 @@ const KEYS_PER_SESSION = 6
 // ~100 B per further delta, so the cap is a few hundred MB for short answers in one process.
 // Sessions of long streamed answers weigh more: lower `maxSessions` (or use Valkey) for those.
 const DEFAULT_MAX_SESSIONS = 100_000
+// Sessions that hold whole conversations (a stateless client's every request, images as base64)
+// are bounded by size as well as by count.
+const DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 
 /** Build the store that `storage` describes. */
 export async function createStore (storage: StorageOptions, deps: { logger: Logger, clock: Clock }): Promise<AiStore> {
@@ -21,6 +24,7 @@ export async function createStore (storage: StorageOptions, deps: { logger: Logg
   }
   return createMemoryStore({
     clock: deps.clock,
-    maxKeys: (storage.maxSessions ?? DEFAULT_MAX_SESSIONS) * KEYS_PER_SESSION
+    maxKeys: (storage.maxSessions ?? DEFAULT_MAX_SESSIONS) * KEYS_PER_SESSION,
+    maxBytes: storage.maxBytes ?? DEFAULT_MAX_BYTES
   })
 }

@@ -39,6 +39,13 @@ export interface MemoryStoreOptions {
    * further word-sized delta).
    */
   maxKeys?: number
+  /**
+   * Most characters of stored data at once (values, turns, event logs, with a small overhead per
+   * key); the least recently written keys are evicted beyond it, as beyond `maxKeys`. What bounds
+   * memory when sessions are large (whole conversations, images as base64). Default: no bound
+   * but `maxKeys`.
+   */
+  maxBytes?: number
   /** Milliseconds between sweeps of expired keys: how late an expired key can be reclaimed. Default 1000. */
   sweepInterval?: number
   /**
@@ -57,6 +64,8 @@ interface EventLog {
   data: string[]
   firstId: number
   sequence: number
+  /** Characters of `data`, kept as events are appended (a log is never summed again). */
+  chars: number
 }
 
 /** A counter hash: a spend window (with the id it was opened with) or a day's usage (id ''). */
@@ -92,6 +101,8 @@ interface Slot {
   kind: Kind
   data: Held[Kind]
   expiresAt: number
+  /** What the key counts for in `maxBytes`: its data's characters and a fixed overhead. */
+  bytes: number
   /** Owned by the expiry wheel. */
   bucket: number
   /** Owned by the expiry wheel. */
@@ -104,10 +115,31 @@ interface Slot {
 
 /** Entries without TTL never expire. */
 const FOREVER = Number.POSITIVE_INFINITY
+/** What a key weighs beyond its data (its slot and Map entry), counted in `maxBytes`. */
+const KEY_OVERHEAD = 200
+
+/** The characters a key's data holds (a list has at most `historyLength` items; a log keeps its own count). */
+function charsOf (kind: Kind, data: Held[Kind]): number {
+  switch (kind) {
+    case 'value': return (data as string).length
+    case 'counter': return 8
+    case 'log': return (data as EventLog).chars
+    case 'hash': return (data as CounterHash).counters.size * 48
+    case 'list': {
+      if (typeof data === 'string') return data.length
+      let chars = 0
+      for (const item of data as string[]) chars += item.length
+      return chars
+    }
+  }
+}
 
 export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
   const clock = options.clock ?? systemClock
   const maxKeys = options.maxKeys ?? 600_000
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
+  /** The `bytes` of every slot. */
+  let bytes = 0
   const maxHashFields = options.maxHashFields ?? 100_000
   let windowIds = 0
   const slots = new Map<string, Slot>()
@@ -133,6 +165,7 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
   }
 
   function remove (slot: Slot): void {
+    bytes -= slot.bytes
     unlink(slot)
     wheel.unschedule(slot)
     slots.delete(slot.key)
@@ -158,12 +191,14 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
   // Writes take the slot their caller already looked up (or undefined for a new key): one Map
   // lookup per operation. A write makes the key the newest; beyond maxKeys the oldest go.
   function write<K extends Kind> (slot: Slot | undefined, key: string, kind: K, data: Held[K], expiresAt: number): void {
+    const weight = KEY_OVERHEAD + key.length + charsOf(kind, data)
     if (slot === undefined) {
       const created: Slot = {
         key,
         kind,
         data,
         expiresAt,
+        bytes: weight,
         bucket: NOT_QUEUED,
         previousInBucket: undefined,
         nextInBucket: undefined,
@@ -173,29 +208,40 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
       slots.set(key, created)
       append(created)
       wheel.schedule(created)
-      // A non-empty list has an oldest slot.
-      while (slots.size > maxKeys) remove(oldest as Slot)
+      bytes += weight
+      evictBeyondBounds(created)
       return
     }
     slot.kind = kind
     slot.data = data
     slot.expiresAt = expiresAt
+    bytes += weight - slot.bytes
+    slot.bytes = weight
     wheel.schedule(slot)
     if (slot !== newest) {
       unlink(slot)
       append(slot)
     }
+    if (bytes > maxBytes) evictBeyondBounds(slot)
+  }
+
+  /** Evict the least recently written keys while over a bound; never `written`, the newest. */
+  function evictBeyondBounds (written: Slot): void {
+    while ((slots.size > maxKeys || bytes > maxBytes) && oldest !== undefined && oldest !== written) remove(oldest)
   }
 
   /** Append to a log and tell its followers; returns the first id. */
   function appendToLog (key: string, data: readonly string[], ttlMs: number): number {
     const now = clock.now()
     const slot = live(key, now)
-    const log = slot?.kind === 'log' ? slot.data as EventLog : { data: [], firstId: 1, sequence: 0 }
+    const log = slot?.kind === 'log' ? slot.data as EventLog : { data: [], firstId: 1, sequence: 0, chars: 0 }
     const first = log.sequence + 1
     if (data.length === 0) return first
     if (log.data.length === 0) log.firstId = first
-    for (let i = 0; i < data.length; i++) log.data.push(data[i])
+    for (let i = 0; i < data.length; i++) {
+      log.data.push(data[i])
+      log.chars += data[i].length
+    }
     log.sequence += data.length
     write(slot, key, 'log', log, now + ttlMs)
     const followers = listeners.get(key)
@@ -377,8 +423,13 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
 
     async clearEvents (key: string, condition?: WriteCondition): Promise<boolean> {
       if (!holds(condition)) return false
-      const log = read(key, 'log')
-      if (log !== undefined) log.data = []
+      const slot = live(key, clock.now())
+      if (slot?.kind !== 'log') return true
+      const log = slot.data as EventLog
+      log.data = []
+      log.chars = 0
+      bytes -= slot.bytes - KEY_OVERHEAD - key.length
+      slot.bytes = KEY_OVERHEAD + key.length
       return true
     },
 

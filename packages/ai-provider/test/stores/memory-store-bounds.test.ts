@@ -48,3 +48,28 @@ test('the memory store keeps write order when a hot key is rewritten between oth
   // The counter was never evicted: its count goes on.
   assert.equal((await store.consume('rate', 1000, 60_000)).count, 102)
 })
+
+test('the memory store evicts the oldest writes beyond maxBytes: values, lists and logs by their size', async (t) => {
+  const store = createMemoryStore({ maxBytes: 10_000 })
+  t.after(() => store.close())
+  const kilo = 'k'.repeat(1000)
+  await store.set('old', kilo.repeat(3))
+  await store.listPush('turns', kilo, 50, 60_000)
+  await store.listPush('turns', kilo, 50, 60_000)
+  await store.appendEvents?.('events', [kilo, kilo], 60_000)
+  assert.equal(await store.get('old'), kilo.repeat(3), 'about 7 000 held: nothing evicted yet')
+  // 4 000 more: the oldest write goes, the rest stays.
+  await store.set('new', kilo.repeat(4))
+  assert.equal(await store.get('old'), undefined)
+  assert.equal((await store.listRange('turns')).length, 2)
+  assert.equal((await store.readEvents('events', 0)).length, 2)
+  // A cleared log weighs nothing any more: room for more without evicting.
+  await store.clearEvents('events')
+  await store.set('more', kilo.repeat(2))
+  assert.equal((await store.listRange('turns')).length, 2)
+  assert.equal(await store.get('new'), kilo.repeat(4))
+  // One key larger than the bound is kept (alone): the newest write is never evicted.
+  await store.set('huge', kilo.repeat(20))
+  assert.equal(await store.get('huge'), kilo.repeat(20))
+  assert.equal(await store.get('new'), undefined)
+})

@@ -170,6 +170,7 @@ const storage = {
   properties: {
     type: { type: 'string', enum: ['memory', 'valkey'], default: 'memory', description: '`memory` (one process) or `valkey` (shared by every instance pointing at the same server).' },
     maxSessions: { type: 'integer', minimum: 1, description: 'memory: most sessions kept at once; the least recently written is evicted beyond it. Default 100000.' },
+    maxBytes: { type: 'integer', minimum: 1, description: 'memory: most data kept at once, in characters of what is stored (about bytes: turns, event logs, values, ~200 per key); the least recently written keys are evicted beyond it. Bounds memory when sessions are large (whole conversations, base64 images). Default 536870912.' },
     url: { type: 'string', description: 'valkey: `redis://` or `rediss://` URL. Takes precedence over host/port/username/password/database.' },
     host: { type: 'string', description: 'valkey: host. Default `127.0.0.1`.' },
     port: { type: 'integer', minimum: 1, maximum: 65535, description: 'valkey: port. Default 6379.' },

@@ -227,7 +227,11 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): AiStore {
 
   /** Evict the least recently written keys while over a bound; never `written`, the newest. */
   function evictBeyondBounds (written: Slot): void {
-    while ((slots.size > maxKeys || bytes > maxBytes) && oldest !== undefined && oldest !== written) remove(oldest)
+    while (slots.size > maxKeys || bytes > maxBytes) {
+      const candidate = oldest
+      if (candidate === undefined || candidate === written) return
+      remove(candidate)
+    }
   }
 
   /** Append to a log and tell its followers; returns the first id. */

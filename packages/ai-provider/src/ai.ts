@@ -11,6 +11,7 @@ import type { ChainContext } from './chain/fallback-chain.ts'
 import type { OpenSession } from './sessions/sessions.ts'
 import type { ObservedRequest } from './observer.ts'
 import type { TurnInput } from './sessions/turn-input.ts'
+import { AiStreamNotResumableError } from './errors.ts'
 import { AiAbortedError, AiBadRequestError, AiModelNotConfiguredError, AiModelTypeMismatchError, AiNoModelOfTypeError, AiSessionNotFoundError, AiShuttingDownError } from './errors.ts'
 import { normalizeOptions } from './options.ts'
 import { AiObservers } from './observer.ts'
@@ -188,6 +189,9 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     // As for a prompt: the chain reads the state of each model it tries; a resumable request
     // reads its session's stream state alongside the session.
     const turn = { request, input, needs, candidates, observed }
+    if (request.resumeOnly === true && (request.sessionId === undefined || request.resume === false)) {
+      throw new AiBadRequestError('resumeOnly needs a sessionId and resume')
+    }
     if (request.sessionId === undefined) return turns.start(turn, sessions.create(request))
     if (request.resume === false) return turns.start(turn, await sessions.open(request))
     const afterId = parseEventId(request.lastEventId)
@@ -209,6 +213,8 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
         return resumed
       }
     }
+    // A retrieve of an answer that is not there (another turn took the log, or it expired) never asks a model.
+    if (request.resumeOnly === true) throw new AiStreamNotResumableError(request.sessionId)
     return turns.start(turn, session)
   }
 

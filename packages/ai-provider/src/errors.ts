@@ -42,5 +42,6 @@ export const AiAbortedError = createError('AI_ABORTED', 'The request was aborted
 export const AiStreamSupersededError = createError('AI_STREAM_SUPERSEDED', 'A new turn of this session replaced this answer', 409)
 export const AiStreamCancelledError = createError('AI_STREAM_CANCELLED', 'The answer was cancelled (DELETE of the session\'s stream)', 499)
 export const AiGenerationTimeoutError = createError<[number]>('AI_GENERATION_TIMEOUT', 'The answer was stopped after limits.maxGenerationTime (%d ms)', 504)
+export const AiStreamNotResumableError = createError<[string]>('AI_STREAM_NOT_RESUMABLE', 'Session "%s" has no answer to this request to follow or replay', 409)
 export const AiStreamInterruptedError = createError('AI_STREAM_INTERRUPTED', 'The answer was interrupted: the instance generating it stopped before its end', 503)
 export const AiShuttingDownError = createError('AI_SHUTTING_DOWN', 'The server is shutting down', 503)

@@ -403,6 +403,11 @@ export interface AiStreamRequest extends AiRequest {
   lastEventId?: string
   /** Overrides the model's `limits.onDisconnect` for this request. */
   onDisconnect?: OnDisconnect
+  /**
+   * Only follow or replay the session's answer to this input, never start a new turn (a
+   * retrieve, not a question): AI_STREAM_NOT_RESUMABLE (409) when there is none.
+   */
+  resumeOnly?: boolean
 }
 
 /** A complete answer. */

@@ -1916,6 +1916,10 @@ export interface Ai {
    */
   maxMessages?: number;
   /**
+   * Most tools one request defines, on every route; more is 413 AI_REQUEST_TOO_LARGE. Default 128.
+   */
+  maxTools?: number;
+  /**
    * Milliseconds for a request body to arrive in full once its headers are in; past it the answer is 408 AI_REQUEST_TIMEOUT and the connection is closed. Also the time Node gives the headers themselves (at most 60000). Default 30000.
    */
   bodyTimeout?: number;

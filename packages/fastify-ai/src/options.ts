@@ -95,6 +95,8 @@ export interface FastifyAiOptions extends Partial<AiOptions> {
    * the OpenAI route the `messages`. More is 413 `AI_REQUEST_TOO_LARGE`. Default 1000.
    */
   maxMessages?: number
+  /** Most tools one request defines, on every route. More is 413 `AI_REQUEST_TOO_LARGE`. Default 128. */
+  maxTools?: number
   /**
    * Milliseconds for a request body to arrive in full once its headers are in; past it the answer
    * is 408 `AI_REQUEST_TIMEOUT` and the connection is closed. Default 30000.
@@ -322,7 +324,8 @@ export function normalizeHttpOptions (options: FastifyAiOptions): HttpOptions {
     heartbeatInterval: checkPositiveInteger('heartbeatInterval', options.heartbeatInterval, 15000),
     limits: Object.freeze({
       maxPromptLength: checkPositiveInteger('maxPromptLength', options.maxPromptLength, DEFAULT_REQUEST_LIMITS.maxPromptLength),
-      maxMessages: checkPositiveInteger('maxMessages', options.maxMessages, DEFAULT_REQUEST_LIMITS.maxMessages)
+      maxMessages: checkPositiveInteger('maxMessages', options.maxMessages, DEFAULT_REQUEST_LIMITS.maxMessages),
+      maxTools: checkPositiveInteger('maxTools', options.maxTools, DEFAULT_REQUEST_LIMITS.maxTools)
     }),
     bodyTimeout: checkMilliseconds('bodyTimeout', options.bodyTimeout, 30000),
     bodyLimit: Object.freeze(checkBodyLimits(options.bodyLimit)),

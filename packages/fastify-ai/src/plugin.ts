@@ -116,7 +116,8 @@ async function gatewayRoutes (fastify: FastifyInstance, { ai, http, live, answer
         headerSessionIdName: http.headerSessionIdName,
         heartbeatInterval: http.heartbeatInterval,
         getOwner: http.getOwner,
-        getCaller: http.getCaller
+        getCaller: http.getCaller,
+        requestLimits: http.limits
       })
     })
   }

@@ -1,7 +1,7 @@
 // One set of request limits for every route (SPEC §14): the /api/v1 routes and the OpenAI-compatible
 // one count messages and measure texts the same way and answer the same code, 413
 // AI_REQUEST_TOO_LARGE. The size of the body itself is Fastify's `bodyLimit`, checked before
-// parsing on every route alike (413 AI_BODY_TOO_LARGE). There are no tools yet, so no tool count.
+// parsing on every route alike (413 AI_BODY_TOO_LARGE). Tools are counted too (`maxTools`).
 
 import { AiRequestTooLargeError } from './errors.ts'
 
@@ -11,10 +11,12 @@ export interface RequestLimits {
   readonly maxPromptLength: number
   /** Most messages in one request: on /api/v1 the prompt, the context and two per history turn; on the OpenAI route `messages`. */
   readonly maxMessages: number
+  /** Most tools one request defines (OpenAI's own cap is 128). */
+  readonly maxTools: number
 }
 
-/** The defaults of `maxPromptLength` and `maxMessages`. */
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = Object.freeze({ maxPromptLength: 100000, maxMessages: 1000 })
+/** The defaults of `maxPromptLength`, `maxMessages` and `maxTools`. */
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = Object.freeze({ maxPromptLength: 100000, maxMessages: 1000, maxTools: 128 })
 
 /** One message of a request as the limits see it. */
 export interface LimitedMessage {
@@ -34,7 +36,10 @@ function tooLarge (message: string, field: string, limit: keyof RequestLimits, m
  * Hold a request's messages to the limits. `countField` names what grows the count (`history`,
  * `messages`) in the error. Throws AI_REQUEST_TOO_LARGE naming the limit and the field.
  */
-export function checkRequestLimits (limits: RequestLimits, messages: LimitedMessage[], countField: string): void {
+export function checkRequestLimits (limits: RequestLimits, messages: LimitedMessage[], countField: string, tools?: readonly unknown[]): void {
+  if (tools !== undefined && tools.length > limits.maxTools) {
+    throw tooLarge(`The request defines ${tools.length} tools, more than maxTools (${limits.maxTools})`, 'tools', 'maxTools', limits.maxTools, tools.length)
+  }
   if (messages.length > limits.maxMessages) {
     throw tooLarge(`The request has ${messages.length} messages, more than maxMessages (${limits.maxMessages})`, countField, 'maxMessages', limits.maxMessages, messages.length)
   }

@@ -77,3 +77,25 @@ test('a body over bodyLimit is 413 AI_BODY_TOO_LARGE on every route', async (t) 
 test('maxMessages must be a positive integer', async (t) => {
   await assert.rejects(startGateway(t, { plugin: { maxMessages: 0 } }), /maxMessages must be a positive integer, got 0/)
 })
+
+test('maxTools holds every route, and the Responses and count_tokens routes hold their texts too', async (t) => {
+  const { url, mock } = await startGateway(t, { plugin: { maxTools: 2, maxPromptLength: 20, routes: true } })
+  const tool = (name: string) => ({ name, parameters: { type: 'object' } })
+  const openAiTool = (name: string) => ({ type: 'function', function: tool(name) })
+  const cases: Array<[string, unknown, number]> = [
+    ['/api/v1/prompt', { prompt: 'hi', tools: [tool('a'), tool('b'), tool('c')] }, 413],
+    ['/v1/chat/completions', { model: 'default', messages: [{ role: 'user', content: 'hi' }], tools: [openAiTool('a'), openAiTool('b'), openAiTool('c')] }, 413],
+    ['/v1/responses', { model: 'default', input: 'hi', tools: [{ type: 'function', ...tool('a') }, { type: 'function', ...tool('b') }, { type: 'function', ...tool('c') }] }, 413],
+    ['/v1/messages', { model: 'default', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], tools: ['a', 'b', 'c'].map((name) => ({ name, input_schema: { type: 'object' } })) }, 413],
+    ['/v1/responses', { model: 'default', input: 'a question longer than twenty characters' }, 413],
+    ['/v1/responses', { model: 'default', input: 'hi', instructions: 'instructions longer than twenty characters' }, 413],
+    ['/v1/messages/count_tokens', { model: 'default', messages: [{ role: 'user', content: 'a question longer than twenty characters' }] }, 413]
+  ]
+  for (const [path, body, status] of cases) {
+    const response = await postJson(`${url}${path}`, body, { headers: { 'anthropic-version': '2023-06-01' } })
+    assert.equal(response.status, status, `${path}: ${await response.text()}`)
+  }
+  assert.equal(mock.requests.length, 0)
+  const accepted = await postJson(`${url}/api/v1/prompt`, { prompt: 'hi', tools: [tool('a'), tool('b')] })
+  assert.equal(accepted.status, 200)
+})

@@ -292,6 +292,7 @@ export const ai = {
     heartbeatInterval: { type: 'integer', minimum: 1, description: 'Milliseconds between `: ping` comments on an idle stream. Default 15000.' },
     maxPromptLength: { type: 'integer', minimum: 1, description: 'Longest text of one message, in characters (the prompt, the context, each history turn, each OpenAI message); longer is 413 AI_REQUEST_TOO_LARGE on every route. Default 100000.' },
     maxMessages: { type: 'integer', minimum: 1, description: 'Most messages in one request (on /api/v1 the prompt, the context and two per history turn; on the OpenAI route `messages`); more is 413 AI_REQUEST_TOO_LARGE. Default 1000.' },
+    maxTools: { type: 'integer', minimum: 1, description: 'Most tools one request defines, on every route; more is 413 AI_REQUEST_TOO_LARGE. Default 128.' },
     bodyTimeout: { type: 'integer', minimum: 1, maximum: 2147483647, description: 'Milliseconds for a request body to arrive in full once its headers are in; past it the answer is 408 AI_REQUEST_TIMEOUT and the connection is closed. Also the time Node gives the headers themselves (at most 60000). Default 30000.' },
     bodyLimit: {
       type: 'object',

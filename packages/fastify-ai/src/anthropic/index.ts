@@ -79,7 +79,7 @@ async function buildAiRequest (input: AnthropicMessagesInput, resolveModel: Anth
 function checkLimits (limits: RequestLimits, input: AnthropicMessagesInput): void {
   checkRequestLimits(limits, input.messages.map(function limitedMessage (message) {
     return { field: message.role === 'system' ? 'system' : 'messages', text: contentText(message.content) }
-  }), 'messages')
+  }), 'messages', input.tools)
 }
 
 /**
@@ -125,7 +125,9 @@ export async function anthropicRoutes (fastify: FastifyInstance, options: Anthro
     }
 
     // A Messages request is always a new turn: never attach to or replay an earlier answer.
-    const stream = await fastify.ai.stream({ ...aiRequest, resume: false })
+    // Nobody can resume this answer (a Messages request is always a new turn): when its client
+    // leaves, it stops after detachTimeout instead of paying for tokens nobody reads.
+    const stream = await fastify.ai.stream({ ...aiRequest, resume: false, onDisconnect: 'abort' })
     setSessionHeader(reply, headerName, stream.sessionId)
     await sendAnthropicStream(reply, stream, {
       header: { id, model: stream.model },
@@ -139,6 +141,7 @@ export async function anthropicRoutes (fastify: FastifyInstance, options: Anthro
 
   fastify.post('/messages/count_tokens', async function countTokens (request): Promise<AnthropicCountTokensResponse> {
     const input = fromAnthropicCountTokensRequest(request.body)
+    checkLimits(limits, input)
     // Counted by the target's provider when it can (a Claude model: Anthropic's own count_tokens),
     // else the core's estimate; a session's history counts as on /messages.
     const aiRequest = await buildAiRequest(input, options.resolveModel, readSessionHeader(request, headerName))

@@ -104,7 +104,7 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
     const chat = fromOpenAiChatRequest(request.body)
     checkRequestLimits(limits, chat.messages.map(function limitedMessage (message, index) {
       return { field: `messages[${index}].content`, text: contentText(message.content) }
-    }), 'messages')
+    }), 'messages', chat.tools)
     // The caller continues a server-side session by sending its id back in the header.
     const sessionId = readSessionHeader(request, headerName)
     const start = turnStart(chat.messages, sessionId)
@@ -124,7 +124,9 @@ export async function openaiRoutes (fastify: FastifyInstance, options: OpenAiRou
     }
 
     // An OpenAI request is always a new turn: never attach to or replay an earlier answer.
-    const stream = await fastify.ai.stream({ ...aiRequest, resume: false }).catch(function nameParam (error: unknown) { throw inOpenAiTerms(error, start) })
+    // Nobody can resume this answer (an OpenAI request is always a new turn): when its client
+    // leaves, it stops after detachTimeout instead of paying for tokens nobody reads.
+    const stream = await fastify.ai.stream({ ...aiRequest, resume: false, onDisconnect: 'abort' }).catch(function nameParam (error: unknown) { throw inOpenAiTerms(error, start) })
     setSessionHeader(reply, headerName, stream.sessionId)
     await sendChatStream(reply, stream, {
       header: { id, created: unixSeconds(), model: stream.model, includeUsage: chat.includeUsage },

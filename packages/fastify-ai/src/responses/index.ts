@@ -10,11 +10,13 @@
 import { randomUUID } from 'node:crypto'
 import type { AiRequest, AiStreamEvent, OpenAiResponsesInput, ResponsesResponse } from '@platformatic/ai-provider'
 import {
-  createOpenAiResponsesStreamWriter, fromOpenAiResponsesRequest, responsesParameterError, toOpenAiResponsesAnswer,
+  contentText, createOpenAiResponsesStreamWriter, fromOpenAiResponsesRequest, responsesParameterError, toOpenAiResponsesAnswer,
   toOpenAiResponsesShell
 } from '@platformatic/ai-provider'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { setSessionHeader } from '../session-header.ts'
+import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
+import type { LimitedMessage, RequestLimits } from '../request-limits.ts'
 import type { ResponseRecord } from './response-records.ts'
 import { createResponseRecords } from './response-records.ts'
 import { sendResponsesStream } from './responses-stream.ts'
@@ -32,6 +34,8 @@ export interface ResponsesRoutesOptions {
   heartbeatInterval?: number
   getOwner?: (request: FastifyRequest) => string | undefined
   getCaller?: (request: FastifyRequest) => string | undefined
+  /** `maxPromptLength`, `maxMessages` and `maxTools`, as on every route. */
+  requestLimits?: RequestLimits
 }
 
 interface IdParams { id: string }
@@ -74,6 +78,7 @@ function readStartingAfter (query: RetrieveQuery): number {
 export async function responsesRoutes (fastify: FastifyInstance, options: ResponsesRoutesOptions): Promise<void> {
   const headerName = (options.headerSessionIdName ?? 'x-session-id').toLowerCase()
   const heartbeatInterval = options.heartbeatInterval ?? 15000
+  const limits = options.requestLimits ?? DEFAULT_REQUEST_LIMITS
   const records = createResponseRecords(fastify.ai.store, options.ttlMs)
   const shutdown = new AbortController()
   fastify.addHook('preClose', async function endResponsesStreams () {
@@ -87,6 +92,11 @@ export async function responsesRoutes (fastify: FastifyInstance, options: Respon
 
   fastify.post('/responses', async function createResponse (request, reply) {
     const input = fromOpenAiResponsesRequest(request.body)
+    const limited: LimitedMessage[] = input.messages.map(function limitedItem (message, index) {
+      return { field: `input[${index}]`, text: contentText(message.content) }
+    })
+    if (input.instructions !== undefined) limited.unshift({ field: 'instructions', text: input.instructions })
+    checkRequestLimits(limits, limited, 'input', input.tools)
     const aiRequest = buildAiRequest(input, options.resolveModel(input.model))
     const owner = options.getOwner?.(request)
     if (owner !== undefined) aiRequest.owner = owner
@@ -96,9 +106,6 @@ export async function responsesRoutes (fastify: FastifyInstance, options: Respon
       // Continuing a stored conversation stores the turn in it: nothing to keep apart.
       if (!input.store) throw responsesParameterError('store', 'store: false cannot be used with previous_response_id: the conversation it continues is stored', 'unsupported_value')
       const previous = await records.read(input.previousResponseId, owner)
-      if (!await records.isHead(input.previousResponseId, previous.sessionId)) {
-        throw responsesParameterError('previous_response_id', `Response "${input.previousResponseId}" is not the latest of its conversation: only the latest response can be continued (branching is not supported)`)
-      }
       aiRequest.sessionId = previous.sessionId
     }
     const controller = abortWhenClientLeaves(reply)
@@ -106,52 +113,74 @@ export async function responsesRoutes (fastify: FastifyInstance, options: Respon
     const id = `resp_${randomUUID().replaceAll('-', '')}`
     const startedAt = new Date().toISOString()
     const identity = { id, createdAt: unixSeconds(), model: '' }
-
-    if (!input.stream) {
-      const answer = await fastify.ai.request(aiRequest)
-      const response = toOpenAiResponsesAnswer(toOpenAiResponsesShell(input, { ...identity, model: answer.model }), answer)
-      if (input.store) {
-        await records.write(id, { sessionId: answer.sessionId, owner, response, startedAt }, true)
-        setSessionHeader(reply, headerName, answer.sessionId)
-      } else {
-        await forgetSession(answer.sessionId, owner)
+    const previousId = input.previousResponseId
+    if (previousId !== undefined) {
+      // Claimed atomically before any model is asked: two requests continuing one response never
+      // both get in (the second would see the first's turn in its conversation).
+      if (!await records.claimHead(aiRequest.sessionId as string, previousId, id)) {
+        throw responsesParameterError('previous_response_id', `Response "${previousId}" is not the latest of its conversation: only the latest response can be continued (branching is not supported)`)
       }
-      return response
+      try {
+        return await answerResponse()
+      } catch (error) {
+        // Nothing was answered: the conversation's latest response is the previous one again.
+        await records.releaseHead(aiRequest.sessionId as string, id, previousId).catch(function logged (storeError: unknown) {
+          request.log.warn({ err: storeError }, 'could not give a conversation its latest response back')
+        })
+        throw error
+      }
     }
+    return await answerResponse()
 
-    // A new response is always a new turn: never attach to or replay an earlier answer.
-    const stream = await fastify.ai.stream({ ...aiRequest, resume: false })
-    const events = stream.events[Symbol.asyncIterator]()
-    const shell = toOpenAiResponsesShell(input, { ...identity, model: stream.model })
-    let first: AiStreamEvent | undefined
-    try {
-      const read = await events.next()
-      first = read.done === true ? undefined : read.value
-      if (input.store) {
-        const record: ResponseRecord = { sessionId: stream.sessionId, owner, response: shell, startedAt }
-        if (first !== undefined) record.stream = { firstEventId: Number(first.id), messages: input.messages }
-        await records.write(id, record, true)
+    /** Ask the core, answer the client, store the response. */
+    async function answerResponse (): Promise<ResponsesResponse | undefined> {
+      if (!input.stream) {
+        const answer = await fastify.ai.request(aiRequest)
+        const response = toOpenAiResponsesAnswer(toOpenAiResponsesShell(input, { ...identity, model: answer.model }), answer)
+        if (input.store) {
+          await records.write(id, { sessionId: answer.sessionId, owner, response, startedAt }, true)
+          setSessionHeader(reply, headerName, answer.sessionId)
+        } else {
+          await forgetSession(answer.sessionId, owner)
+        }
+        return response
       }
-    } catch (error) {
-      await events.return?.().catch(function ignore () {})
-      throw error
+
+      // A new response is always a new turn: never attach to or replay an earlier answer.
+      const stream = await fastify.ai.stream({ ...aiRequest, resume: false })
+      const events = stream.events[Symbol.asyncIterator]()
+      const shell = toOpenAiResponsesShell(input, { ...identity, model: stream.model })
+      let first: AiStreamEvent | undefined
+      try {
+        const read = await events.next()
+        first = read.done === true ? undefined : read.value
+        if (input.store) {
+          const record: ResponseRecord = { sessionId: stream.sessionId, owner, response: shell, startedAt }
+          if (first !== undefined) record.stream = { firstEventId: Number(first.id), messages: input.messages }
+          await records.write(id, record, true)
+        }
+      } catch (error) {
+        await events.return?.().catch(function ignore () {})
+        throw error
+      }
+      if (input.store) setSessionHeader(reply, headerName, stream.sessionId)
+      await sendResponsesStream(reply, events, first, {
+        writer: createOpenAiResponsesStreamWriter(shell),
+        startingAfter: -1,
+        heartbeatInterval,
+        log: request.log,
+        shutdown: shutdown.signal,
+        abortRequest: function abortRequest () { controller.abort() },
+        onEnd: async function storeEnd (response: ResponsesResponse) {
+          if (!input.store) return
+          const record: ResponseRecord = { sessionId: stream.sessionId, owner, response, startedAt }
+          if (first !== undefined) record.stream = { firstEventId: Number(first.id), messages: input.messages }
+          await records.write(id, record, false)
+        }
+      })
+      if (!input.store) await forgetSession(stream.sessionId, owner)
+      return undefined
     }
-    if (input.store) setSessionHeader(reply, headerName, stream.sessionId)
-    await sendResponsesStream(reply, events, first, {
-      writer: createOpenAiResponsesStreamWriter(shell),
-      startingAfter: -1,
-      heartbeatInterval,
-      log: request.log,
-      shutdown: shutdown.signal,
-      abortRequest: function abortRequest () { controller.abort() },
-      onEnd: async function storeEnd (response: ResponsesResponse) {
-        if (!input.store) return
-        const record: ResponseRecord = { sessionId: stream.sessionId, owner, response, startedAt }
-        if (first !== undefined) record.stream = { firstEventId: Number(first.id), messages: input.messages }
-        await records.write(id, record, false)
-      }
-    })
-    if (!input.store) await forgetSession(stream.sessionId, owner)
   })
 
   fastify.get('/responses/:id', async function retrieveResponse (request: FastifyRequest<{ Params: IdParams, Querystring: RetrieveQuery }>, reply) {
@@ -177,6 +206,8 @@ export async function responsesRoutes (fastify: FastifyInstance, options: Respon
       messages: record.stream.messages,
       lastEventId: String(record.stream.firstEventId - 1),
       resume: true,
+      // A retrieve: when the log holds another turn now, an error, never a new (paid) answer.
+      resumeOnly: true,
       owner,
       signal: controller.signal
     })

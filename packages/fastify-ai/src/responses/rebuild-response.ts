@@ -9,12 +9,16 @@ import { toOpenAiResponsesAnswer } from '@platformatic/ai-provider'
 import type { ResponseRecord } from './response-records.ts'
 
 /**
- * The response of `record` as its session's turn says it ended: the first turn started at or
- * after the record's request (the response is its session's latest, so it is that turn); the
- * record as it is while no such turn exists (still being generated).
+ * The response of `record` as its session's turn says it ended: the turn started at or after the
+ * record's request with the record's own input (never another request's turn, whatever
+ * trimming dropped); the record as it is while no such turn exists (still being generated, or
+ * gone).
  */
 export function rebuildFromTurn (record: ResponseRecord, session: AiSession): ResponsesResponse {
-  const turn = session.turns.find(function startedWithIt (each) { return each.createdAt >= record.startedAt })
+  const asked = record.stream === undefined ? undefined : JSON.stringify(record.stream.messages)
+  const turn = session.turns.find(function startedWithIt (each) {
+    return each.createdAt >= record.startedAt && asked !== undefined && JSON.stringify(each.input ?? [{ role: 'user', content: each.prompt }]) === asked
+  })
   if (turn === undefined) return record.response
   if (turn.result === 'INTERRUPTED' || turn.result === 'FAILED') {
     return {

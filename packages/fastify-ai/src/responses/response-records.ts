@@ -40,6 +40,10 @@ export interface ResponseRecords {
   write (id: string, record: ResponseRecord, head: boolean): Promise<void>
   /** True when `id` is its session's latest response. */
   isHead (id: string, sessionId: string): Promise<boolean>
+  /** Make `id` the session's latest response in place of `previousId`, atomically; false when `previousId` is not the latest any more. */
+  claimHead (sessionId: string, previousId: string, id: string): Promise<boolean>
+  /** Give the session's head back to `previousId` when `id` still holds it (its request failed). */
+  releaseHead (sessionId: string, id: string, previousId: string): Promise<void>
   /** Forget a record; and its session's head when it is that. */
   remove (id: string, record: ResponseRecord): Promise<boolean>
 }
@@ -73,6 +77,14 @@ export function createResponseRecords (store: AiStore, ttlMs: number): ResponseR
     },
     async isHead (id, sessionId) {
       return await store.get(headKey(sessionId)) === id
+    },
+    async claimHead (sessionId, previousId, id) {
+      const key = headKey(sessionId)
+      return await store.set(key, id, ttlMs, { key, equals: previousId })
+    },
+    async releaseHead (sessionId, id, previousId) {
+      const key = headKey(sessionId)
+      await store.set(key, previousId, ttlMs, { key, equals: id })
     },
     async remove (id, record) {
       const head = await store.get(headKey(record.sessionId)) === id

@@ -58,7 +58,7 @@ function sessionIdOf (request: PromptRouteRequest, http: HttpOptions): string | 
  */
 export function toAiRequest (request: PromptRouteRequest, http: HttpOptions, signal: AbortSignal): AiRequest {
   const body = request.body
-  checkRequestLimits(http.limits, messagesOf(body), body.messages === undefined ? 'history' : 'messages')
+  checkRequestLimits(http.limits, messagesOf(body), body.messages === undefined ? 'history' : 'messages', body.tools)
   if (body.prompt === undefined && body.messages === undefined && body.toolResults === undefined) {
     const error = new AiBadRequestError('Missing body field "prompt": send a prompt, messages or toolResults')
     Object.assign(error, { details: { field: 'prompt', location: 'body', reason: 'missing' } })

@@ -48,6 +48,29 @@ function abortWhenClientLeaves (reply: FastifyReply): AbortController {
 }
 
 /**
+ * A core error naming a tool result by its place among the turn's messages
+ * (`messages[2].toolCallId`) named instead by where the client sent it, in Anthropic's dotted
+ * terms (`messages.4.content.0.tool_use_id`); any other error as it is.
+ */
+function toolResultInBodyTerms (error: unknown, body: unknown, aiRequest: AiRequest): unknown {
+  const field = (error as { field?: unknown }).field
+  const match = typeof field === 'string' ? /^messages\[(\d+)\]\.toolCallId$/.exec(field) : null
+  const message = match === null ? undefined : aiRequest.messages?.[Number(match[1])]
+  if (message?.role !== 'tool') return error
+  const sent = (body as { messages?: Array<{ content?: unknown }> }).messages ?? []
+  for (let index = 0; index < sent.length; index++) {
+    const blocks = Array.isArray(sent[index].content) ? sent[index].content as Array<{ type?: unknown, tool_use_id?: unknown }> : []
+    const at = blocks.findIndex(function answers (block) {
+      return block.type === 'tool_result' && typeof block.tool_use_id === 'string' && block.tool_use_id.startsWith(message.toolCallId)
+    })
+    if (at === -1) continue
+    const path = `messages.${index}.content.${at}.tool_use_id`
+    return Object.assign(error as object, { field: path, message: `${path}: tool_result ${JSON.stringify(message.toolCallId)} answers no tool_use of the conversation` })
+  }
+  return error
+}
+
+/**
  * Where this turn's input starts in the conversation. Without a session the request is the whole
  * conversation; with one the server holds it, and the client's copy of it (everything up to its
  * last assistant message, thinking blocks included) is not sent twice.
@@ -118,16 +141,20 @@ export async function anthropicRoutes (fastify: FastifyInstance, options: Anthro
     aiRequest.signal = requestController.signal
     const id = createMessageId()
 
+    function inAnthropicTerms (error: unknown): never {
+      throw toolResultInBodyTerms(error, request.body, aiRequest)
+    }
+
     if (!input.stream) {
-      const response = await fastify.ai.request(aiRequest)
+      const response = await fastify.ai.request(aiRequest).catch(inAnthropicTerms)
       setSessionHeader(reply, headerName, response.sessionId)
       return toAnthropicAnswer(response, { id, model: response.model })
     }
 
     // A Messages request is always a new turn: never attach to or replay an earlier answer.
-    // Nobody can resume this answer (a Messages request is always a new turn): when its client
-    // leaves, it stops after detachTimeout instead of paying for tokens nobody reads.
-    const stream = await fastify.ai.stream({ ...aiRequest, resume: false, onDisconnect: 'abort' })
+    // Nobody can resume it, so when its client leaves it stops after detachTimeout instead of
+    // paying for tokens nobody reads.
+    const stream = await fastify.ai.stream({ ...aiRequest, resume: false, onDisconnect: 'abort' }).catch(inAnthropicTerms)
     setSessionHeader(reply, headerName, stream.sessionId)
     await sendAnthropicStream(reply, stream, {
       header: { id, model: stream.model },

@@ -42,7 +42,8 @@ test('a request the gateway cannot honour is 400 invalid_request_error naming th
     [{ model: OPENAI_MODEL, max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/tiff', data: 'AAAA' } }] }] }, /^messages\.0\.content\.0\.source\.media_type: /],
     [{ model: OPENAI_MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'The answer is' }] }, /^messages\.1\.role: the last message must be a user message/],
     [{ model: OPENAI_MODEL, max_tokens: 2000, messages: hi, thinking: { type: 'enabled', budget_tokens: 4000 } }, /^thinking\.budget_tokens: must be less than max_tokens/],
-    [{ model: OPENAI_MODEL, max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'nope', content: 'x' }] }] }, /nope.*matches no tool call/],
+    [{ model: OPENAI_MODEL, max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'nope', content: 'x' }] }] }, /^messages\.0\.content\.0\.tool_use_id: tool_result "nope" answers no tool_use/],
+    [{ model: OPENAI_MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }, { role: 'user', content: [{ type: 'text', text: 'and' }, { type: 'tool_result', tool_use_id: 'gone', content: 'x' }] }] }, /^messages\.2\.content\.1\.tool_use_id: /],
     ['{"model": ', /JSON/]
   ]
   for (const [body, message] of cases) {

@@ -36,12 +36,14 @@ export interface ProviderAnswer {
 /**
  * One event of a normalized provider stream. Failures are thrown, as AI_* errors. A tool call
  * is yielded once whole (its arguments complete), `index` counting the answer's calls from 0.
- * The model's reasoning blocks come with the end event: they are never shown, and a stream
- * that only reasoned so far must still be able to fall back (it has not answered yet).
+ * A reasoning block is yielded once it closed, in its place: never answer text, and a stream
+ * that only reasoned so far can still fall back (the chain waits for the first other event).
+ * A provider may also give its reasoning with the end event instead.
  */
 export type ProviderStreamEvent =
   | { type: 'delta', text: string }
   | { type: 'tool_call', index: number, toolCall: AiToolCall }
+  | { type: 'reasoning', reasoning: AiReasoning }
   | { type: 'end', result: AiResult, usage?: AiUsage, reasoning?: AiReasoning[] }
 
 /** What an embedding model is asked: inputs already checked (non-empty, within the limits). */

@@ -430,6 +430,8 @@ export type AiStreamEvent =
   | { type: 'content', id: string, text: string }
   /** A whole tool call, sent once the model finished it; `index` is its place among the answer's calls. */
   | { type: 'tool_call', id: string, index: number, toolCall: AiToolCall }
+  /** A whole reasoning block (thinking), in its place before the text it leads to: never answer text. */
+  | { type: 'reasoning', id: string, reasoning: AiReasoning }
   | { type: 'end', id: string, result: AiResult, sessionId: string, model: string, usage?: AiUsage, toolCalls?: AiToolCall[], reasoning?: AiReasoning[] }
   | { type: 'error', id: string, code: string, message: string }
 

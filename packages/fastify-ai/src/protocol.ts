@@ -210,6 +210,16 @@ export interface ToolCallEventData extends ToolCall {
   index: number
 }
 
+/**
+ * Data of the SSE `reasoning` event: one whole reasoning block of the model (Anthropic's
+ * thinking), in its place before the text it leads to. Never part of the answer's text;
+ * `providerData` holds what its provider needs back (its signature).
+ */
+export interface ReasoningEventData {
+  text: string
+  providerData?: Record<string, Record<string, unknown>>
+}
+
 /** Data of the SSE `end` event (sent exactly once, last). */
 export interface EndEventData {
   response: AiResult
@@ -227,7 +237,7 @@ export interface ErrorEventData {
 }
 
 /** SSE event names. */
-export type StreamEventName = 'content' | 'tool_call' | 'end' | 'error'
+export type StreamEventName = 'content' | 'tool_call' | 'reasoning' | 'end' | 'error'
 
 /** Every error answer. */
 export interface ErrorResponseBody {

@@ -18,6 +18,7 @@ export { promptHash } from '../sessions/turn-input.ts'
 export type LoggedEvent =
   | { type: 'content', text: string }
   | { type: 'tool_call', index: number, toolCall: AiToolCall }
+  | { type: 'reasoning', reasoning: AiReasoning }
   | { type: 'end', result: AiResult, sessionId: string, model: string, usage?: AiUsage, toolCalls?: AiToolCall[], reasoning?: AiReasoning[] }
   | { type: 'error', code: string, message: string }
 
@@ -73,6 +74,11 @@ export function encodeContent (text: string): string {
 /** The stored form of a tool call event. */
 export function encodeToolCall (index: number, toolCall: AiToolCall): string {
   return JSON.stringify({ type: 'tool_call', index, toolCall })
+}
+
+/** The stored form of a reasoning event. */
+export function encodeReasoning (reasoning: AiReasoning): string {
+  return JSON.stringify({ type: 'reasoning', reasoning })
 }
 
 /** The stored form of an event. */

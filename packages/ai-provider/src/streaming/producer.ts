@@ -11,7 +11,7 @@
 // token, renewed every third of `streamLease`): once a new turn took the lease, on any
 // instance, or the session was deleted, its next write is refused and it stops there.
 
-import type { AiStreamEvent, AiToolCall, AiTurn, OnDisconnect } from '../types.ts'
+import type { AiReasoning, AiStreamEvent, AiToolCall, AiTurn, OnDisconnect } from '../types.ts'
 import type { TurnInput } from '../sessions/turn-input.ts'
 import type { ProviderStreamEvent } from '../provider.ts'
 import type { NormalizedModel } from '../options.ts'
@@ -31,7 +31,7 @@ import { newTurn } from '../sessions/sessions.ts'
 import { logStoreFailure } from '../logger.ts'
 import { createEventChannel } from './channel.ts'
 import { isBatchIterator } from '../transport/event-batches.ts'
-import { appendEvents, appendStreamEvent, encodeContent, encodeToolCall, holdsLease, isCancelToken, readStreamState, writeStreamState } from './event-log.ts'
+import { appendEvents, appendStreamEvent, encodeContent, encodeReasoning, encodeToolCall, holdsLease, isCancelToken, readStreamState, writeStreamState } from './event-log.ts'
 import { eventsKey, sessionKeys } from '../sessions/sessions.ts'
 
 export interface ProducerOptions {
@@ -44,6 +44,8 @@ export interface ProducerOptions {
   /** The provider stream, its first event already pulled (that is where fallback ended). */
   iterator: AsyncIterator<ProviderStreamEvent>
   first: ProviderStreamEvent
+  /** The reasoning blocks the chain read before `first` (it waits for a first other event), in order. */
+  leading?: ProviderStreamEvent[]
   /** Aborts the upstream call. */
   controller: AbortController
   startedAt: number
@@ -115,6 +117,8 @@ export function startProducer (options: ProducerOptions): Producer {
   let text = ''
   /** The tool calls of the answer so far, in order. */
   let toolCalls: AiToolCall[] | undefined
+  /** The reasoning blocks of the answer so far, in order. */
+  let reasoning: AiReasoning[] | undefined
   let lastId = 0
   let stopCode: StopCode | undefined
   /** The answer's turn and `end` are stored: only the rest of the upstream body is left. */
@@ -217,6 +221,7 @@ export function startProducer (options: ProducerOptions): Producer {
     stored.response = text
     stored.model = model.name
     if (toolCalls !== undefined) stored.toolCalls = toolCalls
+    if (reasoning !== undefined) stored.reasoning = reasoning
     return stored
   }
 
@@ -224,10 +229,13 @@ export function startProducer (options: ProducerOptions): Producer {
     const stored = turn(event.result)
     const usage = pricedUsage(model, event.usage)
     if (usage !== undefined) stored.usage = usage
-    if (event.reasoning !== undefined && event.reasoning.length > 0) stored.reasoning = event.reasoning
     const end: LoggedEvent = { type: 'end', result: event.result, sessionId: session.id, model: model.name, usage }
     if (toolCalls !== undefined) end.toolCalls = toolCalls
-    if (stored.reasoning !== undefined) end.reasoning = stored.reasoning
+    // Reasoning a provider gives with its end (not as events) is kept, and sent with `end`.
+    if (event.reasoning !== undefined && event.reasoning.length > 0) {
+      stored.reasoning = [...(stored.reasoning ?? []), ...event.reasoning]
+      end.reasoning = event.reasoning
+    }
     // One round trip: the turn, the state, `end` and the lease's release leave together, and
     // the store runs them in this order, so a follow-up sent on `end` sees the turn.
     const [saved, , logged] = await afterStart(Promise.all([
@@ -331,7 +339,7 @@ export function startProducer (options: ProducerOptions): Producer {
   }
 
   async function run (): Promise<void> {
-    let batch: ProviderStreamEvent[] | undefined = [options.first]
+    let batch: ProviderStreamEvent[] | undefined = options.leading === undefined ? [options.first] : [...options.leading, options.first]
     try {
       while (true) {
         if (stopCode !== undefined) throw new AiAbortedError()
@@ -347,6 +355,7 @@ export function startProducer (options: ProducerOptions): Producer {
             break
           }
           if (event.type === 'tool_call') encoded.push(encodeToolCall(event.index, event.toolCall))
+          else if (event.type === 'reasoning') encoded.push(encodeReasoning(event.reasoning))
           else if (event.text.length > 0) encoded.push(encodeContent(event.text))
         }
         if (encoded.length > 0) {
@@ -359,6 +368,12 @@ export function startProducer (options: ProducerOptions): Producer {
               toolCalls ??= []
               toolCalls.push(event.toolCall)
               delivered.push({ type: 'tool_call', index: event.index, toolCall: event.toolCall, id: String(id++) })
+              continue
+            }
+            if (event.type === 'reasoning') {
+              reasoning ??= []
+              reasoning.push(event.reasoning)
+              delivered.push({ type: 'reasoning', reasoning: event.reasoning, id: String(id++) })
               continue
             }
             if (event.text.length === 0) continue

@@ -37,6 +37,8 @@ const SHUTDOWN_WAIT_MS = 5000
 interface OpenedStream {
   iterator: AsyncIterator<ProviderStreamEvent>
   first: ProviderStreamEvent
+  /** Reasoning blocks read before `first`. */
+  leading: ProviderStreamEvent[] | undefined
 }
 
 /** What the streamed turns need from the Ai instance. */
@@ -105,9 +107,17 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
   async function openStream (model: NormalizedModel, messages: AiMessage[], request: AiStreamRequest, signal: AbortSignal | undefined, headers: Record<string, string> | undefined): Promise<OpenedStream> {
     const events = client(model).stream(model.model, buildProviderInput(request, messages, model), { signal, timeout: model.limits.requestTimeout, headers })
     const iterator = events[Symbol.asyncIterator]()
-    const first = await iterator.next()
+    let first = await iterator.next()
+    // A model that has only reasoned so far has not answered: its reasoning is held, and the
+    // chain may still move on, until its first other event.
+    let leading: ProviderStreamEvent[] | undefined
+    while (first.done !== true && first.value.type === 'reasoning') {
+      leading ??= []
+      leading.push(first.value)
+      first = await iterator.next()
+    }
     if (first.done === true) throw new AiProviderEmptyResponseError(model.name)
-    return { iterator, first: first.value }
+    return { iterator, first: first.value, leading }
   }
 
   async function start (turn: NewTurn, session: OpenSession): Promise<AiStreamResponse> {
@@ -225,6 +235,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       model,
       iterator: opened.iterator,
       first: opened.first,
+      leading: opened.leading,
       controller,
       startedAt,
       ttlMs,

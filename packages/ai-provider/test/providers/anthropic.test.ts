@@ -104,8 +104,10 @@ test('anthropic: a streamed thinking answer keeps its reasoning out of the text 
   const stream = await ai.stream({ prompt: 'Hello', thinking: { budgetTokens: 1024 } })
   const events = await collect(stream.events)
   assert.equal(contentOf(events), 'Hi!')
-  const end = events.at(-1)
-  assert.equal(end?.type === 'end' && end.reasoning?.[0].text, 'Short one.')
+  // The thinking block comes first, whole, as its own event (never content), as Claude streams it.
+  assert.deepEqual(events.map((event) => event.type), ['reasoning', 'content', 'end'])
+  const first = events[0]
+  assert.equal(first.type === 'reasoning' && first.reasoning.text, 'Short one.')
   const session = await ai.getSession(stream.sessionId)
   assert.match((session.turns[0].reasoning?.[0].providerData?.anthropic as { signature: string }).signature, /^sig_/)
 })
@@ -208,4 +210,14 @@ test('anthropic: countTokens asks the provider\'s count_tokens (no max_tokens, n
   assert.ok(logger.entries.some((entry) => entry.msg === 'the provider could not count tokens: estimated'))
   // No turn, no rate unit, no cool-down: the model still answers.
   assert.equal((await ai.models())[0].state, 'ready')
+})
+
+test('anthropic: a stream that only thought before failing still falls back, its thinking never shown', async (t) => {
+  const { ai, mock } = await setup(t, anthropicFirst)
+  mock.enqueue('claude', { thinking: 'Let me think.', text: 'never', inBandErrorAfter: 0 })
+  const stream = await ai.stream({ prompt: 'Hello', thinking: { budgetTokens: 1024 } })
+  assert.equal(stream.model, 'openai:b')
+  const events = await collect(stream.events)
+  assert.ok(!events.some((event) => event.type === 'reasoning'), JSON.stringify(events.map((event) => event.type)))
+  assert.equal(contentOf(events), 'Echo: Hello')
 })

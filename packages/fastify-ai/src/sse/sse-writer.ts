@@ -3,7 +3,7 @@
 
 import type { ServerResponse } from 'node:http'
 import type { AiStreamEvent } from '@platformatic/ai-provider'
-import type { EndEventData, ErrorEventData, ToolCallEventData } from '../protocol.ts'
+import type { EndEventData, ErrorEventData, ReasoningEventData, ToolCallEventData } from '../protocol.ts'
 
 /** Writes one Server-Sent Events answer on a raw response, with heartbeats and backpressure. */
 export interface SseWriter {
@@ -25,11 +25,16 @@ export interface SseWriter {
 type EventOf<Type extends AiStreamEvent['type']> = Extract<AiStreamEvent, { type: Type }>
 
 /** The `data` of each event but `content` (written by the fast path), by event type. */
-const FRAME_DATA: { [Type in Exclude<AiStreamEvent['type'], 'content'>]: (event: EventOf<Type>) => ToolCallEventData | EndEventData | ErrorEventData } = {
+const FRAME_DATA: { [Type in Exclude<AiStreamEvent['type'], 'content'>]: (event: EventOf<Type>) => ToolCallEventData | ReasoningEventData | EndEventData | ErrorEventData } = {
   tool_call: function toolCallData (event) {
     // `index` first, then the call as the core gave it (`providerData` only when present).
     const data: ToolCallEventData = { index: event.index, id: event.toolCall.id, name: event.toolCall.name, arguments: event.toolCall.arguments }
     if (event.toolCall.providerData !== undefined) data.providerData = event.toolCall.providerData
+    return data
+  },
+  reasoning: function reasoningData (event) {
+    const data: ReasoningEventData = { text: event.reasoning.text }
+    if (event.reasoning.providerData !== undefined) data.providerData = event.reasoning.providerData
     return data
   },
   end: function endData (event) {

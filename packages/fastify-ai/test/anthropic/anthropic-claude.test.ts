@@ -63,7 +63,8 @@ test('a streamed tool loop with thinking: thinking_delta and signature_delta rea
   const deltas: string[] = []
   stream.on('streamEvent', (event) => { if (event.type === 'content_block_delta') deltas.push(event.delta.type) })
   const first = await stream.finalMessage()
-  assert.deepEqual(first.content.map((block) => block.type).sort(), ['text', 'thinking', 'tool_use'])
+  // In Claude's own order: the thinking block first, then the text and the call it led to.
+  assert.deepEqual(first.content.map((block) => block.type), ['thinking', 'text', 'tool_use'])
   assert.ok(deltas.includes('thinking_delta') && deltas.includes('signature_delta') && deltas.includes('input_json_delta'))
 
   const next = client.messages.stream({

@@ -8,14 +8,13 @@
 // - text: every text_delta is a `delta` at once;
 // - tool_use: input_json_delta fragments are buffered and the call is yielded whole at the
 //   block's stop, numbered among the answer's calls;
-// - thinking: thinking_delta and signature_delta are buffered; at the block's stop it becomes
-//   reasoning, kept in the state and given with the end event (never as text, and a stream that
-//   only thought has not answered yet: it may still fall back); redacted_thinking likewise.
+// - thinking: thinking_delta and signature_delta are buffered; at the block's stop it becomes a
+//   `reasoning` event, in its place (never text; the chain still falls back from a stream that
+//   only thought so far: it waits for the first other event); redacted_thinking likewise.
 // message_delta brings the stop reason and the final output count; message_stop ends the
 // answer with the end event. `ping`s are nothing; an `error` event fails the stream (the
 // transport usually sees it first by its SSE name).
 
-import type { AiReasoning } from '../../conversation/messages.ts'
 import type { AiToolCall } from '../../conversation/tools.ts'
 import type { ProviderStreamEvent } from '../../provider.ts'
 import type { AiUsage } from '../../types.ts'
@@ -55,8 +54,6 @@ export interface AnthropicStreamState {
   blocks: Map<number, AnthropicOpenBlock>
   /** The calls yielded so far, in order: a call's index is its place here. */
   toolCalls: AiToolCall[]
-  /** Reasoning blocks closed so far, in order. */
-  reasoning: AiReasoning[]
   /** Anthropic's stop_reason, once message_delta gave it. */
   stopReason: string | undefined
   /** The usage counts so far (message_start's, updated by message_delta's). */
@@ -88,7 +85,6 @@ function endEvent (state: AnthropicStreamState): AnthropicStreamEnd {
   const ending: AnthropicStreamEnd = { type: 'end', result: result === 'COMPLETE' && state.toolCalls.length > 0 ? 'TOOL_CALLS' : result }
   const usage = anthropicUsage(state.counts)
   if (usage !== undefined) ending.usage = usage
-  if (state.reasoning.length > 0) ending.reasoning = state.reasoning
   return ending
 }
 
@@ -144,8 +140,8 @@ export const ANTHROPIC_STREAM_HANDLERS: AnthropicStreamHandlers = {
       return [{ type: 'tool_call', index, toolCall }]
     }
     const reasoning = anthropicReasoning({ type: block.type, thinking: block.thinking, signature: block.signature, data: block.thinking })
-    if (reasoning !== undefined) state.reasoning.push(reasoning)
-    return NOTHING
+    // In its place: thinking comes before the text it leads to, as Anthropic streams it.
+    return reasoning === undefined ? NOTHING : [{ type: 'reasoning', reasoning }]
   },
   message_delta: function messageDelta (state, event) {
     if (typeof event.delta?.stop_reason === 'string') {
@@ -179,7 +175,6 @@ export function createAnthropicStreamReader (): AnthropicStreamReader {
     phase: 'waiting',
     blocks: new Map(),
     toolCalls: [],
-    reasoning: [],
     stopReason: undefined,
     counts: {}
   }

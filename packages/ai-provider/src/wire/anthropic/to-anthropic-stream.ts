@@ -7,12 +7,14 @@
 //
 // Text deltas go into one text block, opened at the first text and closed by the next tool call
 // or the end; each tool call (whole, as the core yields it) is a tool_use block with its input in
-// one `input_json_delta`. The reasoning comes with the core's end event (a stream that has only
-// thought may still fall back), so its thinking blocks are the last blocks of the message, each
-// with a `thinking_delta` and a `signature_delta`. A failure is an in-band `error` event.
+// one `input_json_delta`. Each reasoning block (whole, as the core yields it, in its place) is a
+// thinking block with a `thinking_delta` and a `signature_delta` (a redacted one as it is);
+// reasoning a provider gave only with its end comes before `message_delta`. A failure is an
+// in-band `error` event.
 // The route sends each event as `event: <type>` + `data: <JSON>`, and its own `ping`s.
 
 import type { AiToolCall } from '../../conversation/tools.ts'
+import type { AiReasoning } from '../../conversation/messages.ts'
 import type { AiStreamEvent } from '../../types.ts'
 import type { AnthropicAnswerHeader } from './to-anthropic-answer.ts'
 import { TO_ANTHROPIC_STOP_REASONS, toAnthropicThinkingBlock, toAnthropicToolUseBlock, toAnthropicUsage } from './to-anthropic-answer.ts'
@@ -63,6 +65,23 @@ function writeToolCall (state: AnthropicStreamState, call: AiToolCall, events: A
   )
 }
 
+/** A thinking block (or a redacted one), whole. */
+function writeReasoning (state: AnthropicStreamState, reasoning: AiReasoning, events: AnthropicStreamEvent[]): void {
+  closeText(state, events)
+  const index = state.nextIndex++
+  const block = toAnthropicThinkingBlock(reasoning)
+  if (block.type === 'thinking') {
+    events.push(
+      { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: block.thinking } },
+      { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } }
+    )
+  } else {
+    events.push({ type: 'content_block_start', index, content_block: block })
+  }
+  events.push({ type: 'content_block_stop', index })
+}
+
 type EndEvent = Extract<AiStreamEvent, { type: 'end' }>
 
 function writeEnd (state: AnthropicStreamState, event: EndEvent, events: AnthropicStreamEvent[]): void {
@@ -70,20 +89,7 @@ function writeEnd (state: AnthropicStreamState, event: EndEvent, events: Anthrop
   for (const call of event.toolCalls ?? []) {
     if (!state.sentCalls.has(call.id)) writeToolCall(state, call, events)
   }
-  for (const reasoning of event.reasoning ?? []) {
-    const index = state.nextIndex++
-    const block = toAnthropicThinkingBlock(reasoning)
-    if (block.type === 'thinking') {
-      events.push(
-        { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } },
-        { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: block.thinking } },
-        { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } }
-      )
-    } else {
-      events.push({ type: 'content_block_start', index, content_block: block })
-    }
-    events.push({ type: 'content_block_stop', index })
-  }
+  for (const reasoning of event.reasoning ?? []) writeReasoning(state, reasoning, events)
   const usage: AnthropicUsage = toAnthropicUsage(event.usage)
   events.push(
     { type: 'message_delta', delta: { stop_reason: TO_ANTHROPIC_STOP_REASONS[event.result], stop_sequence: null }, usage },
@@ -123,6 +129,8 @@ export function createAnthropicStreamWriter (header: AnthropicAnswerHeader, opti
         events.push({ type: 'content_block_delta', index: state.textIndex, delta: { type: 'text_delta', text: event.text } })
       } else if (event.type === 'tool_call') {
         if (!state.sentCalls.has(event.toolCall.id)) writeToolCall(state, event.toolCall, events)
+      } else if (event.type === 'reasoning') {
+        writeReasoning(state, event.reasoning, events)
       } else if (event.type === 'end') {
         writeEnd(state, event, events)
       } else {

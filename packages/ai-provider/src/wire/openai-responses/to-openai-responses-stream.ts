@@ -101,7 +101,8 @@ export function createOpenAiResponsesStreamWriter (shell: ResponsesResponse): Op
     },
     write: function writeEvent (event) {
       const events: UnnumberedEvent[] = []
-      if (state.final !== undefined) return []
+      // Reasoning has no item here (this API's reasoning items are OpenAI's own): left out.
+      if (state.final !== undefined || event.type === 'reasoning') return []
       if (event.type === 'content') {
         const { item, outputIndex } = openMessage(events)
         item.content[0].text += event.text

@@ -140,7 +140,7 @@ export function createGatewayTracing (settings: TracingSettings, requestOf: (aiR
     }
   }
 
-  return {
+  const observer: AiObserver = {
     requestStart (observed: Spanned): void {
       const tracer = settings.tracer ?? globalTracer()
       if (tracer === undefined) return
@@ -225,6 +225,10 @@ export function createGatewayTracing (settings: TracingSettings, requestOf: (aiR
       span.end()
     }
   }
+  // Store calls are timed and joined to their request only when spans can be made: a gateway
+  // with no tracer (none given, no SDK registered when it starts) does no store-call work at all.
+  if (settings.tracer === undefined && globalTracer() === undefined) delete observer.storeCall
+  return observer
 }
 
 /** The conversation a request sends, in the GenAI conventions' message shape (only with `recordContent`). */

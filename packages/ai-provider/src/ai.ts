@@ -21,7 +21,7 @@ import { silentLogger } from './logger.ts'
 import { createStore } from './stores/create-store.ts'
 import { createProviderClient } from './transport/provider-client.ts'
 import { createSessions, newTurn } from './sessions/sessions.ts'
-import { readTurnInput } from './sessions/turn-input.ts'
+import { digestOf, readTurnInput } from './sessions/turn-input.ts'
 import { requiredCapabilities } from './conversation/capabilities.ts'
 import { addConversationNeeds, assertCapable, requireCapableCandidate, unsupportedOr } from './chain/capable-models.ts'
 import { walkChain } from './chain/fallback-chain.ts'
@@ -204,10 +204,10 @@ export async function createAi (options: AiOptions, deps: AiDependencies = {}): 
     // follows it while it is generated, and is replayed the rest when it says where it stopped.
     // Any other prompt is a new turn, whatever runs.
     const samePrompt = state?.promptHash !== undefined
-      ? state.promptHash === input.digest
+      ? state.promptHash === digestOf(input)
       : isLastPrompt(session, input.prompt)
     if (samePrompt && (afterId !== undefined || isLive(state, lease))) {
-      const resumed = await turns.resume(request, input.digest, afterId)
+      const resumed = await turns.resume(request, digestOf(input), afterId)
       if (resumed !== undefined) {
         observers.resumed(observed, resumed.sessionId)
         return resumed

@@ -33,9 +33,49 @@ const DAY_MS = 86_400_000
 /** The longest report: a year and a day. */
 const MAX_DAYS = 367
 
+/** The day `dayOf` last answered, and its bounds: every request of a day asks for the same one. */
+let knownDay = ''
+let knownDayStart = 0
+let knownDayEnd = 0
+
 /** `YYYY-MM-DD` of an epoch millisecond, in UTC. */
 export function dayOf (epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10)
+  if (epochMs >= knownDayStart && epochMs < knownDayEnd) return knownDay
+  const start = Math.floor(epochMs / DAY_MS) * DAY_MS
+  const day = new Date(start).toISOString().slice(0, 10)
+  knownDay = day
+  knownDayStart = start
+  knownDayEnd = start + DAY_MS
+  return day
+}
+
+/** The counter names of a model's usage, built once per model (model names come from the configuration). */
+interface ModelFields {
+  requests: string
+  promptTokens: string
+  completionTokens: string
+  cachedPromptTokens: string
+  totalTokens: string
+  cost: string
+  estimatedRequests: string
+}
+const modelFields = new Map<string, ModelFields>()
+
+function fieldsOf (model: string): ModelFields {
+  let fields = modelFields.get(model)
+  if (fields === undefined) {
+    fields = {
+      requests: `requests|${model}`,
+      promptTokens: `promptTokens|${model}`,
+      completionTokens: `completionTokens|${model}`,
+      cachedPromptTokens: `cachedPromptTokens|${model}`,
+      totalTokens: `totalTokens|${model}`,
+      cost: `cost|${model}`,
+      estimatedRequests: `estimatedRequests|${model}`
+    }
+    modelFields.set(model, fields)
+  }
+  return fields
 }
 
 /** Store key of a day's list of callers. */
@@ -50,15 +90,16 @@ export function callerDayKey (day: string, caller: string): string {
 
 /** The store increments of one request's usage: the caller's day hash and the day's list of callers. */
 export function usageIncrements (day: string, caller: string, model: string, usage: RecordedUsage, ttlMs: number): CounterIncrement[] {
+  const fields = fieldsOf(model)
   const increments: Record<string, number> = {
-    [`requests|${model}`]: 1,
-    [`promptTokens|${model}`]: usage.promptTokens,
-    [`completionTokens|${model}`]: usage.completionTokens,
-    [`cachedPromptTokens|${model}`]: usage.cachedPromptTokens,
-    [`totalTokens|${model}`]: usage.totalTokens
+    [fields.requests]: 1,
+    [fields.promptTokens]: usage.promptTokens,
+    [fields.completionTokens]: usage.completionTokens,
+    [fields.cachedPromptTokens]: usage.cachedPromptTokens,
+    [fields.totalTokens]: usage.totalTokens
   }
-  if (usage.cost !== undefined) increments[`cost|${model}`] = usage.cost
-  if (usage.estimated) increments[`estimatedRequests|${model}`] = 1
+  if (usage.cost !== undefined) increments[fields.cost] = usage.cost
+  if (usage.estimated) increments[fields.estimatedRequests] = 1
   return [
     { key: callerDayKey(day, caller), increments, ttlMs },
     { key: dayKey(day), increments: { [caller]: 1 }, ttlMs }

@@ -18,8 +18,8 @@ export interface TurnInput {
   prompt: string
   /** True when the input is `prompt` alone: the turn is stored as before (no `input`). */
   plain: boolean
-  /** A digest of the input: a resend of it resumes the stream it started (SPEC §5). */
-  digest: string
+  /** Its digest, once `digestOf` computed it (streams only: a prompt does not need one). */
+  digest?: string
   /** How many of `messages` came from the request's `messages` and `prompt`: the rest are its `toolResults`, in order. */
   ownMessages: number
 }
@@ -121,7 +121,7 @@ export function readTurnInput (request: AiRequest): TurnInput {
   for (const problem of [toolChoiceProblem(request.toolChoice, request.tools), responseFormatProblem(request.responseFormat)]) {
     if (problem !== undefined) throw fieldError(problem.field, problem.message)
   }
-  if (prompt !== undefined && toolResults === undefined) return { messages: [{ role: 'user', content: prompt }], prompt, plain: true, digest: promptHash(prompt), ownMessages: 1 }
+  if (prompt !== undefined && toolResults === undefined) return { messages: [{ role: 'user', content: prompt }], prompt, plain: true, ownMessages: 1 }
 
   const added: AiMessage[] = messages === undefined ? [] : messages.slice()
   if (prompt !== undefined) added.push({ role: 'user', content: prompt })
@@ -140,9 +140,14 @@ export function readTurnInput (request: AiRequest): TurnInput {
     messages: added,
     prompt: lastUser === undefined ? '' : contentText(lastUser.content),
     plain: false,
-    digest: promptHash(JSON.stringify(added)),
     ownMessages
   }
+}
+
+/** The digest of an input, computed once: a resend of it resumes the stream it started (SPEC §5). */
+export function digestOf (input: TurnInput): string {
+  input.digest ??= promptHash(input.plain ? input.prompt : JSON.stringify(input.messages))
+  return input.digest
 }
 
 /** The field of the request that `field` (in `messages[i]…` terms of `input.messages`) came from. */

@@ -8,6 +8,7 @@
 
 import type { AiCapability, AiMessage, AiStreamRequest, AiStreamResponse } from '../types.ts'
 import type { TurnInput } from '../sessions/turn-input.ts'
+import { digestOf } from '../sessions/turn-input.ts'
 import type { ProviderClient, ProviderStreamEvent } from '../provider.ts'
 import type { NormalizedAiOptions, NormalizedModel } from '../options.ts'
 import type { ChainContext } from '../chain/fallback-chain.ts'
@@ -190,7 +191,7 @@ export function createStreamTurns (options: StreamTurnsOptions): StreamTurns {
       // The caller may have left while it ended.
       if (callerLeft(request)) throw new AiAbortedError()
       startedAt = context.clock.now()
-      const state: StreamState = { status: 'running', startedAt, model: model.name, generation, promptHash: input.digest }
+      const state: StreamState = { status: 'running', startedAt, model: model.name, generation, promptHash: digestOf(input) }
       if (isNew) {
         // Nobody knows the session yet: it is created with its lease and state, in the same
         // round trip as the first events (the producer waits for both).

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildMessages, keptInput, MAX_KEPT_INLINE_BYTES, TRIMMED_HISTORY_NOTE } from '../../src/sessions/messages.ts'
-import { promptHash, readTurnInput } from '../../src/sessions/turn-input.ts'
+import { digestOf, promptHash, readTurnInput } from '../../src/sessions/turn-input.ts'
 import type { AiMessage, AiTurn } from '../../src/types.ts'
 
 const at = '2026-01-01T00:00:00.000Z'
@@ -121,10 +121,10 @@ test('what a request adds is checked before anything is asked', function () {
 
 test('the digest tells a resend from a new input', function () {
   const first = readTurnInput({ toolResults: [{ toolCallId: 'c', content: 'a' }] })
-  assert.equal(first.digest, readTurnInput({ toolResults: [{ toolCallId: 'c', content: 'a' }] }).digest)
-  assert.notEqual(first.digest, readTurnInput({ toolResults: [{ toolCallId: 'c', content: 'b' }] }).digest)
+  assert.equal(digestOf(first), digestOf(readTurnInput({ toolResults: [{ toolCallId: 'c', content: 'a' }] })))
+  assert.notEqual(digestOf(first), digestOf(readTurnInput({ toolResults: [{ toolCallId: 'c', content: 'b' }] })))
   // A prompt's digest is the one stream states of earlier versions hold.
-  assert.equal(readTurnInput({ prompt: 'x' }).digest, promptHash('x'))
+  assert.equal(digestOf(readTurnInput({ prompt: 'x' })), promptHash('x'))
 })
 
 test('a tool loop longer than historyLength goes on: only the results whose calls were trimmed are left out', function () {

@@ -4,10 +4,11 @@
 import { randomBytes } from 'node:crypto'
 import { contentText, estimateRequestTokens, fromAnthropicCountTokensRequest, fromAnthropicRequest, toAnthropicAnswer } from '@platformatic/ai-provider'
 import type { AiMessage, AiRequest, AnthropicCountTokensResponse, AnthropicMessagesInput } from '@platformatic/ai-provider'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
 import type { RequestLimits } from '../request-limits.ts'
 import { readSessionHeader, setSessionHeader } from '../session-header.ts'
+import { abortWhenClientLeaves } from '../client-gone.ts'
 import { REQUEST_ID_HEADER, createRequestId } from './anthropic-error.ts'
 import { sendAnthropicStream } from './anthropic-stream.ts'
 
@@ -35,16 +36,6 @@ export interface AnthropicRoutesOptions {
 /** `msg_` and 24 random characters, like Anthropic's message ids. */
 function createMessageId (): string {
   return 'msg_' + randomBytes(18).toString('base64url')
-}
-
-// Aborts when the client goes away before its answer was fully sent, so the core aborts the
-// upstream call instead of paying for tokens nobody reads.
-function abortWhenClientLeaves (reply: FastifyReply): AbortController {
-  const controller = new AbortController()
-  reply.raw.once('close', function abortWhenClientLeft () {
-    if (!reply.raw.writableFinished) controller.abort()
-  })
-  return controller
 }
 
 /**

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifySchema } from 'fastify'
 import type { Ai, AiEmbeddingRequest, AiEmbeddingResponse } from '@platformatic/ai-provider'
 import type { HttpOptions } from '../options.ts'
 import { embeddingsBodySchema, embeddingsResponseSchema } from './embeddings-schemas.ts'
-import { abortWhenClientGoes } from './client-gone.ts'
+import { abortWhenClientLeaves } from '../client-gone.ts'
 
 /** What the native route takes: the core's request without `caller` and `signal` (the route's). */
 export type EmbeddingsRequestBody = Omit<AiEmbeddingRequest, 'caller' | 'signal'>
@@ -20,7 +20,7 @@ export function embeddingsRoute (fastify: FastifyInstance, ai: Ai, http: HttpOpt
       response: { 200: embeddingsResponseSchema, ...errorResponses }
     } as FastifySchema
   }, async function embeddings (request, reply): Promise<AiEmbeddingResponse> {
-    const disconnect = abortWhenClientGoes(reply)
+    const disconnect = abortWhenClientLeaves(reply)
     try {
       const embedRequest: AiEmbeddingRequest = { ...request.body, signal: disconnect.signal }
       const caller = http.getCaller(request)

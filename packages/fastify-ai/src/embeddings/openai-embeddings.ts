@@ -10,7 +10,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AiEmbeddingRequest, OpenAiEmbeddingsAnswer } from '@platformatic/ai-provider'
 import { fromOpenAiEmbeddingsRequest, toOpenAiEmbeddingsAnswer } from '@platformatic/ai-provider'
-import { abortWhenClientGoes } from './client-gone.ts'
+import { abortWhenClientLeaves } from '../client-gone.ts'
 
 /** What the OpenAI embeddings route needs. */
 export interface OpenAiEmbeddingsRouteOptions {
@@ -32,7 +32,7 @@ export async function openaiEmbeddingsRoutes (fastify: FastifyInstance, options:
     if (models !== undefined) full.models = models
     const caller = options.getCaller?.(request)
     if (caller !== undefined) full.caller = caller
-    const disconnect = abortWhenClientGoes(reply)
+    const disconnect = abortWhenClientLeaves(reply)
     full.signal = disconnect.signal
     try {
       const response = await fastify.ai.embed(full).catch(function nameModel (error: unknown) {

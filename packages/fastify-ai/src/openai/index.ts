@@ -4,9 +4,10 @@
 import { randomUUID } from 'node:crypto'
 import { contentText, fromOpenAiChatRequest, toOpenAiChatAnswer, toOpenAiChatParam } from '@platformatic/ai-provider'
 import type { AiMessage, AiRequest, OpenAiChatInput } from '@platformatic/ai-provider'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
 import { readSessionHeader, setSessionHeader } from '../session-header.ts'
+import { abortWhenClientLeaves } from '../client-gone.ts'
 import { sendChatStream } from './chat-stream.ts'
 import { createModelCatalog } from './model-catalog.ts'
 import type { ModelCatalog } from './model-catalog.ts'
@@ -22,16 +23,6 @@ function createCompletionId (): string {
 /** Unix seconds, OpenAI's `created`. */
 function unixSeconds (): number {
   return Math.floor(Date.now() / 1000)
-}
-
-// Aborts when the client goes away before its answer was fully sent, so the core aborts the
-// upstream call instead of paying for tokens nobody reads.
-function abortWhenClientLeaves (reply: FastifyReply): AbortController {
-  const controller = new AbortController()
-  reply.raw.once('close', function abortWhenClientLeft () {
-    if (!reply.raw.writableFinished) controller.abort()
-  })
-  return controller
 }
 
 /**

@@ -13,8 +13,9 @@ import {
   contentText, createOpenAiResponsesStreamWriter, fromOpenAiResponsesRequest, responsesParameterError, toOpenAiResponsesAnswer,
   toOpenAiResponsesShell
 } from '@platformatic/ai-provider'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { setSessionHeader } from '../session-header.ts'
+import { abortWhenClientLeaves } from '../client-gone.ts'
 import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
 import type { LimitedMessage, RequestLimits } from '../request-limits.ts'
 import type { ResponseRecord } from './response-records.ts'
@@ -40,14 +41,6 @@ export interface ResponsesRoutesOptions {
 
 interface IdParams { id: string }
 interface RetrieveQuery { stream?: string, starting_after?: string }
-
-function abortWhenClientLeaves (reply: FastifyReply): AbortController {
-  const controller = new AbortController()
-  reply.raw.once('close', function abortWhenClientLeft () {
-    if (!reply.raw.writableFinished) controller.abort()
-  })
-  return controller
-}
 
 function unixSeconds (): number {
   return Math.floor(Date.now() / 1000)

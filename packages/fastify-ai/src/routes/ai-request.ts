@@ -1,7 +1,7 @@
 // Layer routes/ (the /api/v1 routes, their schemas, body -> core request). May import sse/ and the
 // base files; see docs/architecture.md.
 
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import type { AiRequest, AiStreamRequest } from '@platformatic/ai-provider'
 import { AiBadRequestError } from '@platformatic/ai-provider'
 import type { HttpOptions } from '../options.ts'
@@ -108,22 +108,4 @@ export function toAiStreamRequest (routeRequest: PromptRouteRequest, http: HttpO
   const lastEventId = eventId(body.lastEventId) ?? eventId(lastEventIdHeader)
   if (lastEventId !== undefined && request.resume) request.lastEventId = lastEventId
   return request
-}
-
-/**
- * An AbortController aborted when the client closes the connection before the answer was
- * written, so the core can stop the upstream call. `release()` stops listening.
- */
-export function abortOnDisconnect (reply: FastifyReply): { signal: AbortSignal, release: () => void } {
-  const controller = new AbortController()
-  function onClose (): void {
-    if (!reply.raw.writableEnded) controller.abort()
-  }
-  reply.raw.on('close', onClose)
-  return {
-    signal: controller.signal,
-    release () {
-      reply.raw.off('close', onClose)
-    }
-  }
 }

@@ -5,7 +5,8 @@ import type { FastifySchema, FastifyInstance } from 'fastify'
 import type { Ai } from '@platformatic/ai-provider'
 import type { HttpOptions } from '../options.ts'
 import type { PromptRequestBody, PromptResponseBody } from '../protocol.ts'
-import { abortOnDisconnect, toAiRequest } from './ai-request.ts'
+import { toAiRequest } from './ai-request.ts'
+import { abortWhenClientLeaves } from '../client-gone.ts'
 import { errorResponses, promptBodySchema, promptResponseSchema } from './schemas.ts'
 import { setSessionHeader } from '../session-header.ts'
 
@@ -19,7 +20,7 @@ export function promptRoute (fastify: FastifyInstance, ai: Ai, http: HttpOptions
       response: { 200: promptResponseSchema, ...errorResponses }
     } as FastifySchema
   }, async function prompt (request, reply): Promise<PromptResponseBody> {
-    const disconnect = abortOnDisconnect(reply)
+    const disconnect = abortWhenClientLeaves(reply)
     try {
       const answer = await ai.request(toAiRequest(request, http, disconnect.signal))
       setSessionHeader(reply, http.headerSessionIdName, answer.sessionId)

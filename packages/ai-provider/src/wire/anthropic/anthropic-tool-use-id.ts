@@ -19,6 +19,8 @@
 
 import { createHash } from 'node:crypto'
 import type { AiProviderData } from '../../conversation/tools.ts'
+import type { IdWithProviderData } from '../provider-data-in-id.ts'
+import { decodeProviderDataInId, encodeProviderDataInId } from '../provider-data-in-id.ts'
 
 /** What separates a call's own id from its encoded provider data (`aiw1`: AI Warp, version 1). */
 export const TOOL_USE_ID_MARKER = '__aiw1__'
@@ -39,48 +41,14 @@ export function anthropicToolUseId (id: string): string {
 }
 
 /** A tool-use id as the route received it, decoded. */
-export interface DecodedToolUseId {
-  /** The call's own id, as its provider (or the session) knows it. */
-  id: string
-  /** What the provider needs back with the call; absent when the id carried none. */
-  providerData?: AiProviderData
-}
-
-function isRecord (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-// Provider data is namespaced: an object of objects. Anything else was not written by encode.
-function isProviderData (value: unknown): value is AiProviderData {
-  if (!isRecord(value)) return false
-  const namespaces = Object.values(value)
-  return namespaces.length > 0 && namespaces.every(isRecord)
-}
-
-function decodeTail (tail: string): AiProviderData | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(tail)) return undefined
-  try {
-    const value: unknown = JSON.parse(Buffer.from(tail, 'base64url').toString('utf8'))
-    return isProviderData(value) ? value : undefined
-  } catch {
-    return undefined
-  }
-}
+export type DecodedToolUseId = IdWithProviderData
 
 /** The id a client receives for a call: its own id, with its provider data when it has any. */
 export function encodeToolUseId (id: string, providerData: AiProviderData | undefined): string {
-  if (providerData === undefined || Object.keys(providerData).length === 0) return id
-  return id + TOOL_USE_ID_MARKER + Buffer.from(JSON.stringify(providerData), 'utf8').toString('base64url')
+  return encodeProviderDataInId(id, providerData, TOOL_USE_ID_MARKER)
 }
 
 /** A call's own id and provider data, from an id `encodeToolUseId` made (any other id comes back as it is). */
 export function decodeToolUseId (value: string): DecodedToolUseId {
-  // base64url may itself hold the marker's characters: the first split whose tail decodes wins.
-  let at = value.indexOf(TOOL_USE_ID_MARKER)
-  while (at > 0) {
-    const providerData = decodeTail(value.slice(at + TOOL_USE_ID_MARKER.length))
-    if (providerData !== undefined) return { id: value.slice(0, at), providerData }
-    at = value.indexOf(TOOL_USE_ID_MARKER, at + 1)
-  }
-  return { id: value }
+  return decodeProviderDataInId(value, TOOL_USE_ID_MARKER)
 }

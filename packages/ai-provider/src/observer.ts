@@ -8,8 +8,8 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { AiRequest, AiResult, AiUsage, Logger } from './types.ts'
 import type { NormalizedModel } from './options.ts'
 
-/** How a gateway request is answered: `ai.request()` (whole) or `ai.stream()` (new turn or resume). */
-export type ObservedOperation = 'request' | 'stream'
+/** How a gateway request is answered: `ai.request()` (whole), `ai.stream()` (new turn or resume) or `ai.embed()` (vectors). */
+export type ObservedOperation = 'request' | 'stream' | 'embed'
 
 /** One model of the chain that did not answer, and why. */
 export interface ObservedMiss {
@@ -196,9 +196,9 @@ export class AiObservers {
   }
 
   /** Answered: `model` gave `text` ending with `result` (and `usage`) for `sessionId`. */
-  answered (observed: ObservedRequest | undefined, sessionId: string, result: AiResult, usage: AiUsage | undefined, text: string): void {
+  answered (observed: ObservedRequest | undefined, sessionId: string | undefined, result: AiResult, usage: AiUsage | undefined, text: string): void {
     if (observed === undefined || observed.endedAt !== undefined) return
-    observed.sessionId = sessionId
+    if (sessionId !== undefined) observed.sessionId = sessionId
     observed.result = result
     observed.text = text
     if (usage !== undefined) observed.usage = usage

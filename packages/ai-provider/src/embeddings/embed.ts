@@ -73,24 +73,30 @@ export function createEmbeddings (deps: EmbeddingsDependencies): (request: AiEmb
     const spend = accounting.begin({ caller: request.caller, maxTokens: 0 }, usable)
     spend.estimateTokens(inputs.estimatedTokens)
     if (spend.reserves) await spend.reserveCaller()
+    // Seen by the observers as a request of its own kind: metrics, spans (`embeddings {model}`), the log line.
+    const observed = context.observers.begin('embed', { caller: request.caller, signal: request.signal }, usable)
     let chosen: { model: NormalizedModel, value: ProviderEmbeddings }
     try {
-      chosen = await walkChain(context, usable, function embedWith (model, signal) {
-        return client(model).embed(model.model, providerInput, { signal, timeout: model.limits.requestTimeout })
-      }, request.signal, undefined, spend)
-    } catch (error) {
+      chosen = await walkChain(context, usable, function embedWith (model, signal, attempt) {
+        return client(model).embed(model.model, providerInput, { signal, timeout: model.limits.requestTimeout, headers: attempt?.upstreamHeaders })
+      }, request.signal, observed, spend)
+    } catch (failure) {
       await spend.release()
-      throw withSkipped(error, candidates, usable)
+      const error = withSkipped(failure, candidates, usable)
+      context.observers.failed(observed, error)
+      throw error
     }
     const { model, value } = chosen
     await spend.settle(model, value.usage, '')
     const base64 = request.encodingFormat === 'base64'
+    const usage = usageOf(model, value, inputs.estimatedTokens)
+    context.observers.answered(observed, undefined, 'COMPLETE', { promptTokens: usage.promptTokens, completionTokens: 0, totalTokens: usage.totalTokens }, '')
     return {
       model: model.name,
       embeddings: value.vectors.map(function toEmbedding (vector, index) {
         return { index, embedding: base64 ? encodeFloat32Base64(vector) : vector }
       }),
-      usage: usageOf(model, value, inputs.estimatedTokens)
+      usage
     }
   }
 }

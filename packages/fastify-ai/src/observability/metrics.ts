@@ -21,8 +21,9 @@ const FIRST_TOKEN_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.
 const PER_TOKEN_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5]
 const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
-/** The one GenAI operation the gateway performs. */
+/** The GenAI operations the gateway performs: `chat`, and `embeddings` for an embedding model. */
 const OPERATION = 'chat'
+const EMBEDDINGS = 'embeddings'
 const STATES = ['ready', 'cooling-down'] as const
 
 /** The children of the GenAI histograms for one (requested model, answering model). */
@@ -124,7 +125,7 @@ export function createGatewayMetrics (registry: Registry, ai: Ai): GatewayMetric
   const detachedNow = detached.child({})
 
   function genAi (requested: NormalizedModel, answering: NormalizedModel): Record<string, string> {
-    return { gen_ai_operation_name: OPERATION, gen_ai_provider_name: answering.provider, gen_ai_request_model: requested.model, gen_ai_response_model: answering.model }
+    return { gen_ai_operation_name: answering.type === 'embedding' ? EMBEDDINGS : OPERATION, gen_ai_provider_name: answering.provider, gen_ai_request_model: requested.model, gen_ai_response_model: answering.model }
   }
 
   const answered = new PairCache(function bindAnswered (requested: NormalizedModel, answering: NormalizedModel): AnsweredChildren {
@@ -139,7 +140,7 @@ export function createGatewayMetrics (registry: Registry, ai: Ai): GatewayMetric
     }
   })
   const failed = new PairCache(function bindFailed (requested: NormalizedModel, code: string): BoundHistogram {
-    return operationDuration.child({ gen_ai_operation_name: OPERATION, gen_ai_provider_name: requested.provider, gen_ai_request_model: requested.model, error_type: code })
+    return operationDuration.child({ gen_ai_operation_name: requested.type === 'embedding' ? EMBEDDINGS : OPERATION, gen_ai_provider_name: requested.provider, gen_ai_request_model: requested.model, error_type: code })
   })
   const attemptChildren = new PairCache(function bindAttempt (model: NormalizedModel, outcome: string): BoundHistogram {
     return attempts.child({ model: model.name, provider: model.provider, outcome })

@@ -27,6 +27,7 @@ export interface TracingSettings {
 }
 
 const OPERATION = 'chat'
+const EMBEDDINGS = 'embeddings'
 // W3C trace context: version-traceid-parentid-flags (https://www.w3.org/TR/trace-context/).
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-|$)/
 const INVALID_TRACE_ID = '0'.repeat(32)
@@ -97,10 +98,12 @@ export function createGatewayTracing (settings: TracingSettings, requestOf: (aiR
   function modelSpan (model: NormalizedModel): { name: string, attributes: Attributes } {
     let known = perModel.get(model)
     if (known === undefined) {
+      // An embedding model's spans are `embeddings {model}`, as the GenAI conventions name that operation.
+      const operation = model.type === 'embedding' ? EMBEDDINGS : OPERATION
       known = {
-        name: `${OPERATION} ${model.model}`,
+        name: `${operation} ${model.model}`,
         attributes: Object.freeze({
-          'gen_ai.operation.name': OPERATION,
+          'gen_ai.operation.name': operation,
           'gen_ai.provider.name': model.provider,
           'gen_ai.system': model.provider,
           'gen_ai.request.model': model.model,

@@ -169,3 +169,30 @@ test('closing the gateway removes its metrics, so another one can use the regist
     await wrong.register(fastifyAi, { ...defaultOptions('http://127.0.0.1:9'), metrics: { registry: {} as Registry } })
   }, { code: 'AI_OPTIONS_INVALID', message: /metrics\.registry/ })
 })
+
+test('an embedding request is a GenAI embeddings operation: its metrics and its spans', async (t) => {
+  const registry = new Registry()
+  const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base')
+  const exporter = new InMemorySpanExporter()
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
+  t.after(() => provider.shutdown())
+  const { url, mock } = await startGateway(t, {
+    plugin: {
+      models: ['openai:model-a', { provider: 'openai', model: 'text-embedding-3-small', type: 'embedding' }],
+      metrics: { registry },
+      tracing: { tracer: provider.getTracer('test') }
+    }
+  })
+  const response = await postJson(`${url}/api/v1/embeddings`, { input: ['sky', 'grass'] })
+  assert.equal(response.status, 200, await response.clone().text())
+  assert.equal(mock.requests[0].path, '/v1/embeddings')
+
+  const samples = await scrape(registry)
+  const genAi = { gen_ai_operation_name: 'embeddings', gen_ai_provider_name: 'openai', gen_ai_request_model: 'text-embedding-3-small', gen_ai_response_model: 'text-embedding-3-small' }
+  assert.equal(valueOf(samples, 'gen_ai_client_operation_duration_seconds_count', genAi), 1)
+  assert.ok((valueOf(samples, 'gen_ai_client_token_usage_sum', { ...genAi, gen_ai_token_type: 'input' }) ?? 0) > 0)
+  assert.equal(valueOf(samples, 'ai_warp_requests_total', { model: 'openai:text-embedding-3-small', outcome: 'ok' }), 1)
+  const spans = exporter.getFinishedSpans().filter((span) => !span.name.startsWith('store '))
+  assert.deepEqual(spans.map((span) => span.name).sort(), ['embeddings text-embedding-3-small', 'embeddings text-embedding-3-small'])
+  assert.ok(spans.every((span) => span.attributes['gen_ai.operation.name'] === 'embeddings'))
+})

@@ -3,12 +3,13 @@
 
 import { randomBytes } from 'node:crypto'
 import { contentText, estimateRequestTokens, fromAnthropicCountTokensRequest, fromAnthropicRequest, toAnthropicAnswer } from '@platformatic/ai-provider'
-import type { AiMessage, AiRequest, AnthropicCountTokensResponse, AnthropicMessagesInput } from '@platformatic/ai-provider'
+import type { AiRequest, AnthropicCountTokensResponse, AnthropicMessagesInput } from '@platformatic/ai-provider'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
 import type { RequestLimits } from '../request-limits.ts'
 import { readSessionHeader, setSessionHeader } from '../session-header.ts'
 import { abortWhenClientLeaves } from '../client-gone.ts'
+import { turnStart, withWireOptions } from '../wire-request.ts'
 import { REQUEST_ID_HEADER, createRequestId } from './anthropic-error.ts'
 import { sendAnthropicStream } from './anthropic-stream.ts'
 
@@ -61,33 +62,14 @@ function toolResultInBodyTerms (error: unknown, body: unknown, aiRequest: AiRequ
   return error
 }
 
-/**
- * Where this turn's input starts in the conversation. Without a session the request is the whole
- * conversation; with one the server holds it, and the client's copy of it (everything up to its
- * last assistant message, thinking blocks included) is not sent twice.
- */
-function turnStart (messages: readonly AiMessage[], sessionId: string | undefined): number {
-  if (sessionId === undefined) return 0
-  return messages.findLastIndex(function isAssistant (message) { return message.role === 'assistant' }) + 1
-}
-
 async function buildAiRequest (input: AnthropicMessagesInput, resolveModel: AnthropicRoutesOptions['resolveModel'], sessionId: string | undefined): Promise<AiRequest> {
   const start = turnStart(input.messages, sessionId)
   const aiRequest: AiRequest = { messages: start === 0 ? input.messages : input.messages.slice(start) }
   const models = await resolveModel(input.model)
   if (models !== undefined) aiRequest.models = models
   if (sessionId !== undefined) aiRequest.sessionId = sessionId
-  if (input.maxTokens !== undefined) aiRequest.maxTokens = input.maxTokens
-  if (input.temperature !== undefined) aiRequest.temperature = input.temperature
-  if (input.topP !== undefined) aiRequest.topP = input.topP
-  if (input.stop !== undefined) aiRequest.stop = input.stop
-  if (input.tools !== undefined) aiRequest.tools = input.tools
-  if (input.toolChoice !== undefined) aiRequest.toolChoice = input.toolChoice
-  if (input.parallelToolCalls !== undefined) aiRequest.parallelToolCalls = input.parallelToolCalls
-  if (input.responseFormat !== undefined) aiRequest.responseFormat = input.responseFormat
-  // Only a provider that can be asked to think reads it (Anthropic); the others answer without.
-  if (input.thinking !== undefined) aiRequest.thinking = input.thinking
-  return aiRequest
+  // `thinking` among them: only a provider that can be asked to think reads it (Anthropic).
+  return withWireOptions(aiRequest, input)
 }
 
 function checkLimits (limits: RequestLimits, input: AnthropicMessagesInput): void {

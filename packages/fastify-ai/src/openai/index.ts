@@ -3,11 +3,12 @@
 
 import { randomUUID } from 'node:crypto'
 import { contentText, fromOpenAiChatRequest, toOpenAiChatAnswer, toOpenAiChatParam } from '@platformatic/ai-provider'
-import type { AiMessage, AiRequest, OpenAiChatInput } from '@platformatic/ai-provider'
+import type { AiRequest, OpenAiChatInput } from '@platformatic/ai-provider'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
 import { readSessionHeader, setSessionHeader } from '../session-header.ts'
 import { abortWhenClientLeaves } from '../client-gone.ts'
+import { turnStart, withWireOptions } from '../wire-request.ts'
 import { sendChatStream } from './chat-stream.ts'
 import { createModelCatalog } from './model-catalog.ts'
 import type { ModelCatalog } from './model-catalog.ts'
@@ -25,30 +26,12 @@ function unixSeconds (): number {
   return Math.floor(Date.now() / 1000)
 }
 
-/**
- * Where this turn's input starts in the request's messages. Without a session the request is the
- * whole conversation; with one the server holds it, and the client's copy of it (everything up to
- * its last assistant message) is not sent twice.
- */
-function turnStart (messages: readonly AiMessage[], sessionId: string | undefined): number {
-  if (sessionId === undefined) return 0
-  return messages.findLastIndex(function isAssistant (message) { return message.role === 'assistant' }) + 1
-}
-
 function buildAiRequest (chat: OpenAiChatInput, catalog: ModelCatalog, sessionId: string | undefined, start: number): AiRequest {
   const aiRequest: AiRequest = { messages: start === 0 ? chat.messages : chat.messages.slice(start) }
   const models = catalog.resolve(chat.model)
   if (models !== undefined) aiRequest.models = models
   if (sessionId !== undefined) aiRequest.sessionId = sessionId
-  if (chat.temperature !== undefined) aiRequest.temperature = chat.temperature
-  if (chat.maxTokens !== undefined) aiRequest.maxTokens = chat.maxTokens
-  if (chat.topP !== undefined) aiRequest.topP = chat.topP
-  if (chat.stop !== undefined) aiRequest.stop = chat.stop
-  if (chat.tools !== undefined) aiRequest.tools = chat.tools
-  if (chat.toolChoice !== undefined) aiRequest.toolChoice = chat.toolChoice
-  if (chat.parallelToolCalls !== undefined) aiRequest.parallelToolCalls = chat.parallelToolCalls
-  if (chat.responseFormat !== undefined) aiRequest.responseFormat = chat.responseFormat
-  return aiRequest
+  return withWireOptions(aiRequest, chat)
 }
 
 /**

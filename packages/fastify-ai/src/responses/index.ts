@@ -16,6 +16,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { setSessionHeader } from '../session-header.ts'
 import { abortWhenClientLeaves } from '../client-gone.ts'
+import { withWireOptions } from '../wire-request.ts'
 import { DEFAULT_REQUEST_LIMITS, checkRequestLimits } from '../request-limits.ts'
 import type { LimitedMessage, RequestLimits } from '../request-limits.ts'
 import type { ResponseRecord } from './response-records.ts'
@@ -50,14 +51,7 @@ function buildAiRequest (input: OpenAiResponsesInput, models: string[] | undefin
   const request: AiRequest = { messages: input.messages }
   if (input.instructions !== undefined) request.context = input.instructions
   if (models !== undefined) request.models = models
-  if (input.temperature !== undefined) request.temperature = input.temperature
-  if (input.maxTokens !== undefined) request.maxTokens = input.maxTokens
-  if (input.topP !== undefined) request.topP = input.topP
-  if (input.tools !== undefined) request.tools = input.tools
-  if (input.toolChoice !== undefined) request.toolChoice = input.toolChoice
-  if (input.parallelToolCalls !== undefined) request.parallelToolCalls = input.parallelToolCalls
-  if (input.responseFormat !== undefined) request.responseFormat = input.responseFormat
-  return request
+  return withWireOptions(request, input)
 }
 
 function readStartingAfter (query: RetrieveQuery): number {

@@ -1,5 +1,6 @@
 import type { Answer, PromptMessage } from './answer.ts'
 import type { MockToolCall, MockUsage } from './types.ts'
+import { eventNameOfType } from './sse-event-name.ts'
 import type { FormatContext, StreamScript, WireFormat } from './wire-format.ts'
 
 // Anthropic Messages API: https://docs.anthropic.com/en/api/messages, streaming events
@@ -138,16 +139,6 @@ function inBandError (): unknown {
   return { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }
 }
 
-/** The SSE event name of a frame: its data's `type`. */
-function eventName (payload: string): string | undefined {
-  try {
-    const type = JSON.parse(payload)?.type
-    return typeof type === 'string' ? type : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /** Text of Anthropic content: a string, or blocks whose text (and tool results' text) is joined. */
 function contentText (content: unknown): string {
   if (typeof content === 'string') return content
@@ -183,5 +174,5 @@ export const anthropicFormat: WireFormat = {
   errorBody,
   errorHeaders,
   inBandError,
-  eventName
+  eventName: eventNameOfType
 }

@@ -1,67 +1,21 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { buildAnswer, geminiMessages, openAiMessages, promptTokensOf } from './answer.ts'
-import { anthropicFormat, anthropicMessages } from './anthropic-format.ts'
+import { buildAnswer, promptTokensOf } from './answer.ts'
+import { anthropicMessages } from './anthropic-format.ts'
 import { thinkingSignatureError } from './anthropic-thinking.ts'
 import { createExchange, cut, pause, untilClosed } from './exchange.ts'
 import type { Exchange } from './exchange.ts'
-import { geminiFormat } from './gemini-format.ts'
 import { embeddingAnswer } from './embeddings-format.ts'
-import type { EmbeddingDialect } from './embeddings-format.ts'
-import { openAiFormat } from './openai-format.ts'
+import { responsesRequestError } from './responses-request-errors.ts'
+import { asksForJson, isAuthorized, matchRoute, promptMessages } from './route.ts'
+import type { Route } from './route.ts'
 import { playStream } from './stream-writer.ts'
 import { thoughtSignatureError } from './thought-signatures.ts'
 import type { MockBehaviour, MockProvider, MockProviderName, MockProviderOptions, MockRequest } from './types.ts'
-import type { FormatContext, WireFormat } from './wire-format.ts'
+import type { FormatContext } from './wire-format.ts'
 
-const GEMINI_PATH = /^\/v1beta\/models\/([^/]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/
-const GEMINI_EMBEDDINGS: Record<string, EmbeddingDialect> = { embedContent: 'gemini-single', batchEmbedContents: 'gemini-batch' }
 const NO_BEHAVIOUR: MockBehaviour = Object.freeze({})
-
-/** A request matched to a provider route. */
-interface Route {
-  provider: MockProviderName
-  format: WireFormat
-  /** Gemini: model from the path; OpenAI: filled from the body. */
-  model: string
-  /** Gemini: from the path; OpenAI: filled from the body. */
-  stream: boolean
-  /** Query string (Gemini `key`), '' when none. */
-  query: string
-  /** An embedding call (embeddings-format.ts), not a chat one. */
-  embedding?: EmbeddingDialect
-  /** Anthropic `POST /v1/messages/count_tokens`: answered `{input_tokens}`, the words of the conversation. */
-  countTokens?: true
-}
-
-function matchRoute (url: string): Route | undefined {
-  const mark = url.indexOf('?')
-  const path = mark === -1 ? url : url.slice(0, mark)
-  const query = mark === -1 ? '' : url.slice(mark + 1)
-  if (path === '/v1/chat/completions') return { provider: 'openai', format: openAiFormat, model: '', stream: false, query }
-  if (path === '/chat/completions') return { provider: 'deepseek', format: openAiFormat, model: '', stream: false, query }
-  if (path === '/v1/messages') return { provider: 'anthropic', format: anthropicFormat, model: '', stream: false, query }
-  if (path === '/v1/messages/count_tokens') return { provider: 'anthropic', format: anthropicFormat, model: '', stream: false, query, countTokens: true }
-  if (path === '/v1/embeddings') return { provider: 'openai', format: openAiFormat, model: '', stream: false, query, embedding: 'openai' }
-  const gemini = GEMINI_PATH.exec(path)
-  if (gemini === null) return undefined
-  return { provider: 'gemini', format: geminiFormat, model: decodeURIComponent(gemini[1]), stream: gemini[2] === 'streamGenerateContent', query, embedding: GEMINI_EMBEDDINGS[gemini[2]] }
-}
-
-function isAuthorized (route: Route, request: IncomingMessage): boolean {
-  if (route.provider === 'anthropic') {
-    const key = request.headers['x-api-key']
-    return typeof key === 'string' && key !== ''
-  }
-  if (route.provider !== 'gemini') {
-    const authorization = request.headers.authorization
-    return authorization !== undefined && authorization.startsWith('Bearer ') && authorization.length > 7
-  }
-  const key = request.headers['x-goog-api-key']
-  if (typeof key === 'string' && key !== '') return true
-  return new URLSearchParams(route.query).get('key') !== null
-}
 
 function readBody (request: IncomingMessage): Promise<string> {
   return new Promise(function collectBody (resolve, reject) {
@@ -86,14 +40,14 @@ function sendJson (response: ServerResponse, status: number, contentType: string
   response.end(payload)
 }
 
-/** Starts a mock provider speaking the OpenAI, DeepSeek and Gemini wire formats on one origin. */
+/** Starts a mock provider speaking the OpenAI (chat completions, Responses, embeddings), DeepSeek, Gemini and Anthropic wire formats on one origin. */
 export async function createMockProvider (options: MockProviderOptions = {}): Promise<MockProvider> {
   const record = options.record ?? true
   const demo = options.demo ?? false
   const defaults = new Map<string, MockBehaviour>()
   const queues = new Map<string, MockBehaviour[]>()
   const requests: MockRequest[] = []
-  /** Every thought signature answered so far: Gemini accepts back only what it issued. */
+  /** Every signature (Gemini, Anthropic) and encrypted reasoning (Responses) answered so far: the APIs accept back only what they issued. */
   const signatures = new Set<string>()
   let requestCount = 0
   let answerCount = 0
@@ -149,7 +103,9 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       sendJson(response, 400, format.jsonContentType, invalidRequestBody(route, body === undefined))
       return
     }
-    const refusal = route.provider === 'anthropic' ? anthropicRequestError(request, body, route.countTokens === true) : undefined
+    const refusal = route.provider === 'anthropic'
+      ? anthropicRequestError(request, body, route.countTokens === true)
+      : route.provider === 'openai-responses' ? responsesRequestError(body, signatures) : undefined
     if (refusal !== undefined) {
       sendJson(response, 400, format.jsonContentType, refusal)
       return
@@ -191,8 +147,7 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
       }
     }
 
-    const messages = route.provider === 'gemini' ? geminiMessages(body) : route.provider === 'anthropic' ? anthropicMessages(body) : openAiMessages(body)
-    const answer = buildAnswer(route.model, messages, behaviour, { demo, json: asksForJson(route, body) })
+    const answer = buildAnswer(route.model, promptMessages(route, body), behaviour, { demo, json: asksForJson(route, body) })
     for (const call of answer.toolCalls) {
       if (call.thoughtSignature !== undefined) signatures.add(call.thoughtSignature)
     }
@@ -207,6 +162,13 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
     if (route.provider === 'anthropic' && behaviour.thinking !== undefined) {
       context.thinking = { text: behaviour.thinking, signature: `sig_${context.id}_${Buffer.from(behaviour.thinking).toString('base64url').slice(0, 16)}` }
       signatures.add(context.thinking.signature)
+    }
+    if (route.provider === 'openai-responses') {
+      context.request = body
+      if (behaviour.reasoning !== undefined) {
+        context.reasoning = { text: behaviour.reasoning, encryptedContent: `gAAAAABmock_${Buffer.from(`${context.id}:${behaviour.reasoning}`).toString('base64url')}` }
+        signatures.add(context.reasoning.encryptedContent)
+      }
     }
 
     if (!route.stream) return answerJson(exchange, format.jsonContentType, JSON.stringify(format.completion(answer, context)), behaviour)
@@ -268,8 +230,8 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
   }
 }
 
-/** Answer ids by provider: `chatcmpl-…`, Gemini's bare `responseId`, Anthropic's `msg_…`. */
-const ID_PREFIXES: Record<MockProviderName, string> = { openai: 'chatcmpl-', deepseek: 'chatcmpl-', gemini: '', anthropic: 'msg_' }
+/** Answer ids by provider: `chatcmpl-…`, Responses `resp_…`, Gemini's bare `responseId`, Anthropic's `msg_…`. */
+const ID_PREFIXES: Record<MockProviderName, string> = { openai: 'chatcmpl-', 'openai-responses': 'resp_', deepseek: 'chatcmpl-', gemini: '', anthropic: 'msg_' }
 
 /** What the Messages API refuses before anything else: no `anthropic-version` header, no `max_tokens` (but count_tokens takes none). */
 function anthropicRequestError (request: IncomingMessage, body: any, countTokens: boolean): unknown {
@@ -277,14 +239,6 @@ function anthropicRequestError (request: IncomingMessage, body: any, countTokens
   if (countTokens) return body.max_tokens === undefined ? undefined : { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Extra inputs are not permitted' } }
   if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1) return { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } }
   return undefined
-}
-
-/** OpenAI `response_format` json_object / json_schema; Gemini `generationConfig.responseMimeType` application/json; Anthropic `output_config.format`. */
-function asksForJson (route: Route, body: any): boolean {
-  if (route.provider === 'gemini') return body.generationConfig?.responseMimeType === 'application/json'
-  if (route.provider === 'anthropic') return body.output_config?.format?.type === 'json_schema'
-  const type = body.response_format?.type
-  return type === 'json_object' || type === 'json_schema'
 }
 
 function invalidRequestBody (route: Route, notJson: boolean): unknown {

@@ -30,13 +30,22 @@ export function toolCallDeltas (answer: Answer, context: FormatContext): ToolCal
       const half = call.name.length >> 1
       deltas.push({ index, id, type: 'function', function: { name: call.name.slice(0, half) } })
       deltas.push({ index, function: { name: call.name.slice(half) } })
-      for (const fragment of piecesAt(call.arguments, awkwardCuts(call.arguments))) deltas.push({ index, function: { arguments: fragment } })
+      for (const fragment of argumentPieces(call.arguments, true)) deltas.push({ index, function: { arguments: fragment } })
       return
     }
     deltas.push({ index, id, type: 'function', function: { name: call.name, arguments: '' } })
-    for (const fragment of piecesAt(call.arguments, everyNth(call.arguments, 6))) deltas.push({ index, function: { arguments: fragment } })
+    for (const fragment of argumentPieces(call.arguments, false)) deltas.push({ index, function: { arguments: fragment } })
   })
   return deltas
+}
+
+/**
+ * A call's arguments in the fragments a stream sends them in: every 6 characters, or, when
+ * `awkward`, cut after the first character, inside the first string value and inside the first
+ * escape sequence. No fragment for empty arguments.
+ */
+export function argumentPieces (text: string, awkward: boolean): string[] {
+  return piecesAt(text, awkward ? awkwardCuts(text) : everyNth(text, 6))
 }
 
 function everyNth (text: string, size: number): number[] {

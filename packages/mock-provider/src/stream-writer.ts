@@ -43,14 +43,17 @@ export async function playStream (exchange: Exchange, plan: StreamPlan, behaviou
     if (behaviour.stallAfter === i) return untilClosed(exchange)
     if (behaviour.cutAfter === i) return cut(exchange)
     if (behaviour.inBandErrorAfter === i) {
-      await send(JSON.stringify(behaviour.errorBody ?? plan.inBandError))
+      const error = behaviour.errorBody ?? plan.inBandError
+      await send(script.failure === undefined ? JSON.stringify(error) : script.failure(written, error))
       return end(exchange)
     }
     if (behaviour.malformedAfter === i) {
       await send('{"id":"broken", this is not json')
       return end(exchange)
     }
-    if (i < script.deltas.length) await send(script.deltas[i])
+    if (i === script.deltas.length) break
+    for (const payload of script.leading?.[i] ?? []) await send(payload)
+    await send(script.deltas[i])
   }
   for (const payload of script.after) await send(payload)
   end(exchange)

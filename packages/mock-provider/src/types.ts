@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http'
 
-/** Which provider's wire format a request was spoken in, decided by its path. */
-export type MockProviderName = 'openai' | 'deepseek' | 'gemini' | 'anthropic'
+/**
+ * Which provider's wire format a request was spoken in, decided by its path: `openai` is chat
+ * completions (`/v1/chat/completions`) and embeddings (`/v1/embeddings`), `openai-responses`
+ * OpenAI's Responses API (`/v1/responses`), `deepseek` `/chat/completions`, `gemini` the
+ * `/v1beta/models/…` paths, `anthropic` `/v1/messages`.
+ */
+export type MockProviderName = 'openai' | 'openai-responses' | 'deepseek' | 'gemini' | 'anthropic'
 
 /** Token counts the mock reports, in the provider's own usage fields. */
 export interface MockUsage {
@@ -54,7 +59,10 @@ export interface MockBehaviour {
   status?: number
   /** `Retry-After` header value sent with `status` (Gemini 429 also gets a RetryInfo detail). */
   retryAfter?: string
-  /** Replaces the error body JSON (for `status`) and the in-band error object (for `inBandErrorAfter`). */
+  /**
+   * Replaces the error body JSON (for `status`) and the in-band error object (for `inBandErrorAfter`;
+   * Responses API: the `error` of the `response.failed` event's response, the event staying whole).
+   */
   errorBody?: unknown
   /** Wait this long before sending the response headers. */
   headersDelayMs?: number
@@ -70,11 +78,18 @@ export interface MockBehaviour {
   crlf?: boolean
   /** OpenAI/DeepSeek: send a chunk with `"choices": []` (keep-alive / filter-results style) before the deltas. */
   emptyChoicesChunk?: boolean
-  /** After N deltas send an in-band error object (`data: {"error":{...}}`) and end the stream without terminator. */
+  /**
+   * After N deltas send an in-band error object (`data: {"error":{...}}`) and end the stream without
+   * terminator. Responses API: a `response.failed` event (its response `status: 'failed'`,
+   * `error: { code: 'server_error', message }`), numbered next in sequence.
+   */
   inBandErrorAfter?: number
   /** After N deltas send a frame whose data is not JSON and end the stream. Non-stream: a body that is not JSON. */
   malformedAfter?: number
-  /** 200 with empty content (non-stream) or no content delta (stream). Gemini: a candidate content without parts. */
+  /**
+   * 200 with empty content (non-stream) or no content delta (stream). Gemini: a candidate content
+   * without parts. Responses API: an `output` without a message item (nor tool calls).
+   */
   emptyAnswer?: boolean
   /**
    * Answer with these tool calls, after the text if `text` (or `deltas`) is given, alone otherwise.
@@ -82,14 +97,18 @@ export interface MockBehaviour {
    * stream sends each call as OpenAI does (a first delta with `index`, `id`, `type` and
    * `function.name`, then `function.arguments` fragments), calls one after the other by index.
    * Gemini: `functionCall` parts (with `thoughtSignature` when given), `finishReason` `STOP`; a
-   * stream sends every call whole in one chunk. The fault counters count tool-call deltas too.
+   * stream sends every call whole in one chunk. Responses API: `function_call` output items after
+   * the message (`call_id` the call's `id`, default `call_<answer>_<index>`); a stream sends each
+   * item's arguments in `response.function_call_arguments.delta` fragments. The fault counters
+   * count tool-call deltas too.
    */
   toolCalls?: MockToolCall[]
   /**
    * OpenAI stream of `toolCalls`: split names and arguments where the format allows but the API
    * rarely does: each name over two deltas (the second one carries only `index` and the rest of
    * `function.name`, which the format's accumulation rule appends), arguments after their first
-   * character, inside the first string value, and inside the first escape sequence.
+   * character, inside the first string value, and inside the first escape sequence. Responses API:
+   * the same cuts of the arguments (the name comes whole in `response.output_item.added`).
    */
   awkwardToolDeltas?: boolean
   /**
@@ -109,15 +128,24 @@ export interface MockBehaviour {
    * never issued, as the API does.
    */
   thinking?: string
+  /**
+   * Responses API: a reasoning item with this summary text before the answer, `{ type: 'reasoning',
+   * id: 'rs_…', summary: [{ type: 'summary_text', text }], encrypted_content }`, its encrypted
+   * content an opaque string the mock issues (a stream sends the summary as
+   * `response.reasoning_summary_text.delta` events, which the fault counters do not count).
+   * Whatever the behaviour, a request whose `input` holds a reasoning item with an
+   * `encrypted_content` the mock never issued is refused (400 `invalid_encrypted_content`).
+   */
+  reasoning?: string
 }
 
 /** One request the mock received (kept only when recording). */
 export interface MockRequest {
-  /** The wire format, by path (OpenAI-compatible clients hit the `openai` path). */
+  /** The wire format, by path (OpenAI-compatible clients hit the `openai` path, their Responses API `openai-responses`). */
   provider: MockProviderName
   /** The request URL path, with its query string. */
   path: string
-  /** Model name: the body's `model` (OpenAI/DeepSeek) or the path segment (Gemini). */
+  /** Model name: the body's `model` (OpenAI/DeepSeek/Anthropic) or the path segment (Gemini). */
   model: string
   /** Whether a stream was asked for (`stream: true` or `:streamGenerateContent`). */
   stream: boolean
@@ -163,7 +191,7 @@ export interface MockProvider {
   enqueue (model: string, ...behaviours: MockBehaviour[]): void
   /** Resolves once `n` requests were received since start or the last `reset()`. */
   waitForRequests (n: number): Promise<void>
-  /** Forgets behaviours, queues, recorded requests and the thought signatures answered so far. */
+  /** Forgets behaviours, queues, recorded requests and the signatures (and encrypted reasoning) answered so far. */
   reset (): void
   /** Stops listening and closes every open connection. */
   close (): Promise<void>

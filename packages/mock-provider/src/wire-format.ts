@@ -15,6 +15,10 @@ export interface FormatContext {
   emptyChoicesChunk: boolean
   /** Anthropic: the thinking block to answer with, and its signature. */
   thinking?: { text: string, signature: string }
+  /** OpenAI Responses: the reasoning summary to answer with, and the `encrypted_content` issued for it. */
+  reasoning?: { text: string, encryptedContent: string }
+  /** OpenAI Responses: the request body, whose settings the Response object echoes. */
+  request?: Record<string, unknown>
 }
 
 /** The data payloads of a stream, in order; the writer adds `data: ` and line endings. */
@@ -25,6 +29,17 @@ export interface StreamScript {
   deltas: string[]
   /** Frames after the last delta (finish chunk, usage chunk, `[DONE]`). */
   after: string[]
+  /**
+   * Frames sent right before `deltas[i]` that do not count as deltas (lifecycle events between
+   * two deltas, such as the Responses API's item done/added events between two output items).
+   */
+  leading?: string[][]
+  /**
+   * The in-band error frame of a stream failing after `written` frames, for formats whose failure
+   * frame wraps the error object (the Responses API's `response.failed`, numbered in sequence).
+   * `error` is the behaviour's `errorBody` or the format's `inBandError()`. Default: `error` alone.
+   */
+  failure?: (written: number, error: unknown) => string
 }
 
 /** How one provider family writes answers and errors. */

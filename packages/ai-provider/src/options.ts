@@ -142,7 +142,10 @@ const DEFAULT_BASE_URLS: Record<string, string> = {
   anthropic: 'https://api.anthropic.com'
 }
 const PROVIDER_TYPES = ['openai', 'deepseek', 'gemini', 'anthropic', 'openai-compatible']
-const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout', 'streamUsage', 'version', 'beta']
+const PROVIDER_KEYS = ['type', 'apiKey', 'baseUrl', 'headers', 'connections', 'pipelining', 'connectTimeout', 'keepAliveTimeout', 'streamUsage', 'api', 'version', 'beta']
+const OPENAI_APIS = ['chat', 'responses']
+/** The provider types that can be reached through OpenAI's Responses API. */
+const RESPONSES_API_TYPES = ['openai', 'openai-compatible']
 const MODEL_KEYS = ['provider', 'model', 'type', 'limits', 'restore', 'price', 'capabilities']
 const MODEL_LIMIT_KEYS = ['maxTokens', 'rate', 'tokens', 'requestTimeout', 'retry', 'onDisconnect', 'maxGenerationTime']
 const GLOBAL_LIMIT_KEYS = [...MODEL_LIMIT_KEYS, 'historyExpiration', 'historyLength', 'detachTimeout', 'streamLease', 'maxDetachedStreams']
@@ -245,6 +248,9 @@ function normalizeProvider (name: string, value: unknown): NormalizedProviderOpt
   for (const key of ['version', 'beta'] as const) {
     if (input[key] !== undefined && type !== 'anthropic') fail(`${path}.${key} is for a provider of type anthropic, not ${type}`)
   }
+  const api: unknown = input.api ?? 'chat'
+  if (typeof api !== 'string' || !OPENAI_APIS.includes(api)) fail(`${path}.api must be one of ${OPENAI_APIS.join(', ')}, got ${describeValue(api)}`)
+  if (api === 'responses' && !RESPONSES_API_TYPES.includes(type)) fail(`${path}.api "responses" is for a provider of type ${RESPONSES_API_TYPES.join(' or ')}, not ${type}`)
   const version = input.version === undefined ? undefined : nonEmptyString(input.version, `${path}.version`)
   let beta: readonly string[] | undefined
   if (input.beta !== undefined) {
@@ -269,6 +275,7 @@ function normalizeProvider (name: string, value: unknown): NormalizedProviderOpt
     connectTimeout: input.connectTimeout === undefined ? 10_000 : positiveInteger(input.connectTimeout, `${path}.connectTimeout`),
     keepAliveTimeout: input.keepAliveTimeout === undefined ? undefined : positiveInteger(input.keepAliveTimeout, `${path}.keepAliveTimeout`),
     streamUsage: input.streamUsage === undefined ? true : boolean(input.streamUsage, `${path}.streamUsage`),
+    api: api as NormalizedProviderOptions['api'],
     version,
     beta
   })

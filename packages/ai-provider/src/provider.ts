@@ -108,6 +108,8 @@ export interface NormalizedProviderOptions {
   keepAliveTimeout?: number
   /** Ask for a stream's usage (OpenAI wire format). */
   streamUsage: boolean
+  /** The OpenAI API called (`chat` for every other type). */
+  api: import('./types.ts').OpenAiApi
   /** Anthropic: the `anthropic-version` header, when configured. */
   version?: string
   /** Anthropic: the `anthropic-beta` flags, when configured. */

@@ -123,6 +123,9 @@ export interface PoolOptions {
   keepAliveTimeout?: number
 }
 
+/** The OpenAI APIs a provider of the OpenAI wire format can be reached through. */
+export type OpenAiApi = 'chat' | 'responses'
+
 /** The provider kinds AI Warp speaks. */
 export type ProviderType = 'openai' | 'deepseek' | 'gemini' | 'anthropic' | 'openai-compatible'
 
@@ -142,6 +145,14 @@ export interface ProviderOptions extends PoolOptions {
    * (Mistral answers 422 "Extra inputs are not permitted"); usage they send anyway is still read.
    */
   streamUsage?: boolean
+  /**
+   * `openai` and `openai-compatible` only: which OpenAI API to call. `chat` (default): Chat
+   * Completions (`/chat/completions`). `responses`: the Responses API (`/responses`), statelessly
+   * (`store: false`, the whole conversation every time: sessions and `previous_response_id` stay
+   * AI Warp's, so every model of the chain can take the next turn). Every route of the gateway
+   * can be answered either way.
+   */
+  api?: OpenAiApi
   /** Anthropic only: the `anthropic-version` header. Default `2023-06-01`. */
   version?: string
   /** Anthropic only: beta features, sent as the `anthropic-beta` header (e.g. `['interleaved-thinking-2025-05-14']`). */

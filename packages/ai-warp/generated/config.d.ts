@@ -1243,6 +1243,10 @@ export interface Ai {
        */
       streamUsage?: boolean;
       /**
+       * `openai` and `openai-compatible` only: the OpenAI API called. "chat" (default): Chat Completions. "responses": the Responses API, statelessly (`store: false`, the whole conversation every time; sessions and previous_response_id stay AI Warp's).
+       */
+      api?: "chat" | "responses";
+      /**
        * Anthropic only: the `anthropic-version` header. Default "2023-06-01".
        */
       version?: string;

@@ -42,6 +42,11 @@ export interface ProviderRequestOptions {
 export interface ProviderBodyOptions {
   /** Ask for a stream's token usage, where the wire format has such a switch. */
   streamUsage: boolean
+  /**
+   * The provider's configured name: with the model, it tells what this provider made itself
+   * (OpenAI's encrypted reasoning goes back only to the provider and model that wrote it).
+   */
+  provider?: string
 }
 
 /** One provider wire format. */

@@ -23,7 +23,7 @@ import { AiProviderEmptyResponseError, AiProviderMalformedResponseError, AiProvi
 import { toAnthropicRequest } from '../wire/anthropic/to-anthropic-request.ts'
 import { fromAnthropicAnswer } from '../wire/anthropic/from-anthropic-answer.ts'
 import { createAnthropicStreamReader } from '../wire/anthropic/from-anthropic-stream.ts'
-import { errorFromStatus, errorObject, parseErrorBody, shortMessage, withCause } from './upstream-error.ts'
+import { errorFromStatus, errorObject, parseErrorBody, shortMessage, parseStreamData } from './upstream-error.ts'
 
 /** The API version of the path. */
 const VERSION = '/v1'
@@ -75,13 +75,7 @@ export const anthropic: ProviderAdapter = {
   },
 
   readStreamEvent: function readStreamEvent (data: string, state: ProviderStreamState, label: string): ProviderStreamEvent[] | undefined {
-    let json: unknown
-    try {
-      json = JSON.parse(data)
-    } catch (error) {
-      throw withCause(new AiProviderMalformedResponseError(label, 'stream event is not JSON'), error)
-    }
-    const events = (state as AnthropicStreamReader).read(json as AnthropicStreamEvent, label)
+    const events = (state as AnthropicStreamReader).read(parseStreamData(data, label) as AnthropicStreamEvent, label)
     return events.length === 0 ? undefined : events
   },
 

@@ -27,7 +27,7 @@ import {
 import { toGeminiRequest } from '../wire/gemini/to-gemini-request.ts'
 import { fromGeminiAnswer } from '../wire/gemini/from-gemini-answer.ts'
 import { createGeminiStreamReader } from '../wire/gemini/from-gemini-stream.ts'
-import { errorFromStatus, errorObject, parseErrorBody, shortMessage, withCause } from './upstream-error.ts'
+import { errorFromStatus, errorObject, parseErrorBody, shortMessage, parseStreamData } from './upstream-error.ts'
 
 /** The API version of every Gemini path. */
 const VERSION = '/v1beta'
@@ -69,12 +69,7 @@ export const gemini: ProviderAdapter = {
   },
 
   readStreamEvent: function readStreamEvent (data: string, state: ProviderStreamState, label: string): ProviderStreamEvent | ProviderStreamEvent[] | undefined {
-    let json: unknown
-    try {
-      json = JSON.parse(data)
-    } catch (error) {
-      throw withCause(new AiProviderMalformedResponseError(label, 'stream frame is not JSON'), error)
-    }
+    const json = parseStreamData(data, label)
     const inBand = errorObject(json)
     if (inBand !== undefined) throw new AiProviderStreamError(label, messageOf(inBand))
     // One frame may hold text and several whole calls; the end comes from readStreamEnd (no terminator).

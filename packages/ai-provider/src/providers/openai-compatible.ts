@@ -13,13 +13,13 @@
 import type { ProviderType } from '../types.ts'
 import type { ProviderAnswer, ProviderInput, ProviderStreamEvent } from '../provider.ts'
 import type { ProviderAdapter, ProviderBodyOptions, ProviderRequestOptions, ProviderStreamEnd, ProviderStreamState } from './adapter.ts'
-import { AiProviderMalformedResponseError, AiProviderResponseError, AiProviderStreamError } from '../errors.ts'
+import { AiProviderResponseError, AiProviderStreamError } from '../errors.ts'
 import { fromOpenAiChatAnswer } from '../wire/openai-chat/from-openai-chat-answer.ts'
 import { createOpenAiChatStreamReader } from '../wire/openai-chat/from-openai-chat-stream.ts'
 import type { OpenAiChatStreamReader } from '../wire/openai-chat/from-openai-chat-stream.ts'
 import { toOpenAiChatRequest } from '../wire/openai-chat/to-openai-chat-request.ts'
 import { OPENAI_CHAT_DONE } from '../wire/openai-chat/types.ts'
-import { errorFromStatus, errorObject, parseErrorBody, shortMessage, withCause } from './upstream-error.ts'
+import { errorFromStatus, errorObject, parseErrorBody, parseStreamData, shortMessage } from './upstream-error.ts'
 
 /** What sets one OpenAI-compatible provider apart. */
 export interface OpenAiCompatibleSettings {
@@ -62,11 +62,7 @@ export function createOpenAiCompatibleAdapter (settings: OpenAiCompatibleSetting
     defaultBaseUrl: settings.defaultBaseUrl,
     versionPrefix: settings.versionPrefix,
 
-    buildHeaders: function buildHeaders (options: ProviderRequestOptions): Record<string, string> {
-      const headers: Record<string, string> = { 'content-type': 'application/json' }
-      if (options.apiKey) headers.authorization = 'Bearer ' + options.apiKey
-      return Object.assign(headers, options.headers)
-    },
+    buildHeaders: openAiHeaders,
 
     completePath: function completePath (basePath: string): string {
       return basePath + path
@@ -99,15 +95,7 @@ export function createOpenAiCompatibleAdapter (settings: OpenAiCompatibleSetting
         mirror(state, reader)
         return single(events)
       }
-      let json: unknown
-      try {
-        json = JSON.parse(data)
-      } catch (error) {
-        throw withCause(new AiProviderMalformedResponseError(label, 'stream frame is not JSON'), error)
-      }
-      if (json === null || typeof json !== 'object') {
-        throw new AiProviderMalformedResponseError(label, 'stream frame is not an object')
-      }
+      const json = parseStreamData(data, label)
       const inBand = errorObject(json)
       if (inBand !== undefined) throw new AiProviderStreamError(label, messageOf(inBand))
       const output = reader.read(json)
@@ -124,12 +112,7 @@ export function createOpenAiCompatibleAdapter (settings: OpenAiCompatibleSetting
       return events.length === 1 && first.type === 'end' ? first : events
     },
 
-    readError: function readError (status: number, body: string, label: string, retryAfterMs: number | undefined): Error {
-      const error = errorObject(parseErrorBody(body))
-      if (error === undefined) return errorFromStatus(label, status, shortMessage(body), false, retryAfterMs)
-      const quota = error.code === 'insufficient_quota' || error.type === 'insufficient_quota'
-      return errorFromStatus(label, status, messageOf(error), quota, retryAfterMs)
-    }
+    readError: readOpenAiError
   }
 }
 
@@ -138,7 +121,23 @@ function single (events: ProviderStreamEvent[]): ProviderStreamEvent | ProviderS
   return events.length === 1 ? events[0] : events
 }
 
-function messageOf (error: Record<string, unknown>): string {
+/** The request headers of OpenAI's APIs: JSON, Bearer auth, then the configured extra headers. */
+export function openAiHeaders (options: ProviderRequestOptions): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (options.apiKey) headers.authorization = 'Bearer ' + options.apiKey
+  return Object.assign(headers, options.headers)
+}
+
+/** A non-2xx answer of OpenAI's APIs (`{"error":{…}}`; `insufficient_quota` is a billing error) as an AI_* error. */
+export function readOpenAiError (status: number, body: string, label: string, retryAfterMs: number | undefined): Error {
+  const error = errorObject(parseErrorBody(body))
+  if (error === undefined) return errorFromStatus(label, status, shortMessage(body), false, retryAfterMs)
+  const quota = error.code === 'insufficient_quota' || error.type === 'insufficient_quota'
+  return errorFromStatus(label, status, messageOf(error), quota, retryAfterMs)
+}
+
+/** The message of an error object, bounded. */
+export function messageOf (error: Record<string, unknown>): string {
   return typeof error.message === 'string' ? shortMessage(error.message) : shortMessage(JSON.stringify(error))
 }
 

@@ -7,6 +7,7 @@
 import {
   AiProviderAuthError,
   AiProviderExceededError,
+  AiProviderMalformedResponseError,
   AiProviderRequestRejectedError,
   AiProviderResponseError
 } from '../errors.ts'
@@ -68,4 +69,19 @@ export function errorObject (json: unknown): Record<string, unknown> | undefined
   if (typeof error === 'string') return { message: error }
   if (error === null || typeof error !== 'object') return undefined
   return error as Record<string, unknown>
+}
+
+/**
+ * The parsed data of one stream event: a JSON object (or array, for formats that send one).
+ * Throws AI_PROVIDER_MALFORMED_RESPONSE, with the parse error as cause, for anything else.
+ */
+export function parseStreamData (data: string, label: string): object {
+  let json: unknown
+  try {
+    json = JSON.parse(data)
+  } catch (error) {
+    throw withCause(new AiProviderMalformedResponseError(label, 'stream event is not JSON'), error)
+  }
+  if (json === null || typeof json !== 'object') throw new AiProviderMalformedResponseError(label, 'stream event is not an object')
+  return json
 }

@@ -8,7 +8,7 @@ import { Pool } from 'undici'
 import type { Dispatcher } from 'undici'
 import type { Logger } from '../types.ts'
 import type { NormalizedProviderOptions, ProviderClient } from '../provider.ts'
-import { registry } from '../providers/registry.ts'
+import { adapterOf } from '../providers/registry.ts'
 import { embeddingAdapters } from '../providers/embedding-adapters.ts'
 import { tokenCounters } from '../providers/token-counters.ts'
 import { AiProviderRequestRejectedError } from '../errors.ts'
@@ -23,7 +23,7 @@ export interface ProviderClientDependencies {
 
 /** Builds the client of one configured provider. Options are already validated (options.ts). */
 export function createProviderClient (options: NormalizedProviderOptions, deps: ProviderClientDependencies): ProviderClient {
-  const adapter = registry[options.type]
+  const adapter = adapterOf(options.type, options.api)
   const url = new URL(options.baseUrl || adapter.defaultBaseUrl || '')
   let basePath = url.pathname.replace(/\/+$/, '')
   // `http://host/v1` for OpenAI (as its SDK's baseURL is written): the adapter's paths add /v1.
@@ -45,7 +45,7 @@ export function createProviderClient (options: NormalizedProviderOptions, deps: 
     origin: url.origin,
     basePath,
     headers: adapter.buildHeaders({ apiKey: options.apiKey, headers: options.headers, version: options.version, beta: options.beta }),
-    body: { streamUsage: options.streamUsage },
+    body: { streamUsage: options.streamUsage, provider: options.name },
     logger: deps.logger
   })
 

@@ -204,7 +204,9 @@ export function createTransport (options: TransportOptions): Transport {
         if (eventError !== undefined) return
         // Some servers report a failure as `event: error`; it ends the stream like an in-band error object.
         if (event.event === 'error') {
-          const error = errorObject(parseErrorBody(event.data))
+          // `{"error":{"message"}}` (Anthropic, most servers) or the Responses API's `{"type":"error","message"}`.
+          const body = parseErrorBody(event.data)
+          const error = errorObject(body) ?? (body !== null && typeof body === 'object' ? body as Record<string, unknown> : undefined)
           eventError = new AiProviderStreamError(call.label, shortMessage(typeof error?.message === 'string' ? error.message : event.data))
           return
         }

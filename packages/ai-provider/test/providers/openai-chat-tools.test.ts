@@ -6,38 +6,13 @@ import assert from 'node:assert/strict'
 import { createMockProvider, requestMedia } from '@platformatic/ai-mock-provider'
 import type { MockProvider } from '@platformatic/ai-mock-provider'
 import { createProviderClient } from '../../src/transport/provider-client.ts'
-import type { ProviderClient, ProviderInput } from '../../src/provider.ts'
+import type { ProviderClient } from '../../src/provider.ts'
 import type { ProviderType } from '../../src/types.ts'
 import { collect, providerOptions, silentLogger } from './provider-suite.ts'
+import { EMAIL, WEATHER, toolInput } from './tool-fixtures.ts'
 
 const timeout = { timeout: 5000 }
 const model = 'tool-model'
-
-const WEATHER = { name: 'get_weather', arguments: '{"city":"Paris","note":"a \\"quoted\\" \\u00e9 ☀️"}' }
-const EMAIL = { name: 'send_email', arguments: '{"to":"bob@email.com","body":"Hi"}' }
-
-const toolInput: ProviderInput = {
-  messages: [
-    { role: 'system', content: 'Be brief.' },
-    {
-      role: 'user',
-      content: [
-        { type: 'text', text: 'What is in this picture, and the weather?' },
-        { type: 'image', url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'high' },
-        { type: 'file', data: 'JVBERi0=', mediaType: 'application/pdf', filename: 'report.pdf' }
-      ]
-    },
-    { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}', providerData: { gemini: { thoughtSignature: 'sig' } } }] },
-    { role: 'tool', toolCallId: 'call_1', content: '22C' }
-  ],
-  tools: [
-    { name: 'get_weather', description: 'The weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: true },
-    { name: 'send_email' }
-  ],
-  toolChoice: 'required',
-  parallelToolCalls: true,
-  responseFormat: { type: 'json_schema', name: 'report', schema: { type: 'object' }, strict: true }
-}
 
 const providers: Array<{ type: ProviderType, baseUrl: (url: string) => string, maxTokensField: string }> = [
   { type: 'openai', baseUrl: (url) => url, maxTokensField: 'max_completion_tokens' },

@@ -8,7 +8,7 @@ import { createMockProvider } from '@platformatic/ai-mock-provider'
 import type { MockProvider, MockRequest } from '@platformatic/ai-mock-provider'
 import { createProviderClient } from '../../src/transport/provider-client.ts'
 import type { NormalizedProviderOptions, ProviderClient, ProviderInput, ProviderStreamEvent } from '../../src/provider.ts'
-import type { Logger, ProviderType } from '../../src/types.ts'
+import type { Logger, OpenAiApi, ProviderType } from '../../src/types.ts'
 
 /** How one provider type is tested. */
 export interface ProviderSuiteSettings {
@@ -23,6 +23,8 @@ export interface ProviderSuiteSettings {
   maxTokensReason: string
   /** The status the mock answers a missing key with (401, or 403 for Gemini). */
   missingKeyStatus: number
+  /** The OpenAI API the provider is reached through (default `chat`). */
+  api?: OpenAiApi
 }
 
 export const silentLogger: Logger = {
@@ -43,7 +45,7 @@ export const input: ProviderInput = {
 
 /** Options as options.ts would normalize them. */
 export function providerOptions (type: ProviderType, baseUrl: string, overrides: Partial<NormalizedProviderOptions> = {}): NormalizedProviderOptions {
-  return { name: 'test-' + type, type, apiKey: 'sk-test', baseUrl, headers: {}, pipelining: 1, connectTimeout: 1000, streamUsage: true, ...overrides }
+  return { name: 'test-' + type, type, apiKey: 'sk-test', baseUrl, headers: {}, pipelining: 1, connectTimeout: 1000, streamUsage: true, api: 'chat', ...overrides }
 }
 
 export async function collect (events: AsyncIterable<ProviderStreamEvent>): Promise<ProviderStreamEvent[]> {
@@ -68,10 +70,11 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
   let client: ProviderClient
   const timeout = { timeout: 5000 }
   const model = 'model-a'
+  const name = settings.api === 'responses' ? `${settings.type} (responses)` : settings.type
 
   test.before(async function startMock () {
     mock = await createMockProvider()
-    client = createProviderClient(providerOptions(settings.type, settings.baseUrl(mock.url)), { logger: silentLogger })
+    client = createProviderClient(providerOptions(settings.type, settings.baseUrl(mock.url), { api: settings.api ?? 'chat' }), { logger: silentLogger })
   })
   test.after(async function stopMock () {
     await client.close()
@@ -81,7 +84,7 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     mock.reset()
   })
 
-  test(`${settings.type}: complete returns text, result and usage, at the provider's path`, async function () {
+  test(`${name}: complete returns text, result and usage, at the provider's path`, async function () {
     mock.enqueue(model, { text: 'Bonjour ☀️ !', usage: { promptTokens: 11, completionTokens: 4 } })
     const answer = await client.complete(model, input, timeout)
     assert.deepEqual(answer, { text: 'Bonjour ☀️ !', result: 'COMPLETE', usage: { promptTokens: 11, completionTokens: 4, totalTokens: 15 } })
@@ -91,19 +94,19 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     assert.equal(request.path, settings.completePath(model))
   })
 
-  test(`${settings.type}: complete maps the max-tokens finish reason`, async function () {
+  test(`${name}: complete maps the max-tokens finish reason`, async function () {
     mock.enqueue(model, { text: 'cut sho', finishReason: settings.maxTokensReason })
     const answer = await client.complete(model, input, timeout)
     assert.equal(answer.result, 'INCOMPLETE_MAX_TOKENS')
     assert.equal(answer.text, 'cut sho')
   })
 
-  test(`${settings.type}: complete without usage has no usage`, async function () {
+  test(`${name}: complete without usage has no usage`, async function () {
     mock.enqueue(model, { text: 'ok', usage: false })
     assert.deepEqual(await client.complete(model, input, timeout), { text: 'ok', result: 'COMPLETE' })
   })
 
-  test(`${settings.type}: stream yields the deltas, then one end with result and usage`, async function () {
+  test(`${name}: stream yields the deltas, then one end with result and usage`, async function () {
     mock.enqueue(model, { deltas: ['Hel', 'lo ', 'world'], usage: { promptTokens: 3, completionTokens: 3 } })
     const events = await collect(client.stream(model, input, timeout))
     assert.deepEqual(events, [
@@ -118,7 +121,7 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     assert.equal(await request.closed, false)
   })
 
-  test(`${settings.type}: split frames keep multi-byte UTF-8 intact, with CRLF and with LF`, async function () {
+  test(`${name}: split frames keep multi-byte UTF-8 intact, with CRLF and with LF`, async function () {
     const deltas = ['héllo ', 'wörld 👋', ' 日本語', 'ok']
     for (const crlf of [true, false]) {
       mock.enqueue(model, { deltas, splitFrames: true, crlf })
@@ -128,20 +131,20 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     }
   })
 
-  test(`${settings.type}: keep-alive chunks without choices are ignored`, async function () {
+  test(`${name}: keep-alive chunks without choices are ignored`, async function () {
     mock.enqueue(model, { deltas: ['a', 'b'], emptyChoicesChunk: true })
     const events = await collect(client.stream(model, input, timeout))
     assert.deepEqual(texts(events), ['a', 'b'])
     assert.equal(events.at(-1)?.type, 'end')
   })
 
-  test(`${settings.type}: stream without usage ends without usage; max tokens is reported`, async function () {
+  test(`${name}: stream without usage ends without usage; max tokens is reported`, async function () {
     mock.enqueue(model, { deltas: ['a'], usage: false, finishReason: settings.maxTokensReason })
     const events = await collect(client.stream(model, input, timeout))
     assert.deepEqual(events.at(-1), { type: 'end', result: 'INCOMPLETE_MAX_TOKENS' })
   })
 
-  test(`${settings.type}: an in-band error object fails the stream with AI_PROVIDER_STREAM_ERROR after the deltas before it`, async function () {
+  test(`${name}: an in-band error object fails the stream with AI_PROVIDER_STREAM_ERROR after the deltas before it`, async function () {
     mock.enqueue(model, { deltas: ['one ', 'two'], inBandErrorAfter: 1 })
     const seen: ProviderStreamEvent[] = []
     await assert.rejects(async function read () {
@@ -150,22 +153,22 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     assert.deepEqual(seen, [{ type: 'delta', text: 'one ' }])
   })
 
-  test(`${settings.type}: a frame that is not JSON fails with AI_PROVIDER_MALFORMED_RESPONSE`, async function () {
+  test(`${name}: a frame that is not JSON fails with AI_PROVIDER_MALFORMED_RESPONSE`, async function () {
     mock.enqueue(model, { deltas: ['one ', 'two'], malformedAfter: 1 })
     await assert.rejects(collect(client.stream(model, input, timeout)), { code: 'AI_PROVIDER_MALFORMED_RESPONSE' })
   })
 
-  test(`${settings.type}: a stream cut before its end is AI_PROVIDER_NETWORK_ERROR, not a success`, async function () {
+  test(`${name}: a stream cut before its end is AI_PROVIDER_NETWORK_ERROR, not a success`, async function () {
     mock.enqueue(model, { deltas: ['one ', 'two'], cutAfter: 1 })
     await assert.rejects(collect(client.stream(model, input, timeout)), { code: 'AI_PROVIDER_NETWORK_ERROR' })
   })
 
-  test(`${settings.type}: a stream with no content is AI_PROVIDER_EMPTY_RESPONSE`, async function () {
+  test(`${name}: a stream with no content is AI_PROVIDER_EMPTY_RESPONSE`, async function () {
     mock.enqueue(model, { emptyAnswer: true })
     await assert.rejects(collect(client.stream(model, input, timeout)), { code: 'AI_PROVIDER_EMPTY_RESPONSE' })
   })
 
-  test(`${settings.type}: a stalled stream times out and the upstream socket is closed`, async function () {
+  test(`${name}: a stalled stream times out and the upstream socket is closed`, async function () {
     mock.enqueue(model, { deltas: ['one ', 'two'], stallAfter: 1 })
     const seen: ProviderStreamEvent[] = []
     const error = await readError(async function read () {
@@ -176,7 +179,7 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     assert.equal(await lastRequest(mock).closed, true)
   })
 
-  test(`${settings.type}: headers later than the timeout time out, and the upstream socket is closed`, async function () {
+  test(`${name}: headers later than the timeout time out, and the upstream socket is closed`, async function () {
     mock.enqueue(model, { headersDelayMs: 3000 }, { headersDelayMs: 3000 })
     await assert.rejects(client.complete(model, input, { timeout: 100 }), { code: 'AI_PROVIDER_TIMEOUT' })
     assert.equal(await lastRequest(mock).closed, true)
@@ -184,13 +187,13 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     assert.equal(await lastRequest(mock).closed, true)
   })
 
-  test(`${settings.type}: a slow stream within the timeout between chunks succeeds`, async function () {
+  test(`${name}: a slow stream within the timeout between chunks succeeds`, async function () {
     mock.enqueue(model, { deltas: ['a', 'b', 'c', 'd'], deltaDelayMs: 60 })
     const events = await collect(client.stream(model, input, { timeout: 150 }))
     assert.deepEqual(texts(events), ['a', 'b', 'c', 'd'])
   })
 
-  test(`${settings.type}: a consumer that stops iterating closes the upstream socket`, async function () {
+  test(`${name}: a consumer that stops iterating closes the upstream socket`, async function () {
     mock.enqueue(model, { deltas: ['a', 'b', 'c', 'd'], deltaDelayMs: 50 })
     const seen: ProviderStreamEvent[] = []
     for await (const event of client.stream(model, input, timeout)) {
@@ -201,7 +204,7 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     assert.equal(await lastRequest(mock).closed, true)
   })
 
-  test(`${settings.type}: the caller's signal aborts with AI_ABORTED and closes the upstream socket`, async function () {
+  test(`${name}: the caller's signal aborts with AI_ABORTED and closes the upstream socket`, async function () {
     mock.enqueue(model, { deltas: ['a', 'b', 'c', 'd'], deltaDelayMs: 50 }, { headersDelayMs: 3000 })
     const controller = new AbortController()
     const seen: ProviderStreamEvent[] = []
@@ -222,19 +225,19 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     assert.equal(await lastRequest(mock).closed, true)
   })
 
-  test(`${settings.type}: an already aborted signal fails at once without a request`, async function () {
+  test(`${name}: an already aborted signal fails at once without a request`, async function () {
     await assert.rejects(client.complete(model, input, { timeout: 5000, signal: AbortSignal.abort() }), { code: 'AI_ABORTED' })
     await assert.rejects(collect(client.stream(model, input, { timeout: 5000, signal: AbortSignal.abort() })), { code: 'AI_ABORTED' })
     assert.equal(mock.requestCount, 0)
   })
 
-  test(`${settings.type}: 429 with Retry-After is AI_PROVIDER_EXCEEDED with retryAfterMs`, async function () {
+  test(`${name}: 429 with Retry-After is AI_PROVIDER_EXCEEDED with retryAfterMs`, async function () {
     mock.enqueue(model, { status: 429, retryAfter: '7' }, { status: 429, retryAfter: '2' })
     await assert.rejects(client.complete(model, input, timeout), { code: 'AI_PROVIDER_EXCEEDED', retryAfterMs: 7000 })
     await assert.rejects(collect(client.stream(model, input, timeout)), { code: 'AI_PROVIDER_EXCEEDED', retryAfterMs: 2000 })
   })
 
-  test(`${settings.type}: error statuses map to their AI_* codes, for complete and stream`, async function () {
+  test(`${name}: error statuses map to their AI_* codes, for complete and stream`, async function () {
     const cases: Array<[number, string]> = [
       [500, 'AI_PROVIDER_RESPONSE_ERROR'],
       [503, 'AI_PROVIDER_RESPONSE_ERROR'],
@@ -253,7 +256,7 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     }
   })
 
-  test(`${settings.type}: complete faults: not JSON, cut body, stall, empty answer`, async function () {
+  test(`${name}: complete faults: not JSON, cut body, stall, empty answer`, async function () {
     mock.enqueue(model, { malformedAfter: 0 }, { cutAfter: 0 }, { stallAfter: 0 }, { emptyAnswer: true })
     await assert.rejects(client.complete(model, input, timeout), { code: 'AI_PROVIDER_MALFORMED_RESPONSE' })
     await assert.rejects(client.complete(model, input, timeout), { code: 'AI_PROVIDER_NETWORK_ERROR' })
@@ -262,13 +265,13 @@ export function providerSuite (settings: ProviderSuiteSettings): void {
     await assert.rejects(client.complete(model, input, timeout), { code: 'AI_PROVIDER_EMPTY_RESPONSE' })
   })
 
-  test(`${settings.type}: a missing API key is AI_PROVIDER_AUTH_ERROR`, async function (t) {
-    const anonymous = createProviderClient(providerOptions(settings.type, settings.baseUrl(mock.url), { apiKey: undefined }), { logger: silentLogger })
+  test(`${name}: a missing API key is AI_PROVIDER_AUTH_ERROR`, async function (t) {
+    const anonymous = createProviderClient(providerOptions(settings.type, settings.baseUrl(mock.url), { apiKey: undefined, api: settings.api ?? 'chat' }), { logger: silentLogger })
     t.after(() => anonymous.close())
     await assert.rejects(anonymous.complete(model, input, timeout), { code: 'AI_PROVIDER_AUTH_ERROR', message: new RegExp(`\\(${settings.missingKeyStatus}\\)`) })
   })
 
-  test(`${settings.type}: errors name provider and model and keep their cause`, async function () {
+  test(`${name}: errors name provider and model and keep their cause`, async function () {
     mock.enqueue(model, { deltas: ['a', 'b'], cutAfter: 1 })
     const error = await readError(() => collect(client.stream(model, input, timeout)))
     assert.match(error.message, new RegExp(`test-${settings.type}:${model}`))

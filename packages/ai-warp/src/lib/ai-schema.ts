@@ -94,6 +94,7 @@ const provider = {
     connectTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds to establish a connection. Default 10000.' },
     keepAliveTimeout: { type: 'integer', minimum: 1, description: 'Milliseconds to keep an idle socket. Default 4000.' },
     streamUsage: { type: 'boolean', description: 'OpenAI wire format: ask for a stream\'s token usage (`stream_options`). Default true; false for servers that reject the field, such as Mistral.' },
+    api: { type: 'string', enum: ['chat', 'responses'], description: '`openai` and `openai-compatible` only: the OpenAI API called. "chat" (default): Chat Completions. "responses": the Responses API, statelessly (`store: false`, the whole conversation every time; sessions and previous_response_id stay AI Warp\'s).' },
     version: { type: 'string', minLength: 1, description: 'Anthropic only: the `anthropic-version` header. Default "2023-06-01".' },
     beta: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Anthropic only: beta features, sent as the `anthropic-beta` header.' }
   }

@@ -11,6 +11,8 @@ import type { FastifyAiOptions } from '../../src/index.ts'
 
 export const OPENAI_MODEL = 'openai:gpt-4o-mini'
 export const GEMINI_MODEL = 'gemini:gemini-2.5-flash'
+/** A model of an OpenAI provider reached through the Responses API (`api: "responses"`), with `withResponsesApi`. */
+export const RESPONSES_MODEL = 'responses:gpt-4.1-mini'
 
 export interface OpenAiGateway {
   app: FastifyInstance
@@ -25,6 +27,8 @@ export interface OpenAiGatewayOptions {
   plugin?: Partial<FastifyAiOptions>
   /** Runs before the plugin is registered (e.g. a hook standing for ai-warp's auth). */
   setup?: (app: FastifyInstance) => void
+  /** Adds the provider `responses` (OpenAI through the Responses API) and RESPONSES_MODEL, last in the chain. */
+  withResponsesApi?: boolean
 }
 
 export async function startOpenAiGateway (t: TestContext, options: OpenAiGatewayOptions = {}): Promise<OpenAiGateway> {
@@ -36,12 +40,14 @@ export async function startOpenAiGateway (t: TestContext, options: OpenAiGateway
     await mock.close()
   })
   options.setup?.(app)
+  const responses = options.withResponsesApi === true
   await app.register(fastifyAi, {
     providers: {
       openai: { apiKey: 'test-key', baseUrl: mock.url },
-      gemini: { apiKey: 'test-key', baseUrl: mock.url }
+      gemini: { apiKey: 'test-key', baseUrl: mock.url },
+      ...(responses ? { responses: { type: 'openai', apiKey: 'test-key', baseUrl: mock.url, api: 'responses' } } : {})
     },
-    models: [OPENAI_MODEL, GEMINI_MODEL],
+    models: responses ? [OPENAI_MODEL, GEMINI_MODEL, RESPONSES_MODEL] : [OPENAI_MODEL, GEMINI_MODEL],
     limits: { retry: { max: 0, interval: 0 } },
     openai: { aliases: { fast: [GEMINI_MODEL, OPENAI_MODEL] } },
     ...options.plugin

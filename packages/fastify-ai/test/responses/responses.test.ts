@@ -1,9 +1,10 @@
 // The Responses API over real HTTP with the openai package: a gateway on the mock provider, answered
-// by an OpenAI-format and a Gemini-format model.
+// by an OpenAI chat-format model, a Gemini-format model, and an OpenAI model reached through the
+// Responses API itself (`api: "responses"`: the pass-through of the same format).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import OpenAI from 'openai'
-import { GEMINI_MODEL, OPENAI_MODEL, startOpenAiGateway } from '../openai/openai-gateway.ts'
+import { GEMINI_MODEL, OPENAI_MODEL, RESPONSES_MODEL, startOpenAiGateway } from '../openai/openai-gateway.ts'
 
 const WEATHER_TOOL = {
   type: 'function' as const,
@@ -13,11 +14,11 @@ const WEATHER_TOOL = {
   strict: false
 }
 
-for (const model of [OPENAI_MODEL, GEMINI_MODEL]) {
+for (const model of [OPENAI_MODEL, GEMINI_MODEL, RESPONSES_MODEL]) {
   const bare = model.slice(model.indexOf(':') + 1)
 
   test(`responses.create answers text (${model})`, async (t) => {
-    const { client, mock } = await startOpenAiGateway(t)
+    const { client, mock } = await startOpenAiGateway(t, { withResponsesApi: true })
     mock.setBehaviour(bare, { text: 'Hello there', usage: { promptTokens: 7, completionTokens: 2, cachedTokens: 3, reasoningTokens: 1 } })
     const response = await client.responses.create({ model, input: 'Say hello', instructions: 'Be brief', metadata: { run: 'a' } })
     assert.equal(response.object, 'response')
@@ -29,7 +30,7 @@ for (const model of [OPENAI_MODEL, GEMINI_MODEL]) {
     assert.deepEqual(response.metadata, { run: 'a' })
     assert.equal(response.usage?.input_tokens, 7)
     // Gemini counts thoughts apart from the candidates; both are output tokens.
-    assert.equal(response.usage?.output_tokens, model === OPENAI_MODEL ? 2 : 3)
+    assert.equal(response.usage?.output_tokens, model === GEMINI_MODEL ? 3 : 2)
     assert.equal(response.usage?.input_tokens_details.cached_tokens, 3)
     assert.equal(response.usage?.output_tokens_details.reasoning_tokens, 1)
     assert.equal(response.output[0].type, 'message')
@@ -40,7 +41,7 @@ for (const model of [OPENAI_MODEL, GEMINI_MODEL]) {
   })
 
   test(`responses.create with tools: a function_call_output round trip (${model})`, async (t) => {
-    const { client, mock } = await startOpenAiGateway(t)
+    const { client, mock } = await startOpenAiGateway(t, { withResponsesApi: true })
     mock.enqueue(bare, { toolCalls: [{ id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }] }, { text: 'Sunny in Paris' })
     const first = await client.responses.create({ model, input: 'Weather in Paris?', tools: [WEATHER_TOOL] })
     const call = first.output.find((item) => item.type === 'function_call')
@@ -64,7 +65,7 @@ for (const model of [OPENAI_MODEL, GEMINI_MODEL]) {
   })
 
   test(`responses.create with a json_schema text format (${model})`, async (t) => {
-    const { client, mock } = await startOpenAiGateway(t)
+    const { client, mock } = await startOpenAiGateway(t, { withResponsesApi: true })
     mock.setBehaviour(bare, { text: '{"name":"Ada"}' })
     const response = await client.responses.create({
       model,
@@ -78,7 +79,7 @@ for (const model of [OPENAI_MODEL, GEMINI_MODEL]) {
   })
 
   test(`responses.stream gives the typed events in order (${model})`, async (t) => {
-    const { client, mock } = await startOpenAiGateway(t)
+    const { client, mock } = await startOpenAiGateway(t, { withResponsesApi: true })
     mock.setBehaviour(bare, { deltas: ['Hel', 'lo ', 'world'] })
     const stream = client.responses.stream({ model, input: 'Greet' })
     const types: string[] = []
@@ -100,7 +101,7 @@ for (const model of [OPENAI_MODEL, GEMINI_MODEL]) {
   })
 
   test(`responses.stream with a tool call (${model})`, async (t) => {
-    const { client, mock } = await startOpenAiGateway(t)
+    const { client, mock } = await startOpenAiGateway(t, { withResponsesApi: true })
     mock.setBehaviour(bare, { toolCalls: [{ id: 'call_s1', name: 'get_weather', arguments: '{"city":"Rome"}' }] })
     const stream = client.responses.stream({ model, input: 'Weather in Rome?', tools: [WEATHER_TOOL] })
     const types: string[] = []
@@ -115,7 +116,7 @@ for (const model of [OPENAI_MODEL, GEMINI_MODEL]) {
 }
 
 test('max_output_tokens reached: status incomplete with its reason', async (t) => {
-  const { client, mock } = await startOpenAiGateway(t)
+  const { client, mock } = await startOpenAiGateway(t, { withResponsesApi: true })
   mock.setBehaviour('gpt-4o-mini', { text: 'cut', finishReason: 'length' })
   const response = await client.responses.create({ model: OPENAI_MODEL, input: 'Long story', max_output_tokens: 16 })
   assert.equal(response.status, 'incomplete')

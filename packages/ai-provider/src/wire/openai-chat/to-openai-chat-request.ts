@@ -8,7 +8,7 @@
 // result are left out (its text parts are kept).
 
 import type {
-  AiAssistantMessage, AiContent, AiContentPart, AiMessage, AiResponseFormat, AiTool, AiToolChoice
+  AiAssistantMessage, AiContent, AiContentPart, AiFilePart, AiMessage, AiResponseFormat, AiTool, AiToolChoice
 } from '../../conversation/index.ts'
 import { contentText } from '../../conversation/index.ts'
 import type { ProviderInput } from '../../provider.ts'
@@ -106,10 +106,15 @@ function toOpenAiChatUserPart (part: AiContentPart, index: number): OpenAiChatUs
         type: 'file',
         file: {
           file_data: `data:${part.mediaType};base64,${part.data}`,
-          filename: part.filename ?? `file-${index + 1}.${FILE_EXTENSIONS[part.mediaType.toLowerCase()] ?? 'bin'}`
+          filename: openAiFileName(part, index)
         }
       }
   }
+}
+
+/** A file's name for OpenAI, which asks one with `file_data`: the caller's, else `file-<n>.<extension of its type>`. */
+export function openAiFileName (part: AiFilePart, index: number): string {
+  return part.filename ?? `file-${index + 1}.${FILE_EXTENSIONS[part.mediaType.toLowerCase()] ?? 'bin'}`
 }
 
 function toolContent (content: AiContent): string | OpenAiChatTextPart[] {

@@ -24,12 +24,14 @@ export interface ResponsesIdentity {
   model: string
 }
 
-function toolChoiceOf (choice: AiToolChoice | undefined): ResponsesToolChoice {
+/** A tool choice as the format spells it (`auto` when the request gave none). */
+export function toolChoiceOf (choice: AiToolChoice | undefined): ResponsesToolChoice {
   if (choice === undefined) return 'auto'
   return typeof choice === 'string' ? choice : { type: 'function', name: choice.name }
 }
 
-function textFormatOf (format: AiResponseFormat | undefined): ResponsesTextFormat {
+/** A response format as `text.format` (`text` when the request gave none). */
+export function textFormatOf (format: AiResponseFormat | undefined): ResponsesTextFormat {
   if (format === undefined || format.type !== 'json_schema') return format ?? { type: 'text' }
   const written: ResponsesTextFormat = { type: 'json_schema', name: format.name, schema: format.schema }
   if (format.description !== undefined) written.description = format.description

@@ -171,3 +171,42 @@ export type ResponsesStreamEvent = ResponsesEventBase & (
   | { type: 'response.function_call_arguments.done', item_id: string, output_index: number, name: string, arguments: string }
   | { type: 'error', code: string, message: string, param: string | null }
 )
+
+/**
+ * A reasoning item: the model's thinking, as summaries and (for a client that keeps no state
+ * upstream, `store: false`) the encrypted content it may send back on the next request.
+ */
+export interface ResponsesReasoningItem {
+  type: 'reasoning'
+  id: string
+  summary: Array<{ type: 'summary_text', text: string }>
+  encrypted_content?: string | null
+  status?: 'in_progress' | 'completed' | 'incomplete'
+}
+
+/** A message of the request's `input` in its short form: a role and its content. */
+export interface ResponsesEasyMessage {
+  role: 'user' | 'system' | 'developer' | 'assistant'
+  content: string | ResponsesInputPart[]
+}
+
+/** One item of the `input` AI Warp sends upstream. */
+export type ResponsesRequestItem = ResponsesEasyMessage | ResponsesFunctionCall | ResponsesFunctionCallOutput | ResponsesReasoningItem
+
+/**
+ * The body of `POST /v1/responses` as AI Warp sends it to a provider: stateless (`store: false`),
+ * the whole conversation in `input` every time, since the conversation is the gateway's own.
+ */
+export interface ResponsesRequest {
+  model: string
+  input: ResponsesRequestItem[]
+  store: false
+  stream?: true
+  temperature?: number
+  top_p?: number
+  max_output_tokens?: number
+  tools?: Array<ResponsesFunctionTool & { parameters: Record<string, unknown>, strict: boolean }>
+  tool_choice?: ResponsesToolChoice
+  parallel_tool_calls?: boolean
+  text?: { format: ResponsesTextFormat }
+}

@@ -7,7 +7,7 @@ import { thinkingSignatureError } from './anthropic-thinking.ts'
 import { createExchange, cut, pause, untilClosed } from './exchange.ts'
 import type { Exchange } from './exchange.ts'
 import { embeddingAnswer } from './embeddings-format.ts'
-import { responsesRequestError } from './responses-request-errors.ts'
+import { encryptedReasoning, responsesRequestError } from './responses-request-errors.ts'
 import { asksForJson, isAuthorized, matchRoute, promptMessages } from './route.ts'
 import type { Route } from './route.ts'
 import { playStream } from './stream-writer.ts'
@@ -166,7 +166,7 @@ export async function createMockProvider (options: MockProviderOptions = {}): Pr
     if (route.provider === 'openai-responses') {
       context.request = body
       if (behaviour.reasoning !== undefined) {
-        context.reasoning = { text: behaviour.reasoning, encryptedContent: `gAAAAABmock_${Buffer.from(`${context.id}:${behaviour.reasoning}`).toString('base64url')}` }
+        context.reasoning = { text: behaviour.reasoning, encryptedContent: encryptedReasoning(route.model, context.id, behaviour.reasoning) }
         signatures.add(context.reasoning.encryptedContent)
       }
     }

@@ -78,7 +78,9 @@ export function outputItems (answer: Answer, context: FormatContext): OutputItem
   const key = answerKey(context)
   const items: OutputItem[] = []
   if (context.reasoning !== undefined) {
-    items.push({ type: 'reasoning', id: `rs_${key}_${items.length}`, summary: [{ type: 'summary_text', text: context.reasoning.text }], encrypted_content: context.reasoning.encryptedContent })
+    // As OpenAI: a summary only when the request asked for one (`reasoning.summary`).
+    const summarized = isSet((context.request as ResponsesSettings | undefined)?.reasoning?.summary)
+    items.push({ type: 'reasoning', id: `rs_${key}_${items.length}`, summary: summarized ? [{ type: 'summary_text', text: context.reasoning.text }] : [], encrypted_content: context.reasoning.encryptedContent })
   }
   if (answer.deltas.length > 0) {
     const status = finalStatus(answer) === 'incomplete' ? 'incomplete' : 'completed'
@@ -138,4 +140,8 @@ export function responseObject (answer: Answer, context: FormatContext, status: 
 /** The whole (non-stream) answer: the Response once over. */
 export function finalResponse (answer: Answer, context: FormatContext): Record<string, unknown> {
   return responseObject(answer, context, finalStatus(answer), outputItems(answer, context))
+}
+
+function isSet (value: unknown): boolean {
+  return value !== undefined && value !== null
 }

@@ -58,16 +58,51 @@ function outputTokensError (value: unknown): unknown {
   )
 }
 
-/** Function call outputs must answer a `function_call` earlier in `input`; reasoning must carry encrypted content the mock issued. */
-function inputError (input: unknown, issued: ReadonlySet<string>): unknown {
+/**
+ * The `encrypted_content` of a reasoning item the mock answers with. It names the model that
+ * reasoned: like OpenAI, the mock accepts it back from that model's requests only.
+ */
+export function encryptedReasoning (model: string, answerId: string, text: string): string {
+  return `gAAAAABmock_${Buffer.from(`${model}\n${answerId}:${text}`).toString('base64url')}`
+}
+
+/** The model an encrypted reasoning of the mock names, undefined for one it could not have written. */
+function reasoningModel (encrypted: string): string | undefined {
+  if (!encrypted.startsWith('gAAAAABmock_')) return undefined
+  const plain = Buffer.from(encrypted.slice('gAAAAABmock_'.length), 'base64url').toString()
+  const newline = plain.indexOf('\n')
+  return newline === -1 ? undefined : plain.slice(0, newline)
+}
+
+/** What may follow a reasoning item: the output it led to (a message of the model, a call, more reasoning). */
+function followsReasoning (item: any): boolean {
+  return item?.type === 'function_call' || item?.type === 'reasoning' || item?.role === 'assistant'
+}
+
+/**
+ * Function call outputs must answer a `function_call` earlier in `input`. Reasoning must carry
+ * encrypted content the mock issued to this model (with `store: false` an item by id alone names
+ * nothing: items are not kept), and come before the output it led to, as OpenAI requires.
+ */
+function inputError (body: Record<string, unknown>, issued: ReadonlySet<string>): unknown {
+  const input = body.input
   if (!Array.isArray(input)) return undefined
   const calls = new Set<string>()
-  for (const item of input) {
+  for (let index = 0; index < input.length; index++) {
+    const item = input[index]
     if (item?.type === 'function_call') calls.add(item.call_id)
     else if (item?.type === 'function_call_output' && !calls.has(item.call_id)) {
       return invalidRequest(`No tool call found for function call output with call_id ${String(item.call_id)}.`, 'input', null)
-    } else if (item?.type === 'reasoning' && typeof item.encrypted_content === 'string' && !issued.has(item.encrypted_content)) {
-      return invalidRequest(`The encrypted content for item ${String(item.id)} could not be verified.`, null, 'invalid_encrypted_content')
+    } else if (item?.type === 'reasoning') {
+      const encrypted = item.encrypted_content
+      if (typeof encrypted !== 'string') {
+        if (body.store === false) return invalidRequest(`Item with id '${String(item.id)}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`, 'input', null)
+      } else if (!issued.has(encrypted) || reasoningModel(encrypted) !== body.model) {
+        return invalidRequest(`The encrypted content for item ${String(item.id)} could not be verified.`, null, 'invalid_encrypted_content')
+      }
+      if (!followsReasoning(input[index + 1])) {
+        return invalidRequest(`Item '${String(item.id)}' of type 'reasoning' was provided without its required following item.`, 'input', null)
+      }
     }
   }
   return undefined
@@ -82,5 +117,5 @@ export function responsesRequestError (body: Record<string, unknown>, issued: Re
     previousResponse(body) ??
     toolError(body.tools) ??
     outputTokensError(body.max_output_tokens) ??
-    inputError(body.input, issued)
+    inputError(body, issued)
 }

@@ -59,12 +59,15 @@ export function responsesStreamScript (answer: Answer, context: FormatContext): 
 
   function reasoningEvents (item: ReasoningItem, outputIndex: number): void {
     const where = { item_id: item.id, output_index: outputIndex, summary_index: 0 }
-    const text = item.summary[0].text
     event('response.output_item.added', { output_index: outputIndex, item: { type: 'reasoning', id: item.id, summary: [] } })
-    event('response.reasoning_summary_part.added', { ...where, part: { type: 'summary_text', text: '' } })
-    for (const delta of splitAfterSpaces(text)) event('response.reasoning_summary_text.delta', { ...where, delta })
-    event('response.reasoning_summary_text.done', { ...where, text })
-    event('response.reasoning_summary_part.done', { ...where, part: { type: 'summary_text', text } })
+    const summary = item.summary[0]
+    if (summary !== undefined) {
+      const text = summary.text
+      event('response.reasoning_summary_part.added', { ...where, part: { type: 'summary_text', text: '' } })
+      for (const delta of splitAfterSpaces(text)) event('response.reasoning_summary_text.delta', { ...where, delta })
+      event('response.reasoning_summary_text.done', { ...where, text })
+      event('response.reasoning_summary_part.done', { ...where, part: { type: 'summary_text', text } })
+    }
     itemDone(item, outputIndex)
   }
 

@@ -84,9 +84,13 @@ test('Responses stream of text: created, in_progress, the message item with one 
 
 test('Responses stream of reasoning, text and a call: summary events, then the message, then the arguments in fragments and done with the name', async (t) => {
   const mock = await startMock(t)
-  mock.enqueue('m', { reasoning: 'The user wants weather.', text: 'Let me check.', toolCalls: [WEATHER] })
-  const events = await streamEvents(mock)
+  mock.enqueue('m', { reasoning: 'The user wants weather.', text: 'Let me check.', toolCalls: [WEATHER] }, { reasoning: 'Quietly.', text: 'Hi' })
+  const events = await streamEvents(mock, undefined, { reasoning: { summary: 'auto' } })
   assertSequence(events)
+  // Without `reasoning.summary`, the item has no summary and no summary events.
+  const quiet = await streamEvents(mock)
+  assert.deepEqual(quiet.filter((event) => event.type.startsWith('response.reasoning_summary')), [])
+  assert.deepEqual(quiet.find((event) => event.type === 'response.output_item.done').item.summary, [])
   const [reasoning, message, call] = events.filter((event) => event.type === 'response.output_item.done').map((event) => event.item)
   const reasoningEvents = events.filter((event) => event.item_id === reasoning.id || event.item?.id === reasoning.id)
   assert.deepEqual(reasoningEvents.map((event) => event.type), [

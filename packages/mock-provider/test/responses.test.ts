@@ -144,10 +144,10 @@ test('Responses JSON: text.format json_schema or json_object answers {"echo": â€
   assert.deepEqual(JSON.parse(object.output[0].content[0].text), { echo: 'hello there' })
 })
 
-test('Responses reasoning: a reasoning item first, with encrypted content the mock accepts back; forged content is refused; reset forgets it', async (t) => {
+test('Responses reasoning: a reasoning item first, with encrypted content the mock accepts back from its model only; forged, id-only (store: false) and trailing reasoning are refused; reset forgets it', async (t) => {
   const mock = await startMock(t)
   mock.enqueue('m', { reasoning: 'The user wants weather.', toolCalls: [WEATHER], usage: { promptTokens: 10, completionTokens: 30, reasoningTokens: 20, cachedTokens: 4 } })
-  const first = await create(mock, { tools: [WEATHER_TOOL], store: false, include: ['reasoning.encrypted_content'] })
+  const first = await create(mock, { tools: [WEATHER_TOOL], store: false, include: ['reasoning.encrypted_content'], reasoning: { summary: 'auto' } })
   const [reasoning, call] = first.output
   assert.match(reasoning.id, /^rs_/)
   assert.equal(reasoning.type, 'reasoning')
@@ -162,8 +162,15 @@ test('Responses reasoning: a reasoning item first, with encrypted content the mo
 
   const forged = await refusal(mock, loop({ ...reasoning, encrypted_content: 'gAAAAABforged' }))
   assert.deepEqual(forged, { message: `The encrypted content for item ${reasoning.id} could not be verified.`, type: 'invalid_request_error', param: null, code: 'invalid_encrypted_content' })
-  // Without encrypted content there is nothing to verify.
-  assert.equal((await create(mock, loop({ type: 'reasoning', id: reasoning.id, summary: [] }))).status, 'completed')
+  // Another model cannot read it.
+  assert.equal((await refusal(mock, { ...loop(reasoning), model: 'other' })).code, 'invalid_encrypted_content')
+  // By id alone it names a stored item: none with store: false.
+  const idOnly = { type: 'reasoning', id: reasoning.id, summary: [] }
+  assert.equal((await create(mock, loop(idOnly))).status, 'completed')
+  assert.match((await refusal(mock, { ...loop(idOnly), store: false })).message, /Items are not persisted when `store` is set to false/)
+  // Reasoning must come before the output it led to.
+  const trailing = await refusal(mock, { input: [{ role: 'user', content: 'weather?' }, reasoning, { role: 'user', content: 'and?' }] })
+  assert.equal(trailing.message, `Item '${reasoning.id}' of type 'reasoning' was provided without its required following item.`)
 
   mock.reset()
   assert.equal((await refusal(mock, loop(reasoning))).code, 'invalid_encrypted_content')

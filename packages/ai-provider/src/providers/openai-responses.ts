@@ -33,6 +33,8 @@ export interface OpenAiResponsesSettings {
   defaultBaseUrl: string | undefined
   /** The API version segment before `/responses`, if any (see ProviderAdapter.versionPrefix). */
   versionPrefix?: string
+  /** Ask for reasoning's encrypted content (`include`): OpenAI's field, which a compatible server may refuse. */
+  includeEncryptedReasoning: boolean
 }
 
 /** The stream state of these adapters: the base fields, plus the wire format's reader. */
@@ -43,6 +45,7 @@ interface OpenAiResponsesAdapterState extends ProviderStreamState {
 /** Builds the Responses API adapter of one provider type. */
 export function createOpenAiResponsesAdapter (settings: OpenAiResponsesSettings): ProviderAdapter {
   const path = (settings.versionPrefix ?? '') + '/responses'
+  const { includeEncryptedReasoning } = settings
 
   function readerOf (state: ProviderStreamState, label: string): OpenAiResponsesStreamReader {
     const own = state as OpenAiResponsesAdapterState
@@ -66,7 +69,7 @@ export function createOpenAiResponsesAdapter (settings: OpenAiResponsesSettings)
     },
 
     buildBody: function buildBody (model: string, input: ProviderInput, stream: boolean, options?: ProviderBodyOptions): string {
-      return JSON.stringify(toOpenAiResponsesRequest(model, input, stream, options?.provider))
+      return JSON.stringify(toOpenAiResponsesRequest(model, input, { stream, provider: options?.provider ?? '', includeEncryptedReasoning }))
     },
 
     readAnswer: function readAnswer (json: unknown, label: string): ProviderAnswer {
@@ -101,7 +104,7 @@ export function createOpenAiResponsesAdapter (settings: OpenAiResponsesSettings)
 }
 
 /** OpenAI, through https://api.openai.com/v1/responses. */
-export const openaiResponses = createOpenAiResponsesAdapter({ type: 'openai', defaultBaseUrl: 'https://api.openai.com', versionPrefix: '/v1' })
+export const openaiResponses = createOpenAiResponsesAdapter({ type: 'openai', defaultBaseUrl: 'https://api.openai.com', versionPrefix: '/v1', includeEncryptedReasoning: true })
 
 /** An OpenAI-compatible server's Responses API (vLLM, Ollama, OpenRouter…): `{baseUrl}/responses`. */
-export const openaiCompatibleResponses = createOpenAiResponsesAdapter({ type: 'openai-compatible', defaultBaseUrl: undefined })
+export const openaiCompatibleResponses = createOpenAiResponsesAdapter({ type: 'openai-compatible', defaultBaseUrl: undefined, includeEncryptedReasoning: false })

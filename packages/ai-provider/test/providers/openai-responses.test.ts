@@ -112,7 +112,10 @@ for (const provider of providers) {
   test(`${name}: reasoning comes back with its encrypted content and goes back to its model only`, async function () {
     mock.reset()
     mock.enqueue(model, { reasoning: 'Think first.', toolCalls: [{ ...WEATHER, id: 'call_r' }] }, { reasoning: 'Again.', text: 'Done.' })
-    const first = await client.complete(model, { messages: [{ role: 'user', content: 'Weather?' }] }, timeout)
+    // `thinking` asks for a summary of the reasoning (the API gives none otherwise).
+    const first = await client.complete(model, { messages: [{ role: 'user', content: 'Weather?' }], thinking: { budgetTokens: 1024 } }, timeout)
+    assert.deepEqual(mock.requests[0].body.reasoning, { summary: 'auto' })
+    assert.deepEqual(mock.requests[0].body.include, provider.type === 'openai' ? ['reasoning.encrypted_content'] : undefined)
     assert.equal(first.reasoning?.length, 1)
     assert.equal(first.reasoning?.[0].text, 'Think first.')
     const data = first.reasoning?.[0].providerData?.openai
@@ -127,7 +130,8 @@ for (const provider of providers) {
     // The mock verifies encrypted content it issued, as OpenAI does: a forged one would be a 400.
     const events = await collect(client.stream(model, history, timeout))
     assert.deepEqual(events.filter((event) => event.type === 'delta').map((event) => event.text).join(''), 'Done.')
-    assert.equal(events.find((event) => event.type === 'reasoning')?.type, 'reasoning')
+    const again = events.find((event) => event.type === 'reasoning')
+    assert.ok(again?.type === 'reasoning' && again.reasoning.text === '', 'a reasoning block without summary: none was asked for')
     const sent = mock.requests[1].body.input
     assert.deepEqual(sent[1], { type: 'reasoning', id: data.id, summary: [{ type: 'summary_text', text: 'Think first.' }], encrypted_content: data.encryptedContent })
     // Another model of the same provider does not get it.

@@ -55,17 +55,20 @@ test('Anthropic Messages with a tool round trip, answered through the Responses 
       openai: { aliases: { 'claude-sonnet': [RESPONSES_MODEL] } }
     })
   })
-  mock.enqueue(UPSTREAM, { text: 'Checking.', toolCalls: [{ id: 'call_a', name: 'get_weather', arguments: '{"city":"Oslo"}' }] }, { text: 'Cold in Oslo' })
+  mock.enqueue(UPSTREAM, { reasoning: 'Oslo is cold.', text: 'Checking.', toolCalls: [{ id: 'call_a', name: 'get_weather', arguments: '{"city":"Oslo"}' }] }, { reasoning: 'Say it.', text: 'Cold in Oslo' })
   const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'The weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }]
   const first = await client.messages.create({ model: 'claude-sonnet', max_tokens: 100, tools, messages: [{ role: 'user', content: 'Weather in Oslo?' }] })
   assert.equal(first.stop_reason, 'tool_use')
+  // Reasoning without a summary is only encrypted content: no thinking block for the client.
+  assert.deepEqual(first.content.map((block) => block.type), ['text', 'tool_use'])
   const use = first.content.find((block) => block.type === 'tool_use')
   assert.ok(use !== undefined && use.type === 'tool_use')
   assert.deepEqual(use.input, { city: 'Oslo' })
 
   const stream = client.messages.stream({
     model: 'claude-sonnet',
-    max_tokens: 100,
+    max_tokens: 2000,
+    thinking: { type: 'enabled', budget_tokens: 1024 },
     tools,
     messages: [
       { role: 'user', content: 'Weather in Oslo?' },
@@ -74,7 +77,9 @@ test('Anthropic Messages with a tool round trip, answered through the Responses 
     ]
   })
   const final = await stream.finalMessage()
-  assert.deepEqual(final.content.map((block) => block.type === 'text' ? block.text : block.type), ['Cold in Oslo'])
+  // With thinking asked for, the summary is the thinking block's text (unsigned: not Claude's).
+  assert.deepEqual(final.content.map((block) => block.type === 'text' ? block.text : block.type === 'thinking' ? `thinking: ${block.thinking}` : block.type), ['thinking: Say it.', 'Cold in Oslo'])
+  assert.deepEqual(mock.requests[1].body.reasoning, { summary: 'auto' })
   assert.equal(final.stop_reason, 'end_turn')
   const sent = mock.requests[1].body.input
   assert.deepEqual(sent.at(-1), { type: 'function_call_output', call_id: use.id, output: '-5C' })
@@ -115,7 +120,7 @@ test('native session: reasoning kept with the turn goes back to its model, verif
   const input = mock.requests[1].body.input
   const reasoning = input.find((item: { type?: string }) => item.type === 'reasoning')
   assert.ok(reasoning !== undefined && typeof reasoning.encrypted_content === 'string')
-  assert.deepEqual(reasoning.summary, [{ type: 'summary_text', text: 'Look up the weather.' }])
+  assert.deepEqual(reasoning.summary, [], 'no summary was asked for: the native request set no thinking')
 })
 
 test('fallback: a Responses-API model that fails before its first output is left for the next model, invisibly', async (t) => {

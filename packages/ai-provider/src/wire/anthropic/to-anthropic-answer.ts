@@ -23,6 +23,15 @@ export const TO_ANTHROPIC_STOP_REASONS: Readonly<Record<AiResult, AnthropicStopR
   INCOMPLETE_UNKNOWN: 'refusal'
 }
 
+/**
+ * Whether a reasoning block is shown as a thinking block: Anthropic's own always, another
+ * provider's when it has text (OpenAI's reasoning without a summary is only encrypted content,
+ * nothing a client could read).
+ */
+export function shownAsThinking (reasoning: AiReasoning): boolean {
+  return reasoning.text !== '' || reasoning.providerData?.anthropic !== undefined
+}
+
 /** A block for one reasoning block: `redacted_thinking` when it carries Anthropic's redacted data. */
 export function toAnthropicThinkingBlock (reasoning: AiReasoning): AnthropicAnswerBlock {
   const anthropic = reasoning.providerData?.anthropic
@@ -72,7 +81,7 @@ export interface AnthropicAnswerHeader {
 
 /** A `message` for a complete answer. */
 export function toAnthropicAnswer (response: AiResponse, header: AnthropicAnswerHeader): AnthropicResponse {
-  const content: AnthropicAnswerBlock[] = (response.reasoning ?? []).map(toAnthropicThinkingBlock)
+  const content: AnthropicAnswerBlock[] = (response.reasoning ?? []).filter(shownAsThinking).map(toAnthropicThinkingBlock)
   if (response.text !== '') content.push({ type: 'text', text: response.text })
   for (const call of response.toolCalls ?? []) content.push(toAnthropicToolUseBlock(call))
   return {

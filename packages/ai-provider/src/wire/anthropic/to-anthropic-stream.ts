@@ -17,7 +17,7 @@ import type { AiToolCall } from '../../conversation/tools.ts'
 import type { AiReasoning } from '../../conversation/messages.ts'
 import type { AiStreamEvent } from '../../types.ts'
 import type { AnthropicAnswerHeader } from './to-anthropic-answer.ts'
-import { TO_ANTHROPIC_STOP_REASONS, toAnthropicThinkingBlock, toAnthropicToolUseBlock, toAnthropicUsage } from './to-anthropic-answer.ts'
+import { TO_ANTHROPIC_STOP_REASONS, shownAsThinking, toAnthropicThinkingBlock, toAnthropicToolUseBlock, toAnthropicUsage } from './to-anthropic-answer.ts'
 import { anthropicErrorType } from './to-anthropic-error.ts'
 import type { AnthropicStreamEvent, AnthropicUsage } from './types.ts'
 
@@ -67,6 +67,7 @@ function writeToolCall (state: AnthropicStreamState, call: AiToolCall, events: A
 
 /** A thinking block (or a redacted one), whole. */
 function writeReasoning (state: AnthropicStreamState, reasoning: AiReasoning, events: AnthropicStreamEvent[]): void {
+  if (!shownAsThinking(reasoning)) return
   closeText(state, events)
   const index = state.nextIndex++
   const block = toAnthropicThinkingBlock(reasoning)

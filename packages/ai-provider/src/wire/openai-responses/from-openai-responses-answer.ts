@@ -5,7 +5,9 @@
 // (message text, function calls, reasoning), why it stopped, the usage.
 //
 // A message's `refusal` part is answer text, as in chat: it is what the model says to the user.
-// Arguments are passed on as the text they were (blank ones are `{}`). A response that `failed`
+// Several messages (a model's commentary, then its final answer) are one text, a blank line
+// apart. Arguments are passed on as the text they were (blank ones are `{}`); a call cut short
+// (`status: "incomplete"`, the output budget ran out in its arguments) is not a call. A response that `failed`
 // is an in-band failure; one still `in_progress` or `queued` (a background response) is not an
 // answer this gateway asked for.
 
@@ -34,8 +36,8 @@ export function fromOpenAiResponsesAnswer (json: unknown, label: string): Provid
   const reasoning: AiReasoning[] = []
   for (const item of response.output) {
     if (item === null || typeof item !== 'object') continue
-    if (item.type === 'message') text += messageText(item)
-    else if (item.type === 'function_call') toolCalls.push(fromResponsesFunctionCall(item, label))
+    if (item.type === 'message') text = joinMessages(text, messageText(item))
+    else if (item.type === 'function_call' && item.status !== 'incomplete') toolCalls.push(fromResponsesFunctionCall(item, label))
     else if (item.type === 'reasoning') {
       const block = fromOpenAiReasoningItem(item, label)
       if (block !== undefined) reasoning.push(block)
@@ -58,6 +60,15 @@ export function responsesResult (response: Record<string, unknown>, calledTools:
   }
   return calledTools ? 'TOOL_CALLS' : 'COMPLETE'
 }
+
+/** The text of the messages so far and the next one's, a blank line apart. */
+export function joinMessages (text: string, next: string): string {
+  if (next === '') return text
+  return text === '' ? next : text + MESSAGE_SEPARATOR + next
+}
+
+/** Between the texts of two messages of one answer. */
+export const MESSAGE_SEPARATOR = '\n\n'
 
 /** The text of a message item: its `output_text` parts, or its `refusal`. */
 export function messageText (item: Record<string, unknown>): string {

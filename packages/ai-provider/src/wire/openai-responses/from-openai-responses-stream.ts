@@ -6,9 +6,11 @@
 // response.created and response.in_progress open it. Each output item then runs
 // output_item.added, its deltas, output_item.done, by `output_index`:
 // - message: every output_text.delta (or refusal.delta) is a `delta` at once; a message whose
-//   text came only whole (in its done item) gives it then;
+//   text came only whole (in its done item) gives it then; a second message's text starts a
+//   blank line after the first's, as in a complete answer;
 // - function_call: argument deltas are buffered and the call is yielded whole at the item's
-//   done, numbered among the answer's calls (the done item's own arguments win);
+//   done, numbered among the answer's calls (the done item's own arguments win); a call cut
+//   short (`status: "incomplete"`) is not yielded;
 // - reasoning: yielded at its done item, in its place (summary text and encrypted content).
 // response.completed or response.incomplete ends the answer (status, usage); response.failed
 // and `error` fail the stream. There is no `[DONE]`: a body that ends before the last event was
@@ -17,17 +19,12 @@
 import { AiProviderStreamError } from '../../errors.ts'
 import type { ProviderStreamEvent } from '../../provider.ts'
 import type { AiUsage } from '../../types.ts'
-import { failureMessage, fromOpenAiResponsesUsage, fromResponsesFunctionCall, messageText, responsesResult } from './from-openai-responses-answer.ts'
+import { MESSAGE_SEPARATOR, failureMessage, fromOpenAiResponsesUsage, fromResponsesFunctionCall, messageText, responsesResult } from './from-openai-responses-answer.ts'
 import { fromOpenAiReasoningItem } from './openai-responses-reasoning.ts'
 
-/** An output item being received, by its `output_index`. */
-interface OpenItem {
-  /** The item's type: `message`, `function_call`, `reasoning`, or a hosted tool's. */
-  type: string
-  /** function_call: the argument deltas so far. */
+/** A function call being received, by its `output_index`: its argument deltas so far. */
+interface OpenCall {
   arguments: string
-  /** message: whether any of its text went out as deltas. */
-  sentText: boolean
 }
 
 /** Reads one stream. `finishReason` and `usage` are what the adapter contract reads. */
@@ -43,59 +40,59 @@ const NOTHING: ProviderStreamEvent[] = []
 
 /** A reader for one stream; `label` (`provider:model`) names the provider in errors and marks its reasoning. */
 export function createOpenAiResponsesStreamReader (label: string): OpenAiResponsesStreamReader {
-  const items = new Map<number, OpenItem>()
-  let calls = 0
-  let sentAnything = false
+  const calls = new Map<number, OpenCall>()
+  /** The output indexes whose text went out (as deltas or whole), and the reasoning items yielded, by id. */
+  const sentText = new Set<number>()
+  const sentReasoning = new Set<string>()
+  let callCount = 0
   let finishReason: string | undefined
   let usage: AiUsage | undefined
 
-  function itemAt (event: Record<string, unknown>): OpenItem | undefined {
-    return typeof event.output_index === 'number' ? items.get(event.output_index) : undefined
+  /** Text of the message at `index`: after a blank line when an earlier message gave text. */
+  function text (index: number, delta: string): ProviderStreamEvent[] {
+    if (delta === '') return NOTHING
+    const first = !sentText.has(index)
+    const separate = first && sentText.size > 0
+    sentText.add(index)
+    return [{ type: 'delta', text: separate ? MESSAGE_SEPARATOR + delta : delta }]
   }
 
-  function textDelta (event: Record<string, unknown>): ProviderStreamEvent[] {
-    if (typeof event.delta !== 'string' || event.delta === '') return NOTHING
-    const item = itemAt(event)
-    if (item !== undefined) item.sentText = true
-    sentAnything = true
-    return [{ type: 'delta', text: event.delta }]
+  function indexOf (event: Record<string, unknown>): number {
+    return typeof event.output_index === 'number' ? event.output_index : -1
   }
 
-  function itemDone (event: Record<string, unknown>): ProviderStreamEvent[] {
-    const done = event.item as Record<string, unknown> | null | undefined
+  function itemDone (index: number, done: unknown): ProviderStreamEvent[] {
     if (done === null || typeof done !== 'object') return NOTHING
-    const open = itemAt(event)
-    if (typeof event.output_index === 'number') items.delete(event.output_index)
-    if (done.type === 'function_call') {
-      const whole = typeof done.arguments === 'string' ? done : { ...done, arguments: open?.arguments ?? '' }
-      sentAnything = true
-      return [{ type: 'tool_call', index: calls++, toolCall: fromResponsesFunctionCall(whole, label) }]
+    const item = done as Record<string, unknown>
+    const open = calls.get(index)
+    calls.delete(index)
+    if (item.type === 'function_call') {
+      if (item.status === 'incomplete') return NOTHING
+      const whole = typeof item.arguments === 'string' ? item : { ...item, arguments: open?.arguments ?? '' }
+      return [{ type: 'tool_call', index: callCount++, toolCall: fromResponsesFunctionCall(whole, label) }]
     }
-    if (done.type === 'reasoning') {
-      const reasoning = fromOpenAiReasoningItem(done, label)
-      return reasoning === undefined ? NOTHING : [{ type: 'reasoning', reasoning }]
+    if (item.type === 'reasoning') {
+      const reasoning = fromOpenAiReasoningItem(item, label)
+      if (reasoning === undefined || sentReasoning.has(item.id as string)) return NOTHING
+      sentReasoning.add(item.id as string)
+      return [{ type: 'reasoning', reasoning }]
     }
-    if (done.type === 'message' && open?.sentText !== true) {
-      const text = messageText(done)
-      if (text === '') return NOTHING
-      sentAnything = true
-      return [{ type: 'delta', text }]
-    }
+    if (item.type === 'message' && !sentText.has(index)) return text(index, messageText(item))
     return NOTHING
   }
 
-  /** The end event; a server that sent no item events at all still gives the final response's output. */
+  /** The end event, after what the final response holds that no event gave (a server that sends the output only there). */
   function responseEnd (event: Record<string, unknown>): ProviderStreamEvent[] {
     const response = event.response as Record<string, unknown> | null | undefined
     if (response === null || typeof response !== 'object') return [{ type: 'end', result: 'COMPLETE' }]
     const events: ProviderStreamEvent[] = []
-    if (!sentAnything && Array.isArray(response.output)) {
-      for (let index = 0; index < response.output.length; index++) events.push(...itemDone({ output_index: index, item: response.output[index] }))
+    if (sentText.size === 0 && callCount === 0 && Array.isArray(response.output)) {
+      for (let index = 0; index < response.output.length; index++) events.push(...itemDone(index, response.output[index]))
     }
     usage = fromOpenAiResponsesUsage(response.usage)
     const reason = (response.incomplete_details as { reason?: unknown } | null | undefined)?.reason
     finishReason = response.status === 'incomplete' && typeof reason === 'string' ? reason : String(response.status)
-    const ending: ProviderStreamEvent = { type: 'end', result: responsesResult(response, calls > 0) }
+    const ending: ProviderStreamEvent = { type: 'end', result: responsesResult(response, callCount > 0) }
     if (usage !== undefined) ending.usage = usage
     events.push(ending)
     return events
@@ -108,21 +105,19 @@ export function createOpenAiResponsesStreamReader (label: string): OpenAiRespons
       switch (event.type) {
         case 'response.output_item.added': {
           const item = event.item as Record<string, unknown> | null | undefined
-          if (typeof event.output_index === 'number' && item !== null && typeof item === 'object') {
-            items.set(event.output_index, { type: String(item.type), arguments: typeof item.arguments === 'string' ? item.arguments : '', sentText: false })
-          }
+          if (item?.type === 'function_call') calls.set(indexOf(event), { arguments: typeof item.arguments === 'string' ? item.arguments : '' })
           return NOTHING
         }
         case 'response.output_text.delta':
         case 'response.refusal.delta':
-          return textDelta(event)
+          return typeof event.delta === 'string' ? text(indexOf(event), event.delta) : NOTHING
         case 'response.function_call_arguments.delta': {
-          const item = itemAt(event)
-          if (item !== undefined && typeof event.delta === 'string') item.arguments += event.delta
+          const call = calls.get(indexOf(event))
+          if (call !== undefined && typeof event.delta === 'string') call.arguments += event.delta
           return NOTHING
         }
         case 'response.output_item.done':
-          return itemDone(event)
+          return itemDone(indexOf(event), event.item)
         case 'response.completed':
         case 'response.incomplete':
           return responseEnd(event)

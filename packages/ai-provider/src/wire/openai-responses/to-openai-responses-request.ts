@@ -11,8 +11,15 @@
 // encrypted content is that model's), its text, then one `function_call` per call; a tool
 // message is a `function_call_output`, images and files included (the format takes them).
 //
+// Reasoning goes back only with its encrypted content (with `store: false` an item by id alone
+// names nothing) and only before the output it led to (the API refuses reasoning without its
+// following item). OpenAI itself is asked for that content (`include`); a compatible server may
+// not know the field, and sends what it sends.
+//
 // What the format cannot say: `stop` (the Responses API has no stop sequences) is not sent, and
-// `thinking` (a token budget) has no equivalent: a reasoning model reasons at its default effort.
+// `thinking` (a token budget) has no equivalent: a reasoning model reasons at its default effort,
+// asked only for a summary of its reasoning (`reasoning.summary: "auto"`). `max_output_tokens`
+// is at least 16, the API's minimum: a smaller budget is raised to it, not refused.
 
 import type { AiAssistantMessage, AiContent, AiContentPart, AiMessage, AiTool } from '../../conversation/index.ts'
 import type { ProviderInput } from '../../provider.ts'
@@ -24,16 +31,31 @@ import type { ResponsesInputPart, ResponsesRequest, ResponsesRequestItem } from 
 /** Parameters of a tool that declares none: an object without properties. */
 const NO_PARAMETERS: Readonly<Record<string, unknown>> = Object.freeze({ type: 'object', properties: {} })
 
-/** The request body for `model` of `provider` (its configured name); `stream` asks for the typed event stream. */
-export function toOpenAiResponsesRequest (model: string, input: ProviderInput, stream: boolean, provider = ''): ResponsesRequest {
+/** The smallest `max_output_tokens` the API takes. */
+const MIN_OUTPUT_TOKENS = 16
+
+/** What the provider's configuration changes in the body. */
+export interface OpenAiResponsesRequestOptions {
+  /** Stream the answer (the typed events). */
+  stream: boolean
+  /** The provider's configured name: with the model, what marks the reasoning it made. */
+  provider: string
+  /** Ask for reasoning's encrypted content (`include`): OpenAI knows the field, not every compatible server. */
+  includeEncryptedReasoning: boolean
+}
+
+/** The request body for `model`. */
+export function toOpenAiResponsesRequest (model: string, input: ProviderInput, options: OpenAiResponsesRequestOptions): ResponsesRequest {
   const items: ResponsesRequestItem[] = []
-  const source = provider + ':' + model
+  const source = options.provider + ':' + model
   for (const message of input.messages) appendItems(items, message, source)
   const body: ResponsesRequest = { model, input: items, store: false }
-  if (stream) body.stream = true
+  if (options.includeEncryptedReasoning) body.include = ['reasoning.encrypted_content']
+  if (options.stream) body.stream = true
   if (input.temperature !== undefined) body.temperature = input.temperature
   if (input.topP !== undefined) body.top_p = input.topP
-  if (input.maxTokens !== undefined) body.max_output_tokens = input.maxTokens
+  if (input.maxTokens !== undefined) body.max_output_tokens = Math.max(MIN_OUTPUT_TOKENS, input.maxTokens)
+  if (input.thinking !== undefined) body.reasoning = { summary: 'auto' }
   if (input.tools !== undefined && input.tools.length > 0) {
     body.tools = input.tools.map(toResponsesTool)
     if (input.parallelToolCalls !== undefined) body.parallel_tool_calls = input.parallelToolCalls
@@ -60,16 +82,18 @@ function appendItems (items: ResponsesRequestItem[], message: AiMessage, source:
 }
 
 function appendAssistantItems (items: ResponsesRequestItem[], message: AiAssistantMessage, source: string): void {
-  for (const reasoning of message.reasoning ?? []) {
-    // Reasoning is sent back to the model that made it only: another model cannot read its encrypted content.
+  const calls = message.toolCalls ?? []
+  // Reasoning needs the output it led to after it.
+  const led = message.content !== '' || calls.length > 0
+  for (const reasoning of led ? message.reasoning ?? [] : []) {
+    // Back to the model that made it only (another model cannot read its encrypted content), and only with that content.
     const own = openAiReasoningOf(reasoning)
-    if (own === undefined || own.source !== source) continue
-    const item: ResponsesRequestItem = { type: 'reasoning', id: own.id, summary: reasoning.text === '' ? [] : [{ type: 'summary_text', text: reasoning.text }] }
-    if (own.encryptedContent !== undefined) item.encrypted_content = own.encryptedContent
-    items.push(item)
+    if (own?.source !== source || own.encryptedContent === undefined) continue
+    const summary = reasoning.text === '' ? [] : [{ type: 'summary_text' as const, text: reasoning.text }]
+    items.push({ type: 'reasoning', id: own.id, summary, encrypted_content: own.encryptedContent })
   }
   if (message.content !== '') items.push({ role: 'assistant', content: message.content })
-  for (const call of message.toolCalls ?? []) {
+  for (const call of calls) {
     items.push({ type: 'function_call', call_id: call.id, name: call.name, arguments: call.arguments })
   }
 }

@@ -201,6 +201,10 @@ export interface ResponsesRequest {
   model: string
   input: ResponsesRequestItem[]
   store: false
+  /** `["reasoning.encrypted_content"]`: what a stateless conversation needs back of a reasoning model. */
+  include?: string[]
+  /** Asks a reasoning model for a summary of its reasoning. */
+  reasoning?: { summary: 'auto' }
   stream?: true
   temperature?: number
   top_p?: number

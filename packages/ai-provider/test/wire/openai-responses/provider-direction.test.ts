@@ -22,6 +22,7 @@ test('request: the conversation as input items, stateless, every setting in its 
         reasoning: [
           { text: 'mine', providerData: { openai: { id: 'rs_1', encryptedContent: 'enc1', source: 'openai:gpt-test' } } },
           { text: 'another model', providerData: { openai: { id: 'rs_2', encryptedContent: 'enc2', source: 'openai:gpt-other' } } },
+          { text: 'no content: id only names nothing when nothing is stored', providerData: { openai: { id: 'rs_3', source: 'openai:gpt-test' } } },
           { text: 'claude', providerData: { anthropic: { signature: 'sig' } } }
         ],
         toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }]
@@ -38,7 +39,7 @@ test('request: the conversation as input items, stateless, every setting in its 
     parallelToolCalls: false,
     responseFormat: { type: 'json_schema', name: 'r', schema: { type: 'object' }, strict: true },
     thinking: { budgetTokens: 2048 }
-  }, true, 'openai')
+  }, { stream: true, provider: 'openai', includeEncryptedReasoning: true })
   assert.deepEqual(body, {
     model: 'gpt-test',
     input: [
@@ -62,6 +63,8 @@ test('request: the conversation as input items, stateless, every setting in its 
       { role: 'user', content: 'Thanks' }
     ],
     store: false,
+    include: ['reasoning.encrypted_content'],
+    reasoning: { summary: 'auto' },
     stream: true,
     temperature: 0.2,
     top_p: 0.9,
@@ -76,9 +79,29 @@ test('request: the conversation as input items, stateless, every setting in its 
   })
 })
 
-test('request: without tools, no tool settings; a plain prompt is one user message', function () {
-  const body = toOpenAiResponsesRequest('m', { messages: [{ role: 'user', content: 'hi' }], toolChoice: 'required', parallelToolCalls: true, responseFormat: { type: 'json_object' } }, false)
-  assert.deepEqual(body, { model: 'm', input: [{ role: 'user', content: 'hi' }], store: false, text: { format: { type: 'json_object' } } })
+const plain = { stream: false, provider: 'p', includeEncryptedReasoning: false }
+
+test('request: without tools, no tool settings; a plain prompt is one user message; a budget under 16 is raised to it', function () {
+  const body = toOpenAiResponsesRequest('m', { messages: [{ role: 'user', content: 'hi' }], toolChoice: 'required', parallelToolCalls: true, responseFormat: { type: 'json_object' }, maxTokens: 5 }, plain)
+  assert.deepEqual(body, { model: 'm', input: [{ role: 'user', content: 'hi' }], store: false, max_output_tokens: 16, text: { format: { type: 'json_object' } } })
+})
+
+test('request: reasoning is left out when nothing of the message follows it (the API refuses it alone)', function () {
+  const reasoning = [{ text: '', providerData: { openai: { id: 'rs_1', encryptedContent: 'e', source: 'p:m' } } }]
+  const body = toOpenAiResponsesRequest('m', {
+    messages: [
+      { role: 'user', content: 'think' },
+      { role: 'assistant', content: '', reasoning },
+      { role: 'user', content: 'again' },
+      { role: 'assistant', content: 'ok', reasoning }
+    ]
+  }, plain)
+  assert.deepEqual(body.input, [
+    { role: 'user', content: 'think' },
+    { role: 'user', content: 'again' },
+    { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'e' },
+    { role: 'assistant', content: 'ok' }
+  ])
 })
 
 function response (fields: Record<string, unknown>): Record<string, unknown> {
@@ -163,4 +186,43 @@ test('stream: response.failed and error events fail it with AI_PROVIDER_STREAM_E
   const reader = createOpenAiResponsesStreamReader(label)
   assert.throws(() => reader.read({ type: 'response.failed', response: response({ status: 'failed', error: { code: 'server_error', message: 'overloaded' } }) }), { code: 'AI_PROVIDER_STREAM_ERROR', message: /overloaded/ })
   assert.throws(() => createOpenAiResponsesStreamReader(label).read({ type: 'error', code: 'ERR', message: 'bad things' }), { code: 'AI_PROVIDER_STREAM_ERROR', message: /bad things/ })
+})
+
+test('stream: reasoning that ran out of budget is given once, not again from the final response', function () {
+  const item = { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'e' }
+  const events = readAll([
+    { type: 'response.output_item.added', output_index: 0, item: { ...item, encrypted_content: undefined } },
+    { type: 'response.output_item.done', output_index: 0, item },
+    { type: 'response.incomplete', response: response({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [item] }) }
+  ])
+  assert.deepEqual(events.map((event) => event.type), ['reasoning', 'end'])
+})
+
+test('stream: two messages a blank line apart; text without its added event is not given twice; a call cut short is no call', function () {
+  const events = readAll([
+    { type: 'response.output_text.delta', output_index: 0, delta: 'Looking.' },
+    { type: 'response.output_item.done', output_index: 0, item: { type: 'message', content: [{ type: 'output_text', text: 'Looking.' }] } },
+    { type: 'response.output_item.added', output_index: 1, item: { type: 'message', content: [] } },
+    { type: 'response.output_text.delta', output_index: 1, delta: 'Answer.' },
+    { type: 'response.output_item.done', output_index: 1, item: { type: 'message', content: [{ type: 'output_text', text: 'Answer.' }] } },
+    { type: 'response.output_item.added', output_index: 2, item: { type: 'function_call', call_id: 'c', name: 'f', arguments: '' } },
+    { type: 'response.function_call_arguments.delta', output_index: 2, delta: '{"a":' },
+    { type: 'response.output_item.done', output_index: 2, item: { type: 'function_call', call_id: 'c', name: 'f', arguments: '{"a":', status: 'incomplete' } },
+    { type: 'response.incomplete', response: response({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } }) }
+  ])
+  assert.deepEqual(events, [
+    { type: 'delta', text: 'Looking.' },
+    { type: 'delta', text: '\n\nAnswer.' },
+    { type: 'end', result: 'INCOMPLETE_MAX_TOKENS' }
+  ])
+  const answer = fromOpenAiResponsesAnswer(response({
+    status: 'incomplete',
+    incomplete_details: { reason: 'max_output_tokens' },
+    output: [
+      { type: 'message', content: [{ type: 'output_text', text: 'Looking.' }] },
+      { type: 'message', content: [{ type: 'output_text', text: 'Answer.' }] },
+      { type: 'function_call', call_id: 'c', name: 'f', arguments: '{"a":', status: 'incomplete' }
+    ]
+  }), label)
+  assert.deepEqual(answer, { text: 'Looking.\n\nAnswer.', result: 'INCOMPLETE_MAX_TOKENS' })
 })

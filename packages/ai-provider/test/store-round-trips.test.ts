@@ -1,7 +1,8 @@
 // How many store round trips a request makes. The Valkey store sends every command issued in
-// one tick in one socket write (valkey-store.ts, coalesceWrites), so a round trip is a group of
-// store calls made before the next process.nextTick: this store records those groups, and
-// answers each call a macrotask later, as a server over a socket does.
+// one turn of the event loop in one socket write (valkey-store.ts, coalesceWrites), so the calls
+// one request makes before the next process.nextTick surely leave together: this store records
+// those groups (a bound on the round trips: the store may join more), and answers each call a
+// macrotask later, as a server over a socket does.
 import { test } from 'node:test'
 import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'

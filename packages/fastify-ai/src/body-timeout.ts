@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream'
 import type { FastifyReply, FastifyRequest, RequestPayload } from 'fastify'
 import { AiRequestTimeoutError } from './errors.ts'
 
@@ -11,22 +10,8 @@ import { AiRequestTimeoutError } from './errors.ts'
 /** A preParsing hook, as Fastify calls it. */
 export type BodyTimeoutHook = (request: FastifyRequest, reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, payload?: RequestPayload) => void) => void
 
-/** The stream a body under a deadline is read through; a second hook (an outer scope's) sees it and lets it be. */
-class TimedBody extends PassThrough {
-  readonly #source: RequestPayload
-
-  constructor (source: RequestPayload) {
-    super()
-    this.#source = source
-  }
-
-  /** What a decompressing preParsing stream reports, for Fastify's bodyLimit check. */
-  get receivedEncodedLength (): number | undefined {
-    return this.#source.receivedEncodedLength
-  }
-}
-
-function ignoreError (): void {}
+/** Marks a request whose body has a deadline already: a second hook (an outer scope's) lets it be. */
+const WATCHED = Symbol('aiWarp.bodyDeadline')
 
 function hasBody (request: FastifyRequest): boolean {
   const length = request.headers['content-length']
@@ -37,39 +22,41 @@ function hasBody (request: FastifyRequest): boolean {
  * A preParsing hook failing a body that is not in after `timeout` ms (counted from the request's
  * start) with AI_REQUEST_TIMEOUT, and marking the answer `connection: close`: the rest of that
  * body may still come, and must not be read as the next request.
+ *
+ * The body is read as it is (no stream in between: a pipe per request cost more than the rest of
+ * this hook many times over). At the deadline the error is given to its reader, Fastify's body
+ * parser, which listens for the payload's errors: the request fails with it and is answered on
+ * the socket, still open, before it is closed.
  */
 export function bodyTimeoutHook (timeout: number): BodyTimeoutHook {
   return function limitBodyTime (request, reply, payload, done) {
+    const raw = request.raw as typeof request.raw & { [WATCHED]?: true }
     // No body, a body Node already has in full (a small one usually comes with its headers), or one
     // an outer scope already watches: nothing to wait for.
-    if (payload instanceof TimedBody || !hasBody(request) || request.raw.complete) {
+    if (raw[WATCHED] === true || !hasBody(request) || raw.complete) {
       done(null, payload)
       return
     }
-    const source = payload
-    const body = new TimedBody(source)
+    raw[WATCHED] = true
     function expire (): void {
-      source.unpipe(body)
-      if (request.raw.httpVersionMajor === 1) reply.header('connection', 'close')
-      body.destroy(new AiRequestTimeoutError(timeout))
-    }
-    function forwardError (error: Error): void {
-      body.destroy(error)
+      stop()
+      if (raw.httpVersionMajor === 1) reply.header('connection', 'close')
+      const error = new AiRequestTimeoutError(timeout)
+      // Nobody reads the body any more (the client left meanwhile): nothing to answer.
+      if (payload.listenerCount('error') === 0) raw.destroy()
+      else payload.emit('error', error)
     }
     const timer = setTimeout(expire, Math.max(0, timeout - reply.elapsedTime))
     function stop (): void {
       clearTimeout(timer)
-      source.off('error', forwardError)
+      payload.off('end', stop)
+      payload.off('close', stop)
+      reply.raw.off('finish', stop)
     }
-    source.on('error', forwardError)
-    source.once('end', stop)
-    body.once('close', stop)
+    payload.once('end', stop)
+    payload.once('close', stop)
     // Answered without its body (an unknown route never reads one): nobody waits for it any more.
     reply.raw.once('finish', stop)
-    // The reader (Fastify's body parser) has its own listener; this one only keeps an error on a
-    // body nobody reads (the client left) from becoming an uncaught exception.
-    body.on('error', ignoreError)
-    source.pipe(body)
-    done(null, body)
+    done(null, payload)
   }
 }

@@ -65,9 +65,13 @@ async function pipeEvents (request: FastifyRequest, reply: FastifyReply, respons
           break
         }
       }
+      // The last frames end the answer with them: one socket write for the data and the end.
+      if (finished) {
+        writer.end(frames)
+        break
+      }
       // Waits only when the socket is full (or the client left): no promise per write.
       if (!writer.send(frames) && !await writer.ready()) break
-      if (finished) break
     }
     if (!finished && !writer.closed) {
       // A bug: said by the request's line (with the code of the frame), or here.

@@ -18,8 +18,8 @@ export interface SseWriter {
   ready (): Promise<boolean>
   /** True once the client closed the connection (or the answer ended). */
   readonly closed: boolean
-  /** Stop the heartbeat and end the answer. */
-  end (): void
+  /** Stop the heartbeat and end the answer, with `frames` as its last data (one socket write for both). */
+  end (frames?: string): void
 }
 
 type EventOf<Type extends AiStreamEvent['type']> = Extract<AiStreamEvent, { type: Type }>
@@ -129,14 +129,14 @@ class SseAnswer implements SseWriter {
     return this.send(frame) ? WRITTEN : this.ready()
   }
 
-  end (): void {
+  end (frames?: string): void {
     if (this.#closed) return
     this.#closed = true
     clearTimeout(this.#heartbeat)
     this.#raw.off('close', this.#onSocketClose)
     this.#raw.off('drain', this.#release)
     this.#release()
-    this.#raw.end()
+    this.#raw.end(frames)
   }
 
   /** Keep-alive comment while idle. */

@@ -35,8 +35,8 @@ export interface OpenAiChatStreamState {
   finishReason: string | undefined
   /** The latest usage seen. */
   usage: AiUsage | undefined
-  /** The tool calls being assembled. */
-  toolCalls: ToolCallDeltas
+  /** The tool calls being assembled, from the first tool-call delta on. */
+  toolCalls: ToolCallDeltas | undefined
 }
 
 /** Reads one stream. */
@@ -56,7 +56,8 @@ export interface OpenAiChatStreamReader {
 
 /** Starts reading one stream; `label` (`provider:model`) names the provider in errors. */
 export function createOpenAiChatStreamReader (label: string): OpenAiChatStreamReader {
-  const state: OpenAiChatStreamState = { phase: 'streaming', finishReason: undefined, usage: undefined, toolCalls: createToolCallDeltas() }
+  // The calls' assembler is made by the first tool-call delta: most streams have none.
+  const state: OpenAiChatStreamState = { phase: 'streaming', finishReason: undefined, usage: undefined, toolCalls: undefined }
 
   function callEvents (calls: AssembledToolCall[], output: OpenAiChatStreamOutput): OpenAiChatStreamOutput {
     for (const call of calls) {
@@ -67,9 +68,9 @@ export function createOpenAiChatStreamReader (label: string): OpenAiChatStreamRe
   }
 
   function finish (): ProviderStreamEvent[] {
-    const events = asArray(callEvents(state.toolCalls.finish(), undefined))
+    const events = state.toolCalls === undefined ? [] : asArray(callEvents(state.toolCalls.finish(), undefined))
     state.phase = 'done'
-    const end: ProviderStreamEvent = { type: 'end', result: openAiChatResult(state.finishReason, state.toolCalls.completed > 0) }
+    const end: ProviderStreamEvent = { type: 'end', result: openAiChatResult(state.finishReason, (state.toolCalls?.completed ?? 0) > 0) }
     if (state.usage !== undefined) end.usage = state.usage
     events.push(end)
     return events
@@ -90,12 +91,15 @@ export function createOpenAiChatStreamReader (label: string): OpenAiChatStreamRe
         // DeepSeek's `reasoning_content` is thinking, not answer text: only content and refusal count.
         if (typeof delta.content === 'string' && delta.content !== '') output = { type: 'delta', text: delta.content }
         if (typeof delta.refusal === 'string' && delta.refusal !== '') output = append(output, { type: 'delta', text: delta.refusal })
-        if (delta.tool_calls !== undefined && delta.tool_calls !== null) output = callEvents(state.toolCalls.read(delta.tool_calls), output)
+        if (delta.tool_calls !== undefined && delta.tool_calls !== null) {
+          state.toolCalls ??= createToolCallDeltas()
+          output = callEvents(state.toolCalls.read(delta.tool_calls), output)
+        }
       }
       if (typeof choice.finish_reason === 'string') {
         state.finishReason = choice.finish_reason
         state.phase = 'finished'
-        output = callEvents(state.toolCalls.finish(), output)
+        if (state.toolCalls !== undefined) output = callEvents(state.toolCalls.finish(), output)
       }
       return output
     },

@@ -2,7 +2,7 @@
 // base files; see docs/architecture.md.
 
 import type { FastifySchema, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Ai, AiStreamEvent, AiStreamResponse } from '@platformatic/ai-provider'
+import type { Ai, AiStreamResponse } from '@platformatic/ai-provider'
 import type { HttpOptions } from '../options.ts'
 import type { PromptRequestBody } from '../protocol.ts'
 import type { LiveStreams, LiveStream } from '../sse/live-streams.ts'
@@ -10,6 +10,8 @@ import { toAiStreamRequest } from './ai-request.ts'
 import { errorResponses, promptBodySchema, streamHeadersSchema } from './schemas.ts'
 import { setSessionHeader } from '../session-header.ts'
 import { formatErrorFrame, formatEvent, openSse } from '../sse/sse-writer.ts'
+import { readBatch } from '../sse/event-batches.ts'
+import type { BatchedEvents } from '../sse/event-batches.ts'
 import { sseConnection } from '../sse/sse-connection.ts'
 import { recordStreamFailure } from '../observability/observability.ts'
 
@@ -30,19 +32,6 @@ function sseHeaders (request: FastifyRequest, reply: FastifyReply): Record<strin
   const connection = sseConnection(request.raw, headers.connection)
   if (connection !== undefined) headers.connection = connection
   return headers
-}
-
-/**
- * The core's live streams can hand over every event queued at once (`nextBatch`), which
- * saves a promise and a socket write per event; a resumed stream is read one event at a time.
- */
-interface BatchedEvents extends AsyncIterator<AiStreamEvent> {
-  nextBatch?: () => Promise<AiStreamEvent[] | undefined>
-}
-
-function readBatch (events: BatchedEvents): Promise<AiStreamEvent[] | undefined> {
-  if (events.nextBatch !== undefined) return events.nextBatch()
-  return events.next().then(function asBatch (next) { return next.done === true ? undefined : [next.value] })
 }
 
 /** Write the core's events as SSE until `end` / `error`, the client leaving, or shutdown. */

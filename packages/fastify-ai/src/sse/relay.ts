@@ -9,6 +9,8 @@
 import type { AiStreamEvent } from '@platformatic/ai-provider'
 import type { FastifyBaseLogger, FastifyReply } from 'fastify'
 import { openSse } from './sse-writer.ts'
+import { readBatch } from './event-batches.ts'
+import type { BatchedEvents } from './event-batches.ts'
 import { sseConnection } from './sse-connection.ts'
 
 /** A failure after the headers, as the request's log line and the error frame say it. */
@@ -64,7 +66,7 @@ function failureOf (error: unknown): RelayFailure {
  * last event (`end` or `error`), false when it did not (client gone, failure, shutdown: the core's
  * iterator is then returned, which stops upstream).
  */
-export async function relayStream (reply: FastifyReply, events: AsyncIterator<AiStreamEvent>, format: RelayFormat, options: RelayOptions): Promise<boolean> {
+export async function relayStream (reply: FastifyReply, events: BatchedEvents, format: RelayFormat, options: RelayOptions): Promise<boolean> {
   reply.hijack()
   const headers: Record<string, string | number | string[]> = {}
   // Headers set before (session header, request id, CORS, rate limits) must survive the hijack.
@@ -89,14 +91,26 @@ export async function relayStream (reply: FastifyReply, events: AsyncIterator<Ai
   if (options.shutdown.aborted) endForShutdown()
   options.shutdown.addEventListener('abort', endForShutdown)
   try {
-    for (const frame of format.start()) await sse.write(frame)
+    const opening = format.start().join('')
+    if (opening !== '') await sse.write(opening)
     while (!sse.closed) {
-      const next = await events.next()
-      if (next.done === true) break
-      for (const frame of format.write(next.value)) await sse.write(frame)
-      // The core's stream ends with `end` or `error`: nothing follows either.
-      complete = next.value.type === 'end' || next.value.type === 'error'
-      if (complete) break
+      const batch = await readBatch(events)
+      if (batch === undefined) break
+      // The frames of every event handed over together go out as one string, as on the native route.
+      let frames = ''
+      for (const event of batch) {
+        for (const frame of format.write(event)) frames += frame
+        // The core's stream ends with `end` or `error`: nothing follows either.
+        complete = event.type === 'end' || event.type === 'error'
+        if (complete) break
+      }
+      // The last frames end the answer with them: one socket write for both.
+      if (complete) {
+        sse.end(frames)
+        break
+      }
+      // Waits only when the socket is full (or the client left).
+      if (frames !== '' && !sse.send(frames) && !await sse.ready()) break
     }
     if (!complete && !sse.closed) {
       // The core's contract is to end with `end` or `error`; a stream that stops short must not look complete.
